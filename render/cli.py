@@ -1,0 +1,142 @@
+"""The ``render`` command: every figure of the article from one command.
+
+This is the one module that imports both the article's scenes and the
+rendering pipeline.  ``render NAME...`` renders outputs by name; ``render
+all`` / ``render figures`` render groups; ``render list`` shows what exists.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from render.pipeline import (
+    GROUPS,
+    Outcome,
+    RenderError,
+    RenderSettings,
+    render_all,
+    select_outputs,
+)
+from render.theme import DEFAULT_THEME, THEMES
+from scenes import SceneContext, article_outputs
+from scenes.data import DatasetError
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _shared_options(command):
+    """The options every rendering command takes."""
+    options = [
+        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+                     show_default=True, help="Directory the rendered files are written to."),
+        click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+                     envvar="RENDER_DATA", default=Path("datasets"), show_default=True, show_envvar=True,
+                     help="Directory holding the article's trainset.hdf5 and testset.hdf5."),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Seed of every random draw: the same seed gives the same files."),
+        click.option("--theme", type=click.Choice(sorted(THEMES)), default=DEFAULT_THEME, show_default=True,
+                     help="dark is the article's look; light writes NAME-light.* twins."),
+        click.option("--grid-size", type=click.IntRange(min=2, max=5000), default=100, show_default=True,
+                     help="Points per side of the loss meshgrid (the article's h)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _report(outcome: Outcome) -> None:
+    if outcome.status == "rendered":
+        files = ", ".join(p.name for p in outcome.paths)
+        click.echo(f"rendered {outcome.name} in {outcome.seconds:.1f} s: {files}")
+    elif outcome.status == "skipped":
+        click.echo(f"skipped {outcome.name}: {outcome.message}")
+    else:
+        click.echo(f"error: {outcome.name}: {outcome.message}", err=True)
+
+
+def _prepare_out_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise click.BadParameter(f"cannot create {out_dir}: {error.strerror}", param_hint="'--out'") from None
+    if not os.access(out_dir, os.W_OK):
+        raise click.BadParameter(f"{out_dir} is not writable", param_hint="'--out'")
+
+
+def run_render(names: list[str], out_dir: Path, data_dir: Path, seed: int, theme: str, grid_size: int) -> None:
+    """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
+    context = SceneContext(seed=seed, data_dir=data_dir, grid_size=grid_size)
+    try:
+        selected = select_outputs(article_outputs(context), names)
+    except RenderError as error:
+        raise click.UsageError(str(error)) from None
+    explicit = {name for name in names if name != "all" and name not in GROUPS}
+    for output in selected:
+        reason = output.name in explicit and output.unavailable()
+        if reason:
+            click.echo(f"error: {output.name} {reason}", err=True)
+            sys.exit(EXIT_USAGE)
+    _prepare_out_dir(out_dir)
+    settings = RenderSettings(out_dir=out_dir, theme=theme)
+    outcomes = render_all(selected, settings, expected_errors=(DatasetError,), report=_report)
+    if any(outcome.status == "failed" for outcome in outcomes):
+        sys.exit(EXIT_FAILED)
+
+
+class ArticleCommands(click.Group):
+    """A group whose unknown first word is an output name: ``render NAME...``."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "outputs", self.commands["outputs"], args
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=ArticleCommands, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Render the figures of the neuron article (cats vs dogs, and why normalization matters).
+
+    \b
+    Examples:
+      render list                        every output, in article order
+      render all                         everything (cat/dog figures need --data)
+      render figures --theme light       the static figures, light twins
+      render contour-compressed --seed 3 one output by name
+    """
+    # A kill (SIGTERM) unwinds like Ctrl-C, so partial files are cleaned up.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+@main.command("list")
+def list_outputs() -> None:
+    """List every output in article order: name, kind, what it shows."""
+    for output in article_outputs(SceneContext()):
+        click.echo(f"{output.name:<24} {output.kind:<8} {output.caption}")
+
+
+@main.command("all")
+@_shared_options
+def render_everything(**options) -> None:
+    """Render every output of the article (outputs whose data is missing are skipped)."""
+    run_render(["all"], **options)
+
+
+@main.command("figures")
+@_shared_options
+def render_figures(**options) -> None:
+    """Render every static figure (PNG at 2x, SVG, and the CSV data behind it)."""
+    run_render(["figures"], **options)
+
+
+@main.command("outputs", hidden=True)
+@click.argument("names", nargs=-1, required=True)
+@_shared_options
+def render_named(names: tuple[str, ...], **options) -> None:
+    """Render the outputs named (see 'render list')."""
+    run_render(list(names), **options)

@@ -1,0 +1,112 @@
+"""Static figures: the panels a scene declares, drawn with matplotlib and exported.
+
+Figures are built on ``matplotlib.figure.Figure`` directly, not through
+pyplot, so no global figure list grows during a long render.  Each panel type
+has one drawing function; a new kind of panel is a new entry in ``DRAWERS``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure as MplFigure
+
+from render import spec
+from render.files import OutputLayout, atomic_path
+from render.theme import theme_context
+
+PIXEL_DENSITY = 2  # PNGs at 2x for high-density screens: 100 dpi figure sizes, saved at 200 dpi
+BASE_DPI = 100
+FOREGROUND = "foreground"  # a colour that means "the theme's text colour"
+
+
+def _color(name: str | None) -> str | None:
+    return matplotlib.rcParams["text.color"] if name == FOREGROUND else name
+
+
+def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
+    for line in panel.lines:
+        ax.plot(line.x, line.y, label=line.label, color=_color(line.color), lw=line.width)
+    ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
+    if panel.legend and any(line.label for line in panel.lines):
+        ax.legend()
+
+
+def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
+    ax.scatter(panel.x, panel.y, c=panel.color_values, cmap=panel.cmap)
+    ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
+
+
+def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
+    filled = ax.contourf(panel.W11, panel.W22, panel.loss, panel.levels, cmap=panel.cmap)
+    if panel.path is None:
+        if panel.colorbar:
+            fig.colorbar(filled, ax=ax, label="log loss")
+    else:
+        path = panel.path
+        ax.plot(path.w0, path.w1, c=path.line_color, zorder=2)
+        points = ax.scatter(path.w0, path.w1, c=path.color_values, cmap=path.cmap, marker="x", zorder=3)
+        if panel.colorbar:
+            fig.colorbar(points, ax=ax, label=path.colorbar_label)
+        # The landscape is the frame: a descent that leaves the grid runs off the edge
+        # instead of stretching the axes over a blank strip.
+        ax.set_xlim(panel.W11.min(), panel.W11.max())
+        ax.set_ylim(panel.W22.min(), panel.W22.max())
+    ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
+
+
+def draw_images(fig: MplFigure, ax: Axes, panel: spec.Images) -> None:
+    """A grid of images inside one panel's area (one sub-axes per image)."""
+    ax.remove()
+    rows = int(np.ceil(len(panel.images) / panel.columns))
+    grid = ax.get_subplotspec().subgridspec(rows, panel.columns)
+    for k, (image, title) in enumerate(zip(panel.images, panel.titles)):
+        sub = fig.add_subplot(grid[k // panel.columns, k % panel.columns])
+        sub.imshow(image, cmap=panel.cmap, vmin=0, vmax=255 if image.dtype == np.uint8 else None)
+        sub.set_title(title)
+        sub.set_axis_off()
+
+
+DRAWERS: dict[type, Callable[[MplFigure, Axes, object], None]] = {
+    spec.Curves: draw_curves,
+    spec.Scatter: draw_scatter,
+    spec.Contour: draw_contour,
+    spec.Images: draw_images,
+}
+
+
+def draw_figure(figure: spec.Figure) -> MplFigure:
+    """Draw the declared panels side by side, under the style currently in effect."""
+    fig = MplFigure(figsize=figure.size, dpi=BASE_DPI, layout="constrained")
+    axes = fig.subplots(1, len(figure.panels), squeeze=False)[0]
+    for ax, panel in zip(axes, figure.panels):
+        DRAWERS[type(panel)](fig, ax, panel)
+    return fig
+
+
+def write_table(table: spec.Table, path: Path) -> Path:
+    with atomic_path(path) as temporary:
+        np.savetxt(temporary, table.rows, delimiter=",", header=",".join(table.columns), comments="", fmt="%.17g")
+    return path
+
+
+def export_figure(name: str, figure: spec.Figure, layout: OutputLayout, theme: str) -> list[Path]:
+    """Write ``NAME.png`` (2x), ``NAME.svg`` and the CSV data behind the figure."""
+    written = []
+    with theme_context(theme):
+        fig = draw_figure(figure)
+        for extension, options in (
+            ("png", {"dpi": BASE_DPI * PIXEL_DENSITY, "metadata": {"Software": None}}),
+            ("svg", {"metadata": {"Date": None, "Creator": None}}),
+        ):
+            path = layout.file(name, extension)
+            with atomic_path(path) as temporary:
+                fig.savefig(temporary, format=extension, **options)
+            written.append(path)
+    for suffix, table in figure.tables.items():
+        written.append(write_table(table, layout.data_file(name, suffix)))
+    return written

@@ -1,0 +1,109 @@
+"""From declared outputs to files: pick the right writer, collect what happened.
+
+The pipeline knows nothing about the article.  It receives ``Output``
+declarations, asks each whether its inputs are there, builds its content,
+hands it to the writer registered for its kind, and checks that every file
+the writer claims to have written exists.  One output failing does not stop
+the others: the caller gets an :class:`Outcome` for each.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Protocol, Sequence
+
+from render.figure import export_figure
+from render.files import OutputLayout, OutputWriteError
+from render.spec import Content, Output
+from render.theme import DEFAULT_THEME, theme_suffix
+
+
+class RenderError(Exception):
+    """A failure a user can act on (bad input, a missing tool); reported in one line."""
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    out_dir: Path = Path("output")
+    theme: str = DEFAULT_THEME
+
+    @property
+    def layout(self) -> OutputLayout:
+        return OutputLayout(self.out_dir, theme_suffix(self.theme))
+
+
+class Writer(Protocol):
+    def __call__(self, name: str, content: Content, settings: RenderSettings) -> list[Path]: ...
+
+
+def write_figure(name: str, content: Content, settings: RenderSettings) -> list[Path]:
+    return export_figure(name, content, settings.layout, settings.theme)
+
+
+WRITERS: dict[str, Writer] = {"figure": write_figure}
+GROUPS = {"figures": "figure"}  # group name -> kind
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str  # "rendered" | "skipped" | "failed"
+    message: str = ""
+    paths: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class UnknownOutputError(RenderError):
+    pass
+
+
+def select_outputs(outputs: Sequence[Output], names: Iterable[str]) -> list[Output]:
+    """The outputs named (or in a named group), in article order, each once."""
+    by_name = {output.name: output for output in outputs}
+    wanted: set[str] = set()
+    for name in names:
+        if name == "all":
+            wanted.update(by_name)
+        elif name in GROUPS:
+            wanted.update(o.name for o in outputs if o.kind == GROUPS[name])
+        elif name in by_name:
+            wanted.add(name)
+        else:
+            known = ", ".join(["all", *GROUPS, *by_name])
+            raise UnknownOutputError(f"unknown output {name!r}; known outputs: {known} (see 'render list')")
+    return [output for output in outputs if output.name in wanted]
+
+
+def render_output(
+    output: Output, settings: RenderSettings, expected_errors: tuple[type[Exception], ...] = ()
+) -> Outcome:
+    """Render one output; a user-facing error becomes a failed outcome, a bug propagates."""
+    reason = output.unavailable()
+    if reason:
+        return Outcome(output.name, "skipped", reason)
+    writer = WRITERS[output.kind]
+    started = time.perf_counter()
+    try:
+        paths = writer(output.name, output.build(), settings)
+        missing = [str(p) for p in paths if not Path(p).is_file()]
+        if missing:
+            raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")
+    except (RenderError, OutputWriteError, OSError, *expected_errors) as error:
+        return Outcome(output.name, "failed", str(error), seconds=time.perf_counter() - started)
+    return Outcome(output.name, "rendered", paths=paths, seconds=time.perf_counter() - started)
+
+
+def render_all(
+    outputs: Sequence[Output],
+    settings: RenderSettings,
+    expected_errors: tuple[type[Exception], ...] = (),
+    report: Callable[[Outcome], None] = lambda outcome: None,
+) -> list[Outcome]:
+    outcomes = []
+    for output in outputs:
+        outcome = render_output(output, settings, expected_errors)
+        report(outcome)
+        outcomes.append(outcome)
+    return outcomes

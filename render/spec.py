@@ -1,0 +1,126 @@
+"""What a scene declares: its outputs, and the plain data each one draws.
+
+This is the only module of ``render`` that ``scenes`` imports.  It holds no
+behaviour: a scene says *what* to show (curves, a scatter, a contour with a
+descent path, ...), and the writers in ``render`` decide *how*.  Building an
+output's content is deferred (``Output.build``) so that listing outputs or
+rendering one of them never trains what another needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Table:
+    """Data behind a figure, written as CSV beside it (``columns`` is the header)."""
+
+    columns: tuple[str, ...]
+    rows: np.ndarray
+
+
+@dataclass(frozen=True)
+class Line:
+    x: np.ndarray
+    y: np.ndarray
+    label: str | None = None
+    color: str | None = None
+    width: float | None = None
+
+
+@dataclass(frozen=True)
+class Curves:
+    """Lines on shared axes (learning curves, loss curves)."""
+
+    lines: tuple[Line, ...]
+    xlabel: str = ""
+    ylabel: str = ""
+    title: str = ""
+    legend: bool = True
+
+
+@dataclass(frozen=True)
+class Images:
+    """A grid of grey images with one title each (the dataset samples)."""
+
+    images: np.ndarray  # (n, height, width)
+    titles: tuple[str, ...]
+    columns: int = 3
+    cmap: str = "gray"
+
+
+@dataclass(frozen=True)
+class Scatter:
+    """Points coloured by class (the blobs)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    color_values: np.ndarray
+    cmap: str = "ocean"
+    xlabel: str = ""
+    ylabel: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class DescentPath:
+    """The recorded descent drawn over a contour: points coloured by the bias ``b``."""
+
+    w0: np.ndarray
+    w1: np.ndarray
+    color_values: np.ndarray
+    cmap: str = "Blues"
+    line_color: str = "r"
+    colorbar_label: str = "b"
+
+
+@dataclass(frozen=True)
+class Contour:
+    """Filled contours of the loss over the ``W11, W22`` meshgrid, optionally with a path."""
+
+    W11: np.ndarray
+    W22: np.ndarray
+    loss: np.ndarray
+    levels: int = 10
+    cmap: str = "magma"
+    colorbar: bool = True
+    path: DescentPath | None = None
+    xlabel: str = "W0"
+    ylabel: str = "W1"
+    title: str = ""
+
+
+Panel = Union[Curves, Images, Scatter, Contour]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A static figure: panels side by side, and the data behind it."""
+
+    panels: tuple[Panel, ...]
+    size: tuple[float, float]  # inches at 100 dpi, as in plt.figure(figsize=...)
+    tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
+
+
+Content = Figure
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file set a scene makes: ``name`` is its file stem and its Make target.
+
+    ``unavailable`` returns why the output cannot be made right now (missing
+    input files, with how to provide them) or ``None``; ``build`` computes the
+    content, only when the output is rendered.
+    """
+
+    name: str
+    kind: str  # "figure" | "video" | "surface"
+    caption: str
+    build: Callable[[], Content]
+    unavailable: Callable[[], str | None] = lambda: None
+    parameters: dict[str, object] = field(default_factory=dict)

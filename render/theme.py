@@ -1,0 +1,32 @@
+"""The article's look: its dark theme and a light twin, each one style file.
+
+Styles are applied with ``matplotlib.style.context`` around a render, never
+globally, so importing this toolkit changes nothing in a user's matplotlib.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Iterator
+
+import matplotlib.style
+
+STYLES = Path(__file__).parent / "styles"
+THEMES = {
+    "dark": ("dark_background", STYLES / "article-dark.mplstyle"),
+    "light": ("default", STYLES / "article-light.mplstyle"),
+}
+DEFAULT_THEME = "dark"
+
+
+def theme_suffix(theme: str) -> str:
+    """File-name suffix of a theme's outputs: none for the default, ``-light`` for the twin."""
+    return "" if theme == DEFAULT_THEME else f"-{theme}"
+
+
+@contextlib.contextmanager
+def theme_context(theme: str) -> Iterator[None]:
+    base, overrides = THEMES[theme]
+    with matplotlib.style.context([base, str(overrides)], after_reset=True):
+        yield

@@ -1,0 +1,93 @@
+"""Part 4-5 of the article: the cat/dog images and the neuron's learning curves."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from render.spec import Curves, Figure, Images, Line, Output, Table
+from scenes.context import SceneContext
+from scenes.data import HOW_TO_POINT, CatDogData, load_catdog, missing_catdog_files
+from scenes.neuron import initialisation
+from scenes.training import LearningCurves, learning_curves
+
+LEARNING_RATE = 0.01
+N_ITER = 10_000
+SAMPLE_INDICES = tuple(range(1, 10))  # the article shows X_train[1] .. X_train[9]
+CLASS_NAMES = {0: "cat", 1: "dog"}
+
+
+class CatDogScene:
+    """Loads the article's images once and trains the neuron once per render."""
+
+    def __init__(self, context: SceneContext):
+        self.context = context
+
+    def unavailable(self) -> str | None:
+        missing = missing_catdog_files(self.context.data_dir)
+        if not missing:
+            return None
+        return f"needs {' and '.join(missing)} in {self.context.data_dir}: {HOW_TO_POINT}"
+
+    @cached_property
+    def data(self) -> CatDogData:
+        return load_catdog(self.context.data_dir)
+
+    @cached_property
+    def curves(self) -> LearningCurves:
+        X_train, X_test = self.data.flattened()
+        start = initialisation(X_train.shape[1], self.context.rng("catdog-initialisation"))
+        return learning_curves(
+            X_train, self.data.train.labels, X_test, self.data.test.labels, start, LEARNING_RATE, N_ITER
+        )
+
+    def samples(self) -> Figure:
+        indices = [i for i in SAMPLE_INDICES if i < len(self.data.train.images)]
+        labels = self.data.train.labels[indices, 0].astype(int)
+        titles = tuple(f"{CLASS_NAMES[label]} ({label})" for label in labels)
+        return Figure(
+            panels=(Images(images=self.data.train.images[indices], titles=titles),),
+            size=(8, 8),
+            tables={"": Table(("index", "label"), np.column_stack([indices, labels]))},
+        )
+
+    def learning_curves(self) -> Figure:
+        c = self.curves
+        it = c.iterations
+        return Figure(
+            panels=(
+                Curves(
+                    (Line(it, c.train_loss, "train loss"), Line(it, c.test_loss, "test loss")),
+                    xlabel="iteration", ylabel="log loss", title="Loss",
+                ),
+                Curves(
+                    (Line(it, c.train_accuracy, "train acc"), Line(it, c.test_accuracy, "test acc")),
+                    xlabel="iteration", ylabel="accuracy", title="Accuracy",
+                ),
+            ),
+            size=(12, 4),
+            tables={
+                "": Table(
+                    ("iteration", "train_loss", "test_loss", "train_accuracy", "test_accuracy"),
+                    np.column_stack([it, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy]),
+                )
+            },
+        )
+
+    def outputs(self) -> list[Output]:
+        return [
+            Output(
+                "catdog-samples", "figure",
+                "Nine of the 1,000 grey 64x64 training images with their labels (0 = cat, 1 = dog): "
+                "what the neuron has to tell apart from raw pixels.",
+                self.samples, self.unavailable, {"indices": list(SAMPLE_INDICES)},
+            ),
+            Output(
+                "catdog-learning-curves", "figure",
+                "Train and test log loss (left) and accuracy (right) every 10 iterations while one neuron "
+                f"learns cats from dogs for {N_ITER:,} iterations at learning rate {LEARNING_RATE}.",
+                self.learning_curves, self.unavailable,
+                {"learning_rate": LEARNING_RATE, "n_iter": N_ITER, "seed": self.context.seed},
+            ),
+        ]

@@ -1,0 +1,112 @@
+"""The article's two datasets: the cat/dog images (HDF5) and the make_blobs experiment.
+
+The cat/dog files are not ours to ship: they are read from a directory the
+user names, and every way they can be wrong becomes a :class:`DatasetError`
+whose message says which file, what was wrong and how to point at good files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import h5py
+import numpy as np
+from sklearn.datasets import make_blobs
+
+CATDOG_FILES = {"train": ("trainset.hdf5", "X_train", "Y_train"), "test": ("testset.hdf5", "X_test", "Y_test")}
+HOW_TO_POINT = "pass --data DIR or set RENDER_DATA to the directory holding trainset.hdf5 and testset.hdf5"
+
+
+class DatasetError(Exception):
+    """The cat/dog dataset is missing or not what the article's files hold."""
+
+
+@dataclass(frozen=True)
+class CatDogImages:
+    """Grey 64 x 64 images with labels 0/1, as stored in the article's HDF5 files."""
+
+    images: np.ndarray  # uint8, (n, 64, 64)
+    labels: np.ndarray  # float, (n, 1)
+
+
+@dataclass(frozen=True)
+class CatDogData:
+    train: CatDogImages
+    test: CatDogImages
+
+    def flattened(self) -> tuple[np.ndarray, np.ndarray]:
+        """Train and test images as rows in [0, 1], scaled by the train maximum as in the article."""
+        scale = float(self.train.images.max()) or 1.0
+        flat = lambda images: images.reshape(images.shape[0], -1) / scale  # noqa: E731
+        return flat(self.train.images), flat(self.test.images)
+
+
+def missing_catdog_files(directory: Path) -> list[str]:
+    """The article's file names that are absent from ``directory``."""
+    return [name for name, _, _ in CATDOG_FILES.values() if not (Path(directory) / name).is_file()]
+
+
+def _read_split(path: Path, images_key: str, labels_key: str) -> CatDogImages:
+    if not path.is_file():
+        raise DatasetError(f"{path} not found: {HOW_TO_POINT}")
+    try:
+        with h5py.File(path, "r") as store:
+            missing = [key for key in (images_key, labels_key) if key not in store]
+            if missing:
+                raise DatasetError(
+                    f"{path} has no {' or '.join(repr(k) for k in missing)} dataset "
+                    f"(found: {', '.join(sorted(store.keys())) or 'nothing'}): use the article's {path.name}"
+                )
+            images = np.asarray(store[images_key])
+            labels = np.asarray(store[labels_key])
+    except OSError as error:
+        raise DatasetError(f"{path} is not a readable HDF5 file ({error}): use the article's {path.name}") from None
+    if images.ndim != 3 or images.shape[0] == 0:
+        raise DatasetError(f"{path}: {images_key} has shape {images.shape}, expected (n, height, width) images")
+    if labels.reshape(-1).shape[0] != images.shape[0]:
+        raise DatasetError(
+            f"{path}: {labels_key} has shape {labels.shape} but {images_key} holds {images.shape[0]} images"
+        )
+    labels = labels.reshape(-1, 1).astype(float)
+    if not np.isin(labels, (0.0, 1.0)).all():
+        raise DatasetError(f"{path}: {labels_key} must hold labels 0 and 1 only")
+    return CatDogImages(images=images, labels=labels)
+
+
+def load_catdog(directory: Path) -> CatDogData:
+    """Read ``trainset.hdf5`` and ``testset.hdf5`` from ``directory``."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DatasetError(f"dataset directory {directory} does not exist: {HOW_TO_POINT}")
+    splits = {
+        split: _read_split(directory / name, images_key, labels_key)
+        for split, (name, images_key, labels_key) in CATDOG_FILES.items()
+    }
+    if splits["train"].images.shape[1:] != splits["test"].images.shape[1:]:
+        raise DatasetError(
+            f"train images are {splits['train'].images.shape[1:]} but test images are "
+            f"{splits['test'].images.shape[1:]}: the two files must come from the same dataset"
+        )
+    return CatDogData(train=splits["train"], test=splits["test"])
+
+
+@dataclass(frozen=True)
+class Blobs:
+    """The normalization experiment's two-feature data set."""
+
+    X: np.ndarray  # (100, 2)
+    y: np.ndarray  # (100, 1)
+    second_feature_scale: float
+
+
+def blobs(second_feature_scale: float) -> Blobs:
+    """``make_blobs(100, 2 features, 2 centres, random_state=0)``, second feature scaled.
+
+    The article multiplies the second feature by 10 to "compress" the loss
+    function and leaves it at 1 for the "normalized" case.  ``random_state=0``
+    is the article's: these points are the same for every ``--seed``.
+    """
+    X, y = make_blobs(n_samples=100, n_features=2, centers=2, random_state=0)
+    X[:, 1] *= second_feature_scale
+    return Blobs(X=X, y=y.reshape(-1, 1).astype(float), second_feature_scale=second_feature_scale)

@@ -19,6 +19,8 @@ from render.pipeline import (
     Outcome,
     RenderError,
     RenderSettings,
+    SurfaceSettings,
+    VideoSettings,
     render_all,
     select_outputs,
 )
@@ -42,12 +44,40 @@ def _shared_options(command):
                      help="Seed of every random draw: the same seed gives the same files."),
         click.option("--theme", type=click.Choice(sorted(THEMES)), default=DEFAULT_THEME, show_default=True,
                      help="dark is the article's look; light writes NAME-light.* twins."),
+        click.option("--formats", default="mp4,poster", show_default=True, metavar="LIST",
+                     help="Video formats, comma-separated: mp4, webm, gif, poster (last frame as PNG)."),
+        click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default=None,
+                     help="Video size and frame rate: low 854x480@15, medium 1280x720@30, "
+                          "high 1920x1080@60, 4k 3840x2160@60.  [default: 1280x720 at the article's 10 fps]"),
+        click.option("--fps", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Video frames per second (overrides the quality preset's)."),
+        click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Video length in seconds; more frames than iterations are interpolated."),
+        click.option("--plotlyjs", type=click.Choice(["directory", "cdn", "inline"]), default="directory",
+                     show_default=True,
+                     help="Surface pages: one shared plotly.min.js beside them, the CDN, or inlined in each."),
+        click.option("--fragment", is_flag=True, help="Write surface pages as <div> fragments to paste into a page."),
         click.option("--grid-size", type=click.IntRange(min=2, max=5000), default=100, show_default=True,
                      help="Points per side of the loss meshgrid (the article's h)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+VIDEO_FORMATS = ("mp4", "webm", "gif", "poster")
+
+
+def _parse_formats(value: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    unknown = [f for f in formats if f not in VIDEO_FORMATS]
+    if unknown or not formats:
+        raise click.BadParameter(
+            f"unknown video format {', '.join(map(repr, unknown)) or 'list (empty)'}; "
+            f"choose from {', '.join(VIDEO_FORMATS)}",
+            param_hint="'--formats'",
+        )
+    return formats
 
 
 def _report(outcome: Outcome) -> None:
@@ -69,8 +99,23 @@ def _prepare_out_dir(out_dir: Path) -> None:
         raise click.BadParameter(f"{out_dir} is not writable", param_hint="'--out'")
 
 
-def run_render(names: list[str], out_dir: Path, data_dir: Path, seed: int, theme: str, grid_size: int) -> None:
+def run_render(
+    names: list[str],
+    out_dir: Path,
+    data_dir: Path,
+    seed: int,
+    theme: str,
+    grid_size: int,
+    formats: str,
+    quality: str | None,
+    fps: float | None,
+    duration: float | None,
+    plotlyjs: str,
+    fragment: bool,
+) -> None:
     """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
+    video = VideoSettings(formats=_parse_formats(formats), quality=quality, fps=fps, duration=duration)
+    surface = SurfaceSettings(plotlyjs=plotlyjs, fragment=fragment)
     context = SceneContext(seed=seed, data_dir=data_dir, grid_size=grid_size)
     try:
         selected = select_outputs(article_outputs(context), names)
@@ -83,7 +128,7 @@ def run_render(names: list[str], out_dir: Path, data_dir: Path, seed: int, theme
             click.echo(f"error: {output.name} {reason}", err=True)
             sys.exit(EXIT_USAGE)
     _prepare_out_dir(out_dir)
-    settings = RenderSettings(out_dir=out_dir, theme=theme)
+    settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface)
     outcomes = render_all(selected, settings, expected_errors=(DatasetError,), report=_report)
     if any(outcome.status == "failed" for outcome in outcomes):
         sys.exit(EXIT_FAILED)

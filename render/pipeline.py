@@ -9,6 +9,7 @@ the others: the caller gets an :class:`Outcome` for each.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,20 +26,66 @@ class RenderError(Exception):
 
 
 @dataclass(frozen=True)
+class VideoSettings:
+    """How videos are encoded; ``None`` means the article's default (see render.video)."""
+
+    formats: tuple[str, ...] = ("mp4", "poster")
+    quality: str | None = None
+    fps: float | None = None
+    duration: float | None = None
+
+
+@dataclass(frozen=True)
+class SurfaceSettings:
+    """How 3D surfaces are written: plotly.js placement, fragments, static image formats."""
+
+    plotlyjs: str = "directory"
+    fragment: bool = False
+    image_formats: tuple[str, ...] = ("png",)
+    export_timeout: float = 60.0
+
+
+@dataclass(frozen=True)
 class RenderSettings:
     out_dir: Path = Path("output")
     theme: str = DEFAULT_THEME
+    video: VideoSettings = VideoSettings()
+    surface: SurfaceSettings = SurfaceSettings()
 
     @property
     def layout(self) -> OutputLayout:
         return OutputLayout(self.out_dir, theme_suffix(self.theme))
 
 
+class RunSession:
+    """Resources shared by the outputs of one run, opened on first use, closed at the end.
+
+    A writer that needs something expensive (a browser for static exports)
+    asks ``session.shared(key, factory)``; ``factory`` returns a context
+    manager, entered once per run and exited when the run ends, even on error.
+    """
+
+    def __init__(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._resources: dict[str, object] = {}
+
+    def shared(self, key: str, factory: Callable[[], contextlib.AbstractContextManager]) -> object:
+        if key not in self._resources:
+            self._resources[key] = self._stack.enter_context(factory())
+        return self._resources[key]
+
+    def __enter__(self) -> "RunSession":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stack.close()
+
+
 class Writer(Protocol):
-    def __call__(self, name: str, content: Content, settings: RenderSettings) -> list[Path]: ...
+    def __call__(self, name: str, content: Content, settings: RenderSettings, session: RunSession) -> list[Path]: ...
 
 
-def write_figure(name: str, content: Content, settings: RenderSettings) -> list[Path]:
+def write_figure(name: str, content: Content, settings: RenderSettings, session: RunSession) -> list[Path]:
     return export_figure(name, content, settings.layout, settings.theme)
 
 
@@ -77,7 +124,10 @@ def select_outputs(outputs: Sequence[Output], names: Iterable[str]) -> list[Outp
 
 
 def render_output(
-    output: Output, settings: RenderSettings, expected_errors: tuple[type[Exception], ...] = ()
+    output: Output,
+    settings: RenderSettings,
+    session: RunSession,
+    expected_errors: tuple[type[Exception], ...] = (),
 ) -> Outcome:
     """Render one output; a user-facing error becomes a failed outcome, a bug propagates."""
     reason = output.unavailable()
@@ -86,7 +136,7 @@ def render_output(
     writer = WRITERS[output.kind]
     started = time.perf_counter()
     try:
-        paths = writer(output.name, output.build(), settings)
+        paths = writer(output.name, output.build(), settings, session)
         missing = [str(p) for p in paths if not Path(p).is_file()]
         if missing:
             raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")
@@ -102,8 +152,9 @@ def render_all(
     report: Callable[[Outcome], None] = lambda outcome: None,
 ) -> list[Outcome]:
     outcomes = []
-    for output in outputs:
-        outcome = render_output(output, settings, expected_errors)
-        report(outcome)
-        outcomes.append(outcome)
+    with RunSession() as session:
+        for output in outputs:
+            outcome = render_output(output, settings, session, expected_errors)
+            report(outcome)
+            outcomes.append(outcome)
     return outcomes

@@ -106,7 +106,36 @@ class Figure:
     tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
 
 
-Content = Figure
+@dataclass(frozen=True)
+class DescentView:
+    """One recorded descent on its loss landscape: what videos and 3D surfaces show.
+
+    ``W11, W22, loss`` are the meshgrid and the loss on it (the bias fixed at the
+    trained value); ``history`` has one row ``W0, W1, b, i, loss`` per iteration.
+    """
+
+    W11: np.ndarray
+    W22: np.ndarray
+    loss: np.ndarray
+    history: np.ndarray
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Animation:
+    """A video of one or more descents advancing on one time axis, side by side."""
+
+    views: tuple[DescentView, ...]
+
+
+@dataclass(frozen=True)
+class Surface:
+    """The loss function in 3D with the descent path on it (the article's ``go.Surface``)."""
+
+    view: DescentView
+
+
+Content = Union[Figure, Animation, Surface]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from render.spec import Contour, Curves, DescentPath, Figure, Line, Output, Scatter, Table
+from render.spec import Contour, Curves, DescentPath, DescentView, Figure, Line, Output, Scatter, Table
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs
 from scenes.landscape import LossSurface, loss_surface
@@ -73,6 +73,11 @@ class NormalizationExperiment:
     def surface(self) -> LossSurface:
         """The loss over the article's meshgrid at the trained bias."""
         return loss_surface(self.data.X, self.data.y, b=self.history[-1, 2], lim=GRID_LIMIT, h=self.context.grid_size)
+
+    def descent_view(self) -> DescentView:
+        """The descent on its landscape, for the videos and the 3D surface."""
+        s = self.surface
+        return DescentView(s.W11, s.W22, s.loss, self.history, title=f"{self.variant} features")
 
     def history_table(self) -> Table:
         return Table(HISTORY_COLUMNS, self.history)

@@ -1,0 +1,31 @@
+"""Shared fixtures: a tiny cat/dog dataset in the article's HDF5 layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+
+def write_catdog(directory: Path, n_train: int = 24, n_test: int = 8, side: int = 8, seed: int = 0) -> Path:
+    """Write trainset.hdf5 / testset.hdf5 with the article's keys, small random images."""
+    rng = np.random.default_rng(seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    for file_name, images_key, labels_key, n in (
+        ("trainset.hdf5", "X_train", "Y_train", n_train),
+        ("testset.hdf5", "X_test", "Y_test", n_test),
+    ):
+        labels = (np.arange(n) % 2).reshape(n, 1).astype(float)
+        images = rng.integers(0, 200, size=(n, side, side), dtype=np.uint8)
+        images[labels[:, 0] == 1, : side // 2] += 55  # a learnable difference between the classes
+        with h5py.File(directory / file_name, "w") as store:
+            store[images_key] = images
+            store[labels_key] = labels
+    return directory
+
+
+@pytest.fixture
+def catdog_dir(tmp_path: Path) -> Path:
+    return write_catdog(tmp_path / "datasets")

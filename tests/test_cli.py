@@ -1,0 +1,128 @@
+"""The command line as a user meets it: exit codes and the exact lines they read."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import render.figure
+from render.cli import main
+
+FIGURES = [
+    "catdog-samples", "catdog-learning-curves", "blobs-compressed", "loss-compressed",
+    "contour-compressed", "blobs-normalized", "loss-normalized", "contour-normalized",
+]
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, list(args), env=env or {"RENDER_DATA": None}, catch_exceptions=False)
+
+
+def test_list_is_in_article_order():
+    result = run("list")
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.output.splitlines()]
+    assert [n for n in names if n in FIGURES] == FIGURES
+    assert names.index("contour-compressed") < names.index("blobs-normalized")
+
+
+def test_unknown_output_exits_2_and_lists_the_known_ones(tmp_path):
+    result = run("contour-squashed", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "Error: unknown output 'contour-squashed'; known outputs: all, figures" in result.output
+    assert "contour-compressed" in result.output and "(see 'render list')" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_figures_without_data_render_and_say_what_was_skipped(tmp_path):
+    result = run("figures", "--out", str(tmp_path / "out"), "--data", str(tmp_path / "none"), "--grid-size", "20")
+    assert result.exit_code == 0, result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("skipped")]
+    assert skipped == [
+        f"skipped {name}: needs trainset.hdf5 and testset.hdf5 in {tmp_path / 'none'}: "
+        "pass --data DIR or set RENDER_DATA to the directory holding trainset.hdf5 and testset.hdf5"
+        for name in ("catdog-samples", "catdog-learning-curves")
+    ]
+    for name in FIGURES[2:]:
+        assert (tmp_path / "out" / f"{name}.png").is_file()
+        assert (tmp_path / "out" / f"{name}.svg").is_file()
+        assert (tmp_path / "out" / "data" / f"{name}.csv").is_file()
+
+
+def test_naming_a_catdog_output_without_data_is_an_error(tmp_path):
+    result = run("catdog-samples", "--out", str(tmp_path), "--data", str(tmp_path / "none"))
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"error: catdog-samples needs trainset.hdf5 and testset.hdf5 in {tmp_path / 'none'}: "
+        "pass --data DIR or set RENDER_DATA to the directory holding trainset.hdf5 and testset.hdf5"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_data_from_the_environment(tmp_path, catdog_dir):
+    result = run("catdog-samples", "--out", str(tmp_path), env={"RENDER_DATA": str(catdog_dir)})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "catdog-samples.png").is_file()
+
+
+def test_corrupt_data_fails_that_output_in_one_line(tmp_path, catdog_dir):
+    (catdog_dir / "trainset.hdf5").write_bytes(b"garbage")
+    result = run("catdog-samples", "blobs-normalized", "--out", str(tmp_path), "--data", str(catdog_dir))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: catdog-samples: {catdog_dir / 'trainset.hdf5'} is not")
+    assert "Traceback" not in result.output
+    assert (tmp_path / "blobs-normalized.png").is_file()
+    assert not (tmp_path / "catdog-samples.png").exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--seed", "-1"], "Invalid value for '--seed': -1 is not in the range x>=0."),
+        (["--theme", "sepia"], "Invalid value for '--theme': 'sepia' is not one of 'dark', 'light'."),
+        (["--grid-size", "1"], "Invalid value for '--grid-size': 1 is not in the range 2<=x<=5000."),
+        (["--fps", "0"], "Invalid value for '--fps': 0.0 is not in the range x>0."),
+    ],
+)
+def test_bad_option_values(tmp_path, args, message):
+    result = run("blobs-compressed", "--out", str(tmp_path), *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_out_must_be_a_directory(tmp_path):
+    target = tmp_path / "a-file"
+    target.write_text("x")
+    result = run("blobs-compressed", "--out", str(target))
+    assert result.exit_code == 2
+    assert f"Invalid value for '--out': Directory '{target}' is a file." in result.output
+
+
+def test_interrupted_render_leaves_no_file(tmp_path, monkeypatch):
+    def interrupted(figure, path, **kwargs):
+        Path(path).write_bytes(b"half a PNG")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render.figure.MplFigure, "savefig", interrupted)
+    result = CliRunner().invoke(main, ["blobs-compressed", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "Aborted!" in result.output
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.slow
+def test_console_script_renders_everything_end_to_end(tmp_path, catdog_dir):
+    render_exe = shutil.which("render", path=os.path.dirname(sys.executable))
+    assert render_exe, "the project is not installed (pip install -e .)"
+    result = subprocess.run(
+        [render_exe, "figures", "--out", str(tmp_path), "--data", str(catdog_dir), "--seed", "3"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    for name in FIGURES:
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+    assert not list(tmp_path.rglob(".*partial*"))

@@ -1,0 +1,134 @@
+"""Each figure against an expectation that would catch a wrong plot."""
+
+import io
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure as MplFigure
+
+from render.figure import draw_figure, export_figure
+from render.files import OutputLayout
+from render.theme import theme_context
+from scenes import SceneContext, article_outputs
+from scenes.catdog import CatDogScene
+from scenes.normalization import NormalizationExperiment
+
+matplotlib.use("Agg")
+
+
+def pixels(fig: MplFigure) -> np.ndarray:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=50)
+    buffer.seek(0)
+    return matplotlib.image.imread(buffer)
+
+
+def assert_same_pixels(ours: MplFigure, reference: MplFigure) -> None:
+    a, b = pixels(ours), pixels(reference)
+    assert a.shape == b.shape
+    assert np.abs(a - b).max() < 1e-6
+
+
+@pytest.fixture
+def experiment():
+    return NormalizationExperiment(SceneContext(seed=0, grid_size=40), "compressed", 10.0)
+
+
+def test_contour_figure_matches_the_articles_code_drawn_directly(experiment):
+    s, h = experiment.surface, experiment.history
+    with theme_context("dark"):
+        ours = draw_figure(experiment.contour_figure())
+        reference = MplFigure(figsize=(12, 4), dpi=100, layout="constrained")
+        left, right = reference.subplots(1, 2)
+        reference.colorbar(left.contourf(s.W11, s.W22, s.loss, 10, cmap="magma"), ax=left, label="log loss")
+        right.contourf(s.W11, s.W22, s.loss, 10, cmap="magma")
+        right.plot(h[:, 0], h[:, 1], c="r", zorder=2)
+        points = right.scatter(h[:, 0], h[:, 1], c=h[:, 2], cmap="Blues", marker="x", zorder=3)
+        reference.colorbar(points, ax=right, label="b")
+        right.set_xlim(-15, 15)
+        right.set_ylim(-15, 15)
+        for ax in (left, right):
+            ax.set(xlabel="W0", ylabel="W1")
+        assert_same_pixels(ours, reference)
+
+
+def test_contour_path_is_the_recorded_history(experiment):
+    with theme_context("dark"):
+        fig = draw_figure(experiment.contour_figure())
+    path_axes = fig.axes[1]
+    (line,) = path_axes.get_lines()
+    np.testing.assert_array_equal(line.get_xdata(), experiment.history[:, 0])
+    np.testing.assert_array_equal(line.get_ydata(), experiment.history[:, 1])
+    (points,) = path_axes.collections[-1:]
+    np.testing.assert_array_equal(points.get_array(), experiment.history[:, 2])
+    assert path_axes.get_xlim() == (-15.0, 15.0)
+
+
+def test_loss_figure_matches_a_direct_plot(experiment):
+    h = experiment.history
+    with theme_context("dark"):
+        ours = draw_figure(experiment.loss_figure())
+        reference = MplFigure(figsize=(6, 4), dpi=100, layout="constrained")
+        ax = reference.subplots()
+        ax.plot(h[:, 3], h[:, 4])
+        ax.set(xlabel="iteration", ylabel="log loss")
+        assert_same_pixels(ours, reference)
+
+
+def test_blobs_scatter_holds_the_points_and_classes(experiment):
+    with theme_context("dark"):
+        fig = draw_figure(experiment.blobs_figure())
+    (points,) = fig.axes[0].collections
+    np.testing.assert_array_equal(points.get_offsets(), experiment.data.X)
+    np.testing.assert_array_equal(points.get_array(), experiment.data.y.ravel())
+
+
+def test_catdog_figures_show_the_data(catdog_dir):
+    scene = CatDogScene(SceneContext(data_dir=catdog_dir))
+    with theme_context("dark"):
+        samples = draw_figure(scene.samples())
+        curves = draw_figure(scene.learning_curves())
+    labels = scene.data.train.labels[1:10, 0].astype(int)
+    assert [ax.get_title() for ax in samples.axes] == [f"{['cat', 'dog'][k]} ({k})" for k in labels]
+    np.testing.assert_array_equal(samples.axes[0].get_images()[0].get_array(), scene.data.train.images[1])
+    loss_axes, accuracy_axes = curves.axes
+    assert [line.get_label() for line in loss_axes.get_lines()] == ["train loss", "test loss"]
+    np.testing.assert_array_equal(loss_axes.get_lines()[0].get_ydata(), scene.curves.train_loss)
+    np.testing.assert_array_equal(accuracy_axes.get_lines()[1].get_ydata(), scene.curves.test_accuracy)
+    assert loss_axes.get_lines()[0].get_xdata()[-1] == 9990
+
+
+@pytest.mark.parametrize("theme, face", [("dark", 0.12), ("light", 1.0)])
+def test_theme_sets_the_background(tmp_path, experiment, theme, face):
+    layout = OutputLayout(tmp_path, "" if theme == "dark" else "-light")
+    paths = export_figure("loss-compressed", experiment.loss_figure(), layout, theme)
+    png = next(p for p in paths if p.suffix == ".png")
+    assert png.name == ("loss-compressed.png" if theme == "dark" else "loss-compressed-light.png")
+    image = matplotlib.image.imread(png)
+    assert image.shape[:2] == (800, 1200)  # 6 x 4 inches at 2 x 100 dpi
+    np.testing.assert_allclose(image[2, 2, :3], face, atol=1 / 255)
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path, catdog_dir):
+    def render(directory, seed):
+        layout = OutputLayout(directory)
+        context = SceneContext(seed=seed, data_dir=catdog_dir, grid_size=30)
+        return {
+            p.relative_to(directory): p.read_bytes()
+            for output in article_outputs(context) if output.kind == "figure"
+            for p in export_figure(output.name, output.build(), layout, "dark")
+        }
+
+    first, second, other = render(tmp_path / "a", 7), render(tmp_path / "b", 7), render(tmp_path / "c", 8)
+    assert first == second
+    assert first[next(p for p in first if p.name == "catdog-learning-curves.png")] != \
+        other[next(p for p in other if p.name == "catdog-learning-curves.png")]
+
+
+def test_history_csv_has_the_articles_header(tmp_path, experiment):
+    paths = export_figure("contour-compressed", experiment.contour_figure(), OutputLayout(tmp_path), "dark")
+    csv = tmp_path / "data" / "contour-compressed.csv"
+    assert csv in paths
+    assert csv.read_text().splitlines()[0] == "W0,W1,b,i,loss"
+    np.testing.assert_array_equal(np.loadtxt(csv, delimiter=",", skiprows=1), experiment.history)

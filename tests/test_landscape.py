@@ -1,0 +1,53 @@
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import scenes.landscape as landscape
+from scenes.data import blobs
+from scenes.neuron import Parameters, log_loss
+
+
+def test_surface_is_the_loss_at_each_grid_point():
+    data = blobs(10.0)
+    surface = landscape.loss_surface(data.X, data.y, b=0.7, lim=15, h=7)
+    assert surface.loss.shape == (7, 7)
+    for j in (0, 3, 6):
+        for k in (0, 2, 5):
+            W = np.array([[surface.W11[j, k]], [surface.W22[j, k]]])
+            assert surface.loss[j, k] == pytest.approx(log_loss(data.X, data.y, Parameters(W, np.array([0.7]))))
+
+
+def test_article_grid_matches_the_articles_formula_without_its_overflow():
+    data = blobs(1.0)
+    surface = landscape.loss_surface(data.X, data.y, b=0.2)
+    W_final = np.c_[surface.W11.ravel(), surface.W22.ravel()].T
+    Z = data.X @ W_final + 0.2
+    reference = (np.logaddexp(0, Z) - data.y * Z).mean(axis=0).reshape(surface.W11.shape)
+    np.testing.assert_allclose(surface.loss, reference, rtol=1e-12)
+
+
+def test_blocks_give_the_same_surface(monkeypatch):
+    data = blobs(10.0)
+    whole = landscape.loss_surface(data.X, data.y, b=0.1, h=50)
+    monkeypatch.setattr(landscape, "BLOCK_BYTES", 8 * 100 * 50 * 3)  # three rows per block
+    np.testing.assert_array_equal(landscape.loss_surface(data.X, data.y, b=0.1, h=50).loss, whole.loss)
+
+
+def test_fine_grid_memory_is_bounded(monkeypatch):
+    data = blobs(10.0)
+    monkeypatch.setattr(landscape, "BLOCK_BYTES", 4 * 2**20)
+    tracemalloc.start()
+    surface = landscape.loss_surface(data.X, data.y, b=0.1, h=800)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # The article's single array would be 100 x 800² doubles = 512 MB.
+    assert surface.loss.shape == (800, 800)
+    assert peak < 64 * 2**20
+
+
+@pytest.mark.parametrize("h, lim", [(1, 15.0), (10, 0.0)])
+def test_bad_grid_is_refused(h, lim):
+    data = blobs(1.0)
+    with pytest.raises(ValueError):
+        landscape.loss_surface(data.X, data.y, b=0.0, lim=lim, h=h)

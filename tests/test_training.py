@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from scenes.context import SceneContext
+from scenes.data import blobs
+from scenes.neuron import Parameters, gradients, initialisation, log_loss, model, predict, update
+from scenes.normalization import NormalizationExperiment
+from scenes.training import descent_history, learning_curves
+
+
+def test_history_is_true_gradient_descent():
+    data = blobs(10.0)
+    start = Parameters(W=np.array([[-7.5], [7.5]]), b=np.array([0.3]))
+    history = descent_history(data.X, data.y, start, learning_rate=0.6, n_iter=20)
+    assert history.shape == (21, 5)
+    assert history[:, 3].tolist() == list(range(21))
+    for row, following in zip(history[:-1], history[1:]):
+        params = Parameters(W=row[:2].reshape(2, 1), b=row[2:3])
+        assert row[4] == pytest.approx(log_loss(data.X, data.y, params), rel=1e-12)
+        stepped = update(*gradients(model(data.X, params), data.X, data.y), params, 0.6)
+        np.testing.assert_allclose(following[:3], [*stepped.W.ravel(), *stepped.b], rtol=1e-12)
+
+
+def test_history_starts_where_the_article_starts():
+    history = NormalizationExperiment(SceneContext(seed=5), "compressed", 10.0).history
+    assert history[0, :2].tolist() == [-7.5, 7.5]
+    assert len(history) == 101
+
+
+def naive_loop(X, y, Xt, yt, params, lr, n_iter):
+    """The article's artificial_neuron loop, with the exact loss: the reference."""
+    rows = []
+    for i in range(n_iter):
+        A = model(X, params)
+        if i % 10 == 0:
+            rows.append((log_loss(X, y, params), log_loss(Xt, yt, params),
+                         np.mean(predict(X, params) == y), np.mean(predict(Xt, params) == yt)))
+        params = update(*gradients(A, X, y), params, lr)
+    return np.array(rows), params
+
+
+def test_learning_curves_match_the_articles_loop():
+    rng = np.random.default_rng(3)
+    X, Xt = rng.random((60, 50)), rng.random((20, 50))
+    y = (X[:, :5].sum(axis=1, keepdims=True) > 2.5).astype(float)
+    yt = (Xt[:, :5].sum(axis=1, keepdims=True) > 2.5).astype(float)
+    start = initialisation(50, rng)
+    expected, trained = naive_loop(X, y, Xt, yt, start, 0.05, 300)
+    curves = learning_curves(X, y, Xt, yt, start, 0.05, 300, progress=False)
+    assert curves.iterations.tolist() == list(range(0, 300, 10))
+    np.testing.assert_allclose(curves.train_loss, expected[:, 0], rtol=1e-9)
+    np.testing.assert_allclose(curves.test_loss, expected[:, 1], rtol=1e-9)
+    np.testing.assert_array_equal(curves.train_accuracy, expected[:, 2])
+    np.testing.assert_array_equal(curves.test_accuracy, expected[:, 3])
+    np.testing.assert_allclose(curves.params.W, trained.W, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(curves.params.b, trained.b, rtol=1e-9)
+
+
+def test_same_seed_same_history_other_seed_other_bias():
+    def history(seed):
+        return NormalizationExperiment(SceneContext(seed=seed), "normalized", 1.0).history
+
+    np.testing.assert_array_equal(history(1), history(1))
+    assert history(1)[0, 2] != history(2)[0, 2]

@@ -15,14 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol, Sequence
 
+from render.errors import RenderError
 from render.figure import export_figure
 from render.files import OutputLayout, OutputWriteError
 from render.spec import Content, Output
 from render.theme import DEFAULT_THEME, theme_suffix
-
-
-class RenderError(Exception):
-    """A failure a user can act on (bad input, a missing tool); reported in one line."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ rendering one of them never trains what another needs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Union
 
 import numpy as np
@@ -104,6 +105,7 @@ class Figure:
     panels: tuple[Panel, ...]
     size: tuple[float, float]  # inches at 100 dpi, as in plt.figure(figsize=...)
     tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
+    alt: str = ""  # what the figure shows, in words, for readers who cannot see it
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class Animation:
     """A video of one or more descents advancing on one time axis, side by side."""
 
     views: tuple[DescentView, ...]
+    alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class Surface:
     """The loss function in 3D with the descent path on it (the article's ``go.Surface``)."""
 
     view: DescentView
+    alt: str = ""
 
 
 Content = Union[Figure, Animation, Surface]
@@ -153,3 +157,4 @@ class Output:
     build: Callable[[], Content]
     unavailable: Callable[[], str | None] = lambda: None
     parameters: dict[str, object] = field(default_factory=dict)
+    inputs: Callable[[], tuple[Path, ...]] = lambda: ()  # files read, hashed to tell when to re-render

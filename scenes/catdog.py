@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
 from render.spec import Curves, Figure, Images, Line, Output, Table
 from scenes.context import SceneContext
-from scenes.data import HOW_TO_POINT, CatDogData, load_catdog, missing_catdog_files
+from scenes.describe import describe_learning_curves, describe_samples
+from scenes.data import CATDOG_FILES, HOW_TO_POINT, CatDogData, load_catdog, missing_catdog_files
 from scenes.neuron import initialisation
 from scenes.training import LearningCurves, learning_curves
 
@@ -30,6 +32,9 @@ class CatDogScene:
             return None
         return f"needs {' and '.join(missing)} in {self.context.data_dir}: {HOW_TO_POINT}"
 
+    def input_files(self) -> tuple[Path, ...]:
+        return tuple(self.context.data_dir / name for name, _, _ in CATDOG_FILES.values())
+
     @cached_property
     def data(self) -> CatDogData:
         return load_catdog(self.context.data_dir)
@@ -50,6 +55,7 @@ class CatDogScene:
             panels=(Images(images=self.data.train.images[indices], titles=titles),),
             size=(8, 8),
             tables={"": Table(("index", "label"), np.column_stack([indices, labels]))},
+            alt=describe_samples(labels, self.data.train.images.shape[1]),
         )
 
     def learning_curves(self) -> Figure:
@@ -73,6 +79,7 @@ class CatDogScene:
                     np.column_stack([it, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy]),
                 )
             },
+            alt=describe_learning_curves(it, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy),
         )
 
     def outputs(self) -> list[Output]:
@@ -81,7 +88,7 @@ class CatDogScene:
                 "catdog-samples", "figure",
                 "Nine of the 1,000 grey 64x64 training images with their labels (0 = cat, 1 = dog): "
                 "what the neuron has to tell apart from raw pixels.",
-                self.samples, self.unavailable, {"indices": list(SAMPLE_INDICES)},
+                self.samples, self.unavailable, {"indices": list(SAMPLE_INDICES)}, self.input_files,
             ),
             Output(
                 "catdog-learning-curves", "figure",
@@ -89,5 +96,6 @@ class CatDogScene:
                 f"learns cats from dogs for {N_ITER:,} iterations at learning rate {LEARNING_RATE}.",
                 self.learning_curves, self.unavailable,
                 {"learning_rate": LEARNING_RATE, "n_iter": N_ITER, "seed": self.context.seed},
+                self.input_files,
             ),
         ]

@@ -15,6 +15,7 @@ import numpy as np
 from render.spec import Contour, Curves, DescentPath, DescentView, Figure, Line, Output, Scatter, Table
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs
+from scenes.describe import describe_descent, describe_loss_curve, describe_scatter, describe_surface
 from scenes.landscape import LossSurface, loss_surface
 from scenes.neuron import Parameters, initialisation
 from scenes.training import HISTORY_COLUMNS, descent_history
@@ -89,6 +90,7 @@ class NormalizationExperiment:
                             ylabel=f"feature 1 × {self.second_feature_scale:g}"),),
             size=(6, 4),
             tables={"": Table(("x0", "x1", "y"), np.column_stack([X, y]))},
+            alt=describe_scatter(X, y, self.second_feature_scale),
         )
 
     def loss_figure(self) -> Figure:
@@ -98,6 +100,7 @@ class NormalizationExperiment:
                            legend=False),),
             size=(6, 4),
             tables={"": self.history_table()},
+            alt=describe_loss_curve(h[:, 3], h[:, 4], f"Log loss of the neuron on {self.variant} features"),
         )
 
     def contour_figure(self) -> Figure:
@@ -107,6 +110,7 @@ class NormalizationExperiment:
             panels=(Contour(s.W11, s.W22, s.loss), Contour(s.W11, s.W22, s.loss, path=path)),
             size=(12, 4),
             tables={"": self.history_table()},
+            alt=f"{describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}",
         )
 
     def outputs(self) -> list[Output]:

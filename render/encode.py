@@ -1,0 +1,433 @@
+"""Frame-writing: raw RGBA frames in on an ffmpeg process's stdin, a verified file out.
+
+This is the toolkit's interface to ffmpeg (the binary imageio-ffmpeg ships,
+so there is nothing to install).  It knows nothing about what the frames show:
+``render.video`` makes frames, the formats here write them, in the spirit of
+matplotlib's ``MovieWriter`` (``setup / grab_frame / finish``) and manim's
+``SceneFileWriter``.  A new format is one more class in ``FORMATS``.
+
+Every file is written under a temporary name (:func:`render.files.atomic_path`),
+read back and checked (codec, pixel format, size, frame count, duration)
+before it is renamed into place.  If anything goes wrong, Ctrl-C or a kill
+included, ffmpeg is killed and waited for and nothing appears at the output
+path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Iterator, Protocol
+
+import imageio_ffmpeg
+
+from render.errors import RenderError
+from render.files import atomic_path
+
+STDERR_LINES = 8  # how much of ffmpeg's own report an error quotes
+PIPE_BYTES = 1 << 20  # a 1 MiB pipe: fewer wake-ups per frame than the default 64 KiB
+GIF_MAX_FPS = 50  # GIF delays are in 1/100 s, and browsers slow down anything under 2/100 s
+
+
+class EncodeError(RenderError):
+    """ffmpeg failed, or the file it wrote is not the video that was asked for."""
+
+
+@dataclass(frozen=True)
+class VideoShape:
+    """What is asked of every file of one video: pixel size, frame rate, frame count."""
+
+    width: int
+    height: int
+    fps: float
+    frames: int
+
+    @property
+    def frame_bytes(self) -> int:
+        return self.width * self.height * 4
+
+    def raw_input_args(self, fps: float | None = None) -> list[str]:
+        """ffmpeg's input options for our frames: packed RGBA, top row first."""
+        return ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{self.width}x{self.height}",
+                "-framerate", repr(float(fps or self.fps)), "-i", "pipe:0"]
+
+
+class FrameSink(Protocol):
+    """Where frames go: ``write`` each frame, in order.
+
+    A frame is the canvas's RGBA buffer, valid until the next frame is drawn.
+    """
+
+    def write(self, frame: memoryview | bytes) -> None: ...
+
+
+def ffmpeg_exe() -> str:
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as error:  # no bundled binary for this platform and none on PATH
+        raise EncodeError(f"no ffmpeg binary: {error}") from None
+
+
+class FfmpegProcess:
+    """One ffmpeg run fed on stdin; killed and waited for if the block it serves fails.
+
+    ffmpeg runs in its own session, so a Ctrl-C at the terminal reaches only
+    Python, which then kills it: ffmpeg never gets to finalize a half-written
+    file on its own.  Its report goes to an anonymous temporary file, not a
+    pipe, so a talkative ffmpeg can never block on a full pipe.
+    """
+
+    def __init__(self, args: list[str], description: str, pass_fds: tuple[int, ...] = ()) -> None:
+        self.args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y", *args]
+        self.description = description
+        self.pass_fds = pass_fds
+        self._process: subprocess.Popen | None = None
+        self._log = None
+
+    def __enter__(self) -> "FfmpegProcess":
+        self._log = tempfile.TemporaryFile()
+        try:
+            self._process = subprocess.Popen(
+                self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                pass_fds=self.pass_fds, start_new_session=True,
+            )
+        except OSError as error:
+            self._log.close()
+            raise EncodeError(f"cannot start ffmpeg for {self.description}: {error.strerror}") from None
+        with contextlib.suppress(OSError):  # a larger pipe is an optimisation, not a requirement
+            fcntl.fcntl(self._process.stdin.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+        return self
+
+    def write(self, frame: memoryview | bytes) -> None:
+        try:
+            self._process.stdin.write(frame)
+        except BrokenPipeError:
+            raise self._failure("stopped reading frames") from None
+
+    def finish(self) -> bytes:
+        """Close ffmpeg's input, wait for it to finish; its stdout, or an error with its report."""
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        output = self._process.stdout.read()
+        if self._process.wait() != 0:
+            raise self._failure(f"exited with status {self._process.returncode}")
+        return output
+
+    def _failure(self, what: str) -> EncodeError:
+        self._process.kill()
+        self._process.wait()
+        self._log.seek(0)
+        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        report = " | ".join(line.strip() for line in lines[-STDERR_LINES:]) or "(no message)"
+        return EncodeError(f"ffmpeg {what} while writing {self.description}: {report}")
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        process = self._process
+        if process.poll() is None:  # the block failed (or never called finish): stop ffmpeg now
+            process.kill()
+            process.wait()
+        for stream in (process.stdin, process.stdout):
+            with contextlib.suppress(BrokenPipeError):
+                stream.close()
+        self._log.close()
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a written file turns out to be, read back with imageio-ffmpeg."""
+
+    codec: str
+    pix_fmt: str
+    size: tuple[int, int]
+    frames: int
+    seconds: float
+
+
+def probe(path: Path) -> Probe:
+    try:
+        reader = imageio_ffmpeg.read_frames(str(path))
+        try:
+            meta = next(reader)
+        finally:
+            reader.close()
+        frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    except (OSError, RuntimeError, StopIteration) as error:
+        raise EncodeError(f"cannot read back {path.name}: {str(error).strip().splitlines()[-1:]}") from None
+    pix_fmt = meta["pix_fmt"].split("(")[0].split(",")[0].strip()
+    return Probe(meta["codec"].strip(" ,"), pix_fmt, tuple(meta["size"]), frames, seconds)
+
+
+def mp4_boxes(path: Path) -> list[str]:
+    """The top-level boxes of an MP4 file, in order (``moov`` before ``mdat`` = fast start)."""
+    boxes = []
+    with open(path, "rb") as stream:
+        while header := stream.read(8):
+            if len(header) < 8:
+                break
+            size, kind = int.from_bytes(header[:4], "big"), header[4:].decode("latin-1")
+            if size == 1:
+                size = int.from_bytes(stream.read(8), "big") - 8
+            elif size == 0:  # the box runs to the end of the file
+                boxes.append(kind)
+                break
+            boxes.append(kind)
+            stream.seek(size - 8, os.SEEK_CUR)
+    return boxes
+
+
+class VideoFormat:
+    """One file format: the ffmpeg options that write it, and what the file must be afterwards.
+
+    ``open`` returns a context manager yielding a :class:`FrameSink`; leaving
+    the block normally finishes, verifies and renames the file into place,
+    leaving it by an exception discards everything.
+    """
+
+    extension: ClassVar[str]
+    codec: ClassVar[str]  # the codec name the file reads back with
+    pix_fmt: ClassVar[str]
+    needs_even_size: ClassVar[bool] = True
+
+    def __init__(self, path: Path, shape: VideoShape) -> None:
+        if self.needs_even_size and (shape.width % 2 or shape.height % 2):
+            raise EncodeError(
+                f"{self.extension} needs an even width and height (4:2:0 chroma), got {shape.width}x{shape.height}"
+            )
+        self.path = Path(path)
+        self.shape = shape
+
+    # -- what a format says ------------------------------------------------------
+    def output_args(self) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def expected_frames(self) -> int:
+        return self.shape.frames
+
+    @property
+    def expected_fps(self) -> float:
+        return self.shape.fps
+
+    def verify(self, written: Path) -> None:
+        """Fail unless ``written`` has the codec, pixel format, size, frame count and duration asked."""
+        found = probe(written)
+        asked_size = (self.shape.width, self.shape.height)
+        seconds = self.expected_frames / self.expected_fps
+        problems = []
+        if found.codec != self.codec:
+            problems.append(f"codec {found.codec}, not {self.codec}")
+        if found.pix_fmt != self.pix_fmt:
+            problems.append(f"pixel format {found.pix_fmt}, not {self.pix_fmt}")
+        if found.size != asked_size:
+            problems.append(f"size {found.size[0]}x{found.size[1]}, not {asked_size[0]}x{asked_size[1]}")
+        if found.frames != self.expected_frames:
+            problems.append(f"{found.frames} frames, not {self.expected_frames}")
+        # ffmpeg reports times to 1/100 s; half a frame more is a rounding, not a wrong video.
+        if abs(found.seconds - seconds) > 0.5 / self.expected_fps + 0.01:
+            problems.append(f"{found.seconds:.2f} s long, not {seconds:.2f} s")
+        if problems:
+            raise EncodeError(f"{self.path.name} is not the video asked for: {'; '.join(problems)}")
+
+    # -- how it is written -------------------------------------------------------
+    def analysis(self) -> contextlib.AbstractContextManager[FrameSink] | None:
+        """A first pass over the frames, for formats that need one (a GIF's palette); else ``None``."""
+        return None
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[FrameSink]:
+        with atomic_path(self.path) as temporary:
+            with FfmpegProcess(self.command(temporary), self.path.name, self.pass_fds()) as process:
+                yield self.sink(process)
+                process.finish()
+            self.verify(temporary)
+
+    def command(self, temporary: Path) -> list[str]:
+        return [*self.shape.raw_input_args(), *self.output_args(), str(temporary)]
+
+    def pass_fds(self) -> tuple[int, ...]:
+        return ()
+
+    def sink(self, process: FfmpegProcess) -> FrameSink:
+        return process
+
+
+# Browsers assume BT.709 for HD video; say so rather than leave them to guess.
+BT709 = ["-vf", "scale=out_color_matrix=bt709:out_range=tv",
+         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]
+
+
+class Mp4(VideoFormat):
+    """H.264 in MP4, 4:2:0, index first: plays in every browser and starts before it has downloaded."""
+
+    extension, codec, pix_fmt = "mp4", "h264", "yuv420p"
+    preset = "medium"
+    crf = 18
+
+    def output_args(self) -> list[str]:
+        return [*BT709, "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
+                "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4"]
+
+    def verify(self, written: Path) -> None:
+        boxes = mp4_boxes(written)
+        if "moov" not in boxes or "mdat" not in boxes or boxes.index("moov") > boxes.index("mdat"):
+            raise EncodeError(f"{self.path.name} does not start with its index (boxes {boxes}): no fast start")
+        super().verify(written)
+
+
+class WebM(VideoFormat):
+    """VP9 in WebM, 4:2:0, constant quality."""
+
+    extension, codec, pix_fmt = "webm", "vp9", "yuv420p"
+
+    def output_args(self) -> list[str]:
+        return [*BT709, "-c:v", "libvpx-vp9", "-crf", "32", "-b:v", "0", "-deadline", "good", "-cpu-used", "4",
+                "-row-mt", "1", "-pix_fmt", "yuv420p", "-f", "webm"]
+
+
+class _Decimating:
+    """A sink that passes on every ``step``-th frame, and always the last one."""
+
+    def __init__(self, sink: FrameSink, frames: int, step: int) -> None:
+        self.sink, self.frames, self.step, self.index = sink, frames, step, 0
+
+    def write(self, frame: memoryview | bytes) -> None:
+        if self.index % self.step == 0 or self.index == self.frames - 1:
+            self.sink.write(frame)
+        self.index += 1
+
+
+class Gif(VideoFormat):
+    """An animated GIF for places that will not autoplay video, with a palette made for it.
+
+    Two passes: the first runs ``palettegen`` over every frame and returns the
+    256-colour palette on ffmpeg's stdout; the second maps the frames to it
+    with ``paletteuse``.  (One filter graph with ``split`` would do both, but it
+    holds every frame in memory until the last has arrived.)  Ordered dithering
+    keeps the static background identical from frame to frame, so only the
+    rectangle that changed is stored.  Above 50 fps frames are skipped.
+    """
+
+    extension, codec, pix_fmt = "gif", "gif", "bgra"
+    needs_even_size = False
+    palette_shape = (16, 16)
+
+    def __init__(self, path: Path, shape: VideoShape) -> None:
+        super().__init__(path, shape)
+        self.step = -(-shape.fps // GIF_MAX_FPS) if shape.fps > GIF_MAX_FPS else 1
+        self.step = int(self.step)
+        self.palette: bytes | None = None
+
+    @property
+    def expected_frames(self) -> int:
+        kept = -(-self.shape.frames // self.step)
+        return kept + (1 if (self.shape.frames - 1) % self.step else 0)
+
+    @property
+    def expected_fps(self) -> float:
+        return self.shape.fps / self.step
+
+    def _decimate(self, sink: FrameSink) -> FrameSink:
+        return sink if self.step == 1 else _Decimating(sink, self.shape.frames, self.step)
+
+    @contextlib.contextmanager
+    def analysis(self) -> Iterator[FrameSink]:
+        args = [*self.shape.raw_input_args(self.expected_fps), "-vf", "palettegen=stats_mode=full",
+                "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"]
+        with FfmpegProcess(args, f"the palette of {self.path.name}") as process:
+            yield self._decimate(process)
+            palette = process.finish()
+        width, height = self.palette_shape
+        if len(palette) != width * height * 4:
+            raise EncodeError(f"ffmpeg made a palette of {len(palette)} bytes for {self.path.name}")
+        self.palette = palette
+
+    def command(self, temporary: Path) -> list[str]:
+        width, height = self.palette_shape
+        return [*self.shape.raw_input_args(self.expected_fps),
+                "-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{width}x{height}", "-i", f"pipe:{self._palette_fd}",
+                "-lavfi", "[0:v][1:v]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle",
+                "-loop", "0", "-f", "gif", str(temporary)]
+
+    def pass_fds(self) -> tuple[int, ...]:
+        return (self._palette_fd,)
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[FrameSink]:
+        if self.palette is None:
+            raise EncodeError(f"{self.path.name}: the palette pass must run before the GIF is written")
+        read_end, write_end = os.pipe()  # the palette reaches ffmpeg as a second input, no file
+        try:
+            os.write(write_end, self.palette)  # 1 KiB: fits in the pipe before ffmpeg reads it
+            os.close(write_end)
+            write_end = None
+            self._palette_fd = read_end
+            with super().open() as sink:
+                os.close(read_end)
+                read_end = None
+                yield sink
+        finally:
+            for fd in (read_end, write_end):
+                if fd is not None:
+                    os.close(fd)
+
+    def sink(self, process: FfmpegProcess) -> FrameSink:
+        return self._decimate(process)
+
+
+class _LastFrame:
+    """Keeps the latest frame (a view of the canvas, not a copy: only the last one matters)."""
+
+    def __init__(self) -> None:
+        self.frame: memoryview | bytes | None = None
+
+    def write(self, frame: memoryview | bytes) -> None:
+        self.frame = frame
+
+
+class Poster(VideoFormat):
+    """The last frame as a PNG: the picture shown before a video plays, or instead of it."""
+
+    extension, codec, pix_fmt = "png", "png", "rgb24"
+    needs_even_size = False
+
+    @property
+    def expected_frames(self) -> int:
+        return 1
+
+    def output_args(self) -> list[str]:
+        return ["-frames:v", "1", "-c:v", "png", "-pix_fmt", "rgb24", "-update", "1", "-f", "image2"]
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[FrameSink]:
+        last = _LastFrame()
+        yield last
+        if last.frame is None:
+            raise EncodeError(f"no frame to make {self.path.name} from")
+        with atomic_path(self.path) as temporary:
+            with FfmpegProcess(self.command(temporary), self.path.name) as process:
+                process.write(last.frame)
+                process.finish()
+            self.verify(temporary)
+
+    def verify(self, written: Path) -> None:
+        found = probe(written)
+        if (found.codec, found.size) != (self.codec, (self.shape.width, self.shape.height)):
+            raise EncodeError(f"{self.path.name} is a {found.codec} of {found.size}, not the poster asked for")
+
+
+# format name (as in --formats) -> how it is written
+FORMATS: dict[str, type[VideoFormat]] = {"mp4": Mp4, "webm": WebM, "gif": Gif, "poster": Poster}
+
+
+def check_formats(formats: tuple[str, ...]) -> None:
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown or not formats:
+        raise EncodeError(f"unknown video format {', '.join(map(repr, unknown)) or '(none given)'}; "
+                          f"choose from {', '.join(FORMATS)}")

@@ -1,0 +1,279 @@
+"""Frame-making for the article's centrepiece: gradient descent on the loss landscape, as a video.
+
+Left, the loss contour with the descent path drawn so far and the current
+point; right, the loss curve so far on axes fixed to the whole run.  The
+article called ``contourf`` and ``plot`` again for every frame, so artists
+piled up and every frame redrew everything.  Here the static layers (contour,
+colour bar, axes, labels) are drawn once; each frame restores that
+background and draws only the three moving artists, and the canvas's RGBA
+buffer goes straight to the encoders (``render.encode``), no image files in
+between.  What a frame shows is a function of its index, as with
+``FuncAnimation``; how it is written is the encoders' business.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+
+import matplotlib
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+from tqdm.auto import tqdm
+
+from render import spec
+from render.encode import FORMATS, EncodeError, VideoFormat, VideoShape, check_formats
+from render.errors import RenderError
+from render.theme import theme_context
+
+if TYPE_CHECKING:
+    from render.pipeline import RenderSettings, RunSession, VideoSettings
+
+ARTICLE_FPS = 10.0  # the article's FFMpegWriter(fps=10): one frame per iteration
+DEFAULT_SIZE = (1280, 720)
+# name -> (width, height, fps), in the spirit of manim's -ql/-qm/-qh/-qk
+PRESETS: dict[str, tuple[int, int, float]] = {
+    "low": (854, 480, 15.0),
+    "medium": (1280, 720, 30.0),
+    "high": (1920, 1080, 60.0),
+    "4k": (3840, 2160, 60.0),
+}
+# Text is sized in points; a dpi proportional to the height keeps the same layout at every size.
+DPI_PER_PIXEL_OF_HEIGHT = 100 / 720
+
+CONTOUR_LEVELS = 20
+CONTOUR_CMAP = "magma"
+PATH_COLOR = "r"
+LINE_WIDTH = 3  # the article's lw=3, for the path and the loss curve
+POINT_SIZE = 9
+LOSS_MARGIN = 0.05  # of the loss range, above and below the curve
+
+
+class VideoSettingsError(RenderError):
+    """A video option that cannot make a video (no frame, unknown preset, ...)."""
+
+
+# -- from the options to a shape ----------------------------------------------------
+def check_video_settings(video: VideoSettings) -> tuple[int, int, float]:
+    """Fail with a clear message on settings that cannot make a video; the size and frame rate."""
+    check_formats(tuple(video.formats))
+    if video.quality is not None and video.quality not in PRESETS:
+        raise VideoSettingsError(f"unknown quality {video.quality!r}; choose from {', '.join(PRESETS)}")
+    width, height, preset_fps = PRESETS[video.quality] if video.quality else (*DEFAULT_SIZE, ARTICLE_FPS)
+    fps = preset_fps if video.fps is None else float(video.fps)
+    if not (math.isfinite(fps) and fps > 0):
+        raise VideoSettingsError(f"the frame rate must be a positive number of frames per second, got {fps:g}")
+    if video.duration is not None:
+        if not (math.isfinite(video.duration) and video.duration > 0):
+            raise VideoSettingsError(f"the duration must be a positive number of seconds, got {video.duration:g}")
+        if video.duration < 1 / fps:
+            raise VideoSettingsError(
+                f"a duration of {video.duration:g} s is shorter than one frame at {fps:g} fps ({1 / fps:.3g} s)"
+            )
+    return width, height, fps
+
+
+def video_shape(video: VideoSettings, rows: int) -> VideoShape:
+    """Size, frame rate and frame count for a descent of ``rows`` recorded points.
+
+    By default the video lasts as long as the article's (one frame per
+    iteration at 10 fps); a higher frame rate fills the same time with
+    interpolated frames, and ``duration`` sets the length outright.
+    """
+    width, height, fps = check_video_settings(video)
+    duration = rows / ARTICLE_FPS if video.duration is None else video.duration
+    return VideoShape(width, height, fps, max(1, round(fps * duration)))
+
+
+# -- time: frame index -> fractional iteration -------------------------------------
+def frame_time(index: int, frames: int, rows: int) -> float:
+    """The fractional row of the history that frame ``index`` of ``frames`` shows.
+
+    The first frame shows the start, the last the end; in between time runs
+    evenly, so frames that fall on a whole iteration show exactly that row.
+    (The product is taken before the division so that those are exact.)
+    """
+    if frames == 1:
+        return float(rows - 1)
+    return index * (rows - 1) / (frames - 1)
+
+
+def path_until(points: np.ndarray, t: float) -> np.ndarray:
+    """The recorded points up to fractional row ``t``, ending at the point interpolated at ``t``.
+
+    Between two recorded iterations the point moves on the straight segment
+    joining them (the gradient step itself), so a video with more frames than
+    iterations glides instead of stuttering.
+    """
+    k = min(int(math.floor(t)), len(points) - 1)
+    fraction = t - k
+    if fraction <= 0 or k == len(points) - 1:
+        return points[: k + 1]
+    between = points[k] + fraction * (points[k + 1] - points[k])
+    return np.vstack([points[: k + 1], between])
+
+
+# -- drawing -----------------------------------------------------------------------
+@dataclass
+class DescentArtists:
+    """The moving parts of one descent: the path so far, the current point, the loss so far."""
+
+    view: spec.DescentView
+    path: Artist
+    point: Artist
+    curve: Artist
+
+    def show(self, t: float) -> tuple[Artist, ...]:
+        weights = path_until(self.view.history[:, :2], t)
+        losses = path_until(self.view.history[:, [3, 4]], t)
+        self.path.set_data(weights[:, 0], weights[:, 1])
+        self.point.set_data(weights[-1:, 0], weights[-1:, 1])
+        self.curve.set_data(losses[:, 0], losses[:, 1])
+        return self.path, self.point, self.curve
+
+
+def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, view: spec.DescentView,
+                 animated: bool) -> DescentArtists:
+    """The static layers of one descent, and its moving artists (empty until ``show``)."""
+    filled = contour_ax.contourf(view.W11, view.W22, view.loss, CONTOUR_LEVELS, cmap=CONTOUR_CMAP)
+    fig.colorbar(filled, ax=contour_ax, label="log loss")
+    # The landscape is the frame: a descent that leaves the grid runs off its edge.
+    contour_ax.set(xlim=(view.W11.min(), view.W11.max()), ylim=(view.W22.min(), view.W22.max()),
+                   xlabel="W0", ylabel="W1")
+    (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=PATH_COLOR, zorder=2, animated=animated)
+    (point,) = contour_ax.plot([], [], ls="none", marker="x", ms=POINT_SIZE, mew=LINE_WIDTH * 0.8,
+                               c=PATH_COLOR, zorder=3, animated=animated)
+
+    iterations, losses = view.history[:, 3], view.history[:, 4]
+    margin = LOSS_MARGIN * (losses.max() - losses.min()) or 1.0
+    loss_ax.set(xlim=(iterations[0], iterations[-1]), ylim=(losses.min() - margin, losses.max() + margin),
+                xlabel="iteration", ylabel="log loss")
+    (curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, c=matplotlib.rcParams["text.color"], animated=animated)
+    return DescentArtists(view, path, point, curve)
+
+
+class DescentFrames:
+    """The frames of an :class:`~render.spec.Animation`: every view advancing on one time axis.
+
+    One view: contour and loss curve side by side.  Several (the comparison):
+    one titled column per view, contour above its loss curve.
+    """
+
+    def __init__(self, animation: spec.Animation, shape: VideoShape, animated: bool = True) -> None:
+        self.animation = animation
+        self.shape = shape
+        self.figure = sized_figure(shape.width, shape.height)
+        views = animation.views
+        if len(views) == 1:
+            contour_ax, loss_ax = self.figure.subplots(1, 2, width_ratios=(1.25, 1))
+            self.figure.get_layout_engine().set(wspace=0.06)  # room between colour bar and loss axis
+            self.descents = [draw_descent(self.figure, contour_ax, loss_ax, views[0], animated)]
+        else:
+            self.descents = []
+            for column, view in zip(self.figure.subfigures(1, len(views)), views):
+                contour_ax, loss_ax = column.subplots(2, 1, height_ratios=(2.3, 1))
+                column.suptitle(view.title)
+                self.descents.append(draw_descent(column, contour_ax, loss_ax, view, animated))
+
+    def update(self, index: int) -> list[Artist]:
+        """Move every view to frame ``index``; the artists that changed."""
+        changed = []
+        for descent in self.descents:
+            changed.extend(descent.show(frame_time(index, self.shape.frames, len(descent.view.history))))
+        return changed
+
+    def frames(self) -> Iterator[memoryview]:
+        """Every frame, as the canvas's RGBA buffer (valid until the next frame is drawn)."""
+        return blit_frames(self.figure, self.update, self.shape.frames)
+
+    def still(self, t: float | None = None, index: int | None = None) -> np.ndarray:
+        """One frame drawn the ordinary way (whole figure, no blitting): the reference for tests."""
+        if index is not None:
+            self.update(index)
+        else:
+            for descent in self.descents:
+                descent.show(t)
+        self.figure.canvas.draw()
+        return np.array(self.figure.canvas.buffer_rgba())
+
+
+def sized_figure(width: int, height: int) -> MplFigure:
+    """A figure whose canvas is exactly ``width`` x ``height`` pixels.
+
+    Agg truncates the figure's size in pixels, so a size in inches that comes
+    out a hair under an integer would lose a row; a thousandth of a pixel
+    more keeps the intended size.
+    """
+    dpi = height * DPI_PER_PIXEL_OF_HEIGHT
+    fig = MplFigure(figsize=((width + 1e-3) / dpi, (height + 1e-3) / dpi), dpi=dpi, layout="constrained")
+    canvas = FigureCanvasAgg(fig)
+    if canvas.get_width_height() != (width, height):
+        raise RenderError(f"a {width}x{height} canvas came out {canvas.get_width_height()}")
+    return fig
+
+
+def blit_frames(fig: MplFigure, update: Callable[[int], Sequence[Artist]], count: int) -> Iterator[memoryview]:
+    """Draw ``fig`` once without its animated artists, then per frame only those ``update`` returns.
+
+    This is matplotlib's blitting (``copy_from_bbox`` / ``restore_region`` /
+    ``draw_artist``), the technique ``FuncAnimation(blit=True)`` uses on
+    screen, applied to a movie: ``FuncAnimation.save`` redraws and re-encodes
+    the whole figure for every frame instead.
+    """
+    canvas = fig.canvas
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
+    buffer = canvas.buffer_rgba().cast("B")
+    for index in range(count):
+        canvas.restore_region(background)
+        for artist in update(index):
+            fig.draw_artist(artist)
+        yield buffer
+
+
+# -- frames to files ---------------------------------------------------------------
+def encode_frames(frames: Callable[[], Iterator[memoryview | bytes]], formats: Sequence[VideoFormat],
+                  count: int, description: str = "", progress: bool | None = None) -> list[Path]:
+    """Feed every frame to every format; the files written, each verified.
+
+    Formats that need a first look at the frames (a GIF's palette) get a pass
+    of their own before the one that writes.  If anything fails or is
+    interrupted, every ffmpeg is stopped and no file appears.
+    """
+    first_passes = [f.analysis() for f in formats]
+    first_passes = [p for p in first_passes if p is not None]
+    total = count * (2 if first_passes else 1)
+    with tqdm(total=total, unit="frame", desc=description, disable=None if progress is None else not progress,
+              leave=False, dynamic_ncols=True) as bar:
+        for passes in ([first_passes] if first_passes else []) + [[f.open() for f in formats]]:
+            with contextlib.ExitStack() as stack:
+                sinks = [stack.enter_context(p) for p in passes]
+                for frame in frames():
+                    for sink in sinks:
+                        sink.write(frame)
+                    bar.update()
+    return [f.path for f in formats]
+
+
+def write_video(name: str, content: spec.Content, settings: RenderSettings, session: RunSession) -> list[Path]:
+    """The pipeline's video writer: ``NAME.mp4`` and the other formats asked for."""
+    if not isinstance(content, spec.Animation) or not content.views:
+        raise VideoSettingsError(f"{name}: a video is made from an Animation with at least one view")
+    rows = max(len(view.history) for view in content.views)
+    shape = video_shape(settings.video, rows)
+    formats = [FORMATS[f](settings.layout.file(name, FORMATS[f].extension), shape) for f in settings.video.formats]
+    with theme_context(settings.theme):
+        frames = DescentFrames(content, shape)
+        return encode_frames(frames.frames, formats, shape.frames, description=name)
+
+
+__all__ = [
+    "ARTICLE_FPS", "PRESETS", "DescentFrames", "EncodeError", "VideoSettingsError", "blit_frames",
+    "check_video_settings", "encode_frames", "frame_time", "path_until", "video_shape", "write_video",
+]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from render.gallery import write_gallery
+from render.manifest import write_manifest
 from render.pipeline import (
     GROUPS,
     Outcome,
@@ -28,6 +30,7 @@ from render.theme import DEFAULT_THEME, THEMES
 from scenes import SceneContext, article_outputs
 from scenes.data import DatasetError
 
+GALLERY_TITLE = "A single neuron: cats vs dogs, and why normalization matters"
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
@@ -57,6 +60,7 @@ def _shared_options(command):
                      show_default=True,
                      help="Surface pages: one shared plotly.min.js beside them, the CDN, or inlined in each."),
         click.option("--fragment", is_flag=True, help="Write surface pages as <div> fragments to paste into a page."),
+        click.option("--force", is_flag=True, help="Render even the outputs whose files are up to date."),
         click.option("--grid-size", type=click.IntRange(min=2, max=5000), default=100, show_default=True,
                      help="Points per side of the loss meshgrid (the article's h)."),
     ]
@@ -84,10 +88,18 @@ def _report(outcome: Outcome) -> None:
     if outcome.status == "rendered":
         files = ", ".join(p.name for p in outcome.paths)
         click.echo(f"rendered {outcome.name} in {outcome.seconds:.1f} s: {files}")
+    elif outcome.status == "unchanged":
+        click.echo(f"up to date {outcome.name}")
     elif outcome.status == "skipped":
         click.echo(f"skipped {outcome.name}: {outcome.message}")
     else:
         click.echo(f"error: {outcome.name}: {outcome.message}", err=True)
+
+
+def _publish(out_dir: Path, declared) -> None:
+    """Merge the records into manifest.json and write the gallery page from it."""
+    write_manifest(out_dir, [output.name for output in declared])
+    write_gallery(out_dir, GALLERY_TITLE)
 
 
 def _prepare_out_dir(out_dir: Path) -> None:
@@ -112,6 +124,7 @@ def run_render(
     duration: float | None,
     plotlyjs: str,
     fragment: bool,
+    force: bool,
 ) -> None:
     """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
     video = VideoSettings(formats=_parse_formats(formats), quality=quality, fps=fps, duration=duration)
@@ -128,8 +141,10 @@ def run_render(
             click.echo(f"error: {output.name} {reason}", err=True)
             sys.exit(EXIT_USAGE)
     _prepare_out_dir(out_dir)
-    settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface)
-    outcomes = render_all(selected, settings, expected_errors=(DatasetError,), report=_report)
+    settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
+    declared = article_outputs(context)
+    outcomes = render_all(selected, settings, expected_errors=(DatasetError,), report=_report, declared=declared)
+    _publish(out_dir, declared)
     if any(outcome.status == "failed" for outcome in outcomes):
         sys.exit(EXIT_FAILED)
 
@@ -177,6 +192,15 @@ def render_everything(**options) -> None:
 def render_figures(**options) -> None:
     """Render every static figure (PNG at 2x, SVG, and the CSV data behind it)."""
     run_render(["figures"], **options)
+
+
+@main.command("gallery")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=Path("output"), show_default=True, help="Directory of rendered files.")
+def render_gallery(out_dir: Path) -> None:
+    """Write manifest.json and index.html from what is already rendered (renders nothing)."""
+    _publish(out_dir, article_outputs(SceneContext()))
+    click.echo(f"wrote {out_dir / 'manifest.json'} and {out_dir / 'index.html'}")
 
 
 @main.command("outputs", hidden=True)

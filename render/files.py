@@ -57,8 +57,9 @@ class OutputLayout:
     out_dir: Path
     theme_suffix: str = ""  # "" for the default theme, "-light" for its twin
 
-    def file(self, name: str, extension: str) -> Path:
-        return self.out_dir / f"{name}{self.theme_suffix}.{extension}"
+    def file(self, name: str, extension: str, variant: str = "") -> Path:
+        """``NAME[-THEME][VARIANT].EXT``, e.g. ``loss-compressed-light@1x.png``."""
+        return self.out_dir / f"{name}{self.theme_suffix}{variant}.{extension}"
 
     def data_file(self, name: str, suffix: str = "", extension: str = "csv") -> Path:
         """Data behind an output; theme-independent, so shared by both twins."""

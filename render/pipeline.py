@@ -18,8 +18,11 @@ from typing import Callable, Iterable, Protocol, Sequence
 from render.errors import RenderError
 from render.figure import export_figure
 from render.files import OutputLayout, OutputWriteError
+from render.keys import engine_digest, output_key, scene_digest
+from render.manifest import OutputRecord, describe_file, is_fresh, library_versions, load_record, save_record
 from render.spec import Content, Output
 from render.theme import DEFAULT_THEME, theme_suffix
+from render.video import write_video
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ class RenderSettings:
     theme: str = DEFAULT_THEME
     video: VideoSettings = VideoSettings()
     surface: SurfaceSettings = SurfaceSettings()
+    force: bool = False  # render even outputs whose files are up to date
+
+    def kind_settings(self, kind: str) -> object:
+        """The settings that change the files of an output of ``kind``."""
+        return {"video": self.video, "surface": self.surface}.get(kind)
 
     @property
     def layout(self) -> OutputLayout:
@@ -86,14 +94,14 @@ def write_figure(name: str, content: Content, settings: RenderSettings, session:
     return export_figure(name, content, settings.layout, settings.theme)
 
 
-WRITERS: dict[str, Writer] = {"figure": write_figure}
-GROUPS = {"figures": "figure"}  # group name -> kind
+WRITERS: dict[str, Writer] = {"figure": write_figure, "video": write_video}
+GROUPS = {"figures": "figure", "videos": "video"}  # group name -> kind
 
 
 @dataclass
 class Outcome:
     name: str
-    status: str  # "rendered" | "skipped" | "failed"
+    status: str  # "rendered" | "unchanged" | "skipped" | "failed"
     message: str = ""
     paths: list[Path] = field(default_factory=list)
     seconds: float = 0.0
@@ -125,21 +133,41 @@ def render_output(
     settings: RenderSettings,
     session: RunSession,
     expected_errors: tuple[type[Exception], ...] = (),
+    key: str | None = None,
 ) -> Outcome:
-    """Render one output; a user-facing error becomes a failed outcome, a bug propagates."""
+    """Render one output unless its record says it is up to date under ``key``.
+
+    A user-facing error becomes a failed outcome; a bug propagates.  With a
+    ``key``, a successful render leaves a record (see ``render.manifest``).
+    """
     reason = output.unavailable()
     if reason:
         return Outcome(output.name, "skipped", reason)
+    out_dir = settings.out_dir
+    stem = f"{output.name}{theme_suffix(settings.theme)}"
+    if key is not None and not settings.force:
+        record = load_record(out_dir, stem)
+        if is_fresh(record, key, out_dir):
+            return Outcome(output.name, "unchanged", paths=[out_dir / f["path"] for f in record.files])
     writer = WRITERS[output.kind]
     started = time.perf_counter()
     try:
-        paths = writer(output.name, output.build(), settings, session)
+        content = output.build()
+        paths = writer(output.name, content, settings, session)
         missing = [str(p) for p in paths if not Path(p).is_file()]
         if missing:
             raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")
+        seconds = time.perf_counter() - started
+        if key is not None:
+            record = OutputRecord(
+                name=output.name, kind=output.kind, theme=settings.theme, key=key, caption=output.caption,
+                alt=content.alt, parameters=output.parameters, versions=library_versions(),
+                seconds=round(seconds, 3), files=[describe_file(Path(p), out_dir) for p in paths],
+            )
+            save_record(out_dir, stem, record)
     except (RenderError, OutputWriteError, OSError, *expected_errors) as error:
         return Outcome(output.name, "failed", str(error), seconds=time.perf_counter() - started)
-    return Outcome(output.name, "rendered", paths=paths, seconds=time.perf_counter() - started)
+    return Outcome(output.name, "rendered", paths=paths, seconds=seconds)
 
 
 def render_all(
@@ -147,11 +175,26 @@ def render_all(
     settings: RenderSettings,
     expected_errors: tuple[type[Exception], ...] = (),
     report: Callable[[Outcome], None] = lambda outcome: None,
+    declared: Sequence[Output] | None = None,
 ) -> list[Outcome]:
+    """Render ``outputs`` in order, skipping those whose files are up to date.
+
+    ``declared`` is every output the scenes declare (default: ``outputs``); it
+    tells which scene modules belong to other outputs (see ``render.keys``).
+    """
+    declared = outputs if declared is None else declared
+    engine = engine_digest()
     outcomes = []
     with RunSession() as session:
         for output in outputs:
-            outcome = render_output(output, settings, session, expected_errors)
+            try:
+                key = output_key(
+                    output, settings.theme, settings.kind_settings(output.kind), engine,
+                    scene_digest(output, declared),
+                )
+            except OSError:
+                key = None  # an unreadable input: render (and fail) without trusting any record
+            outcome = render_output(output, settings, session, expected_errors, key)
             report(outcome)
             outcomes.append(outcome)
     return outcomes

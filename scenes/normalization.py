@@ -12,7 +12,9 @@ from functools import cached_property
 
 import numpy as np
 
-from render.spec import Contour, Curves, DescentPath, DescentView, Figure, Line, Output, Scatter, Table
+from render.spec import (
+    Animation, Contour, Curves, DescentPath, DescentView, Figure, Line, Output, Scatter, Table,
+)
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs
 from scenes.describe import describe_descent, describe_loss_curve, describe_scatter, describe_surface
@@ -33,12 +35,16 @@ CAPTIONS = {
         "it learns in a tumultuous way.",
         "contour": "The loss over the weights (W0, W1) is squeezed along W1 by the large feature; "
         "the descent path (points coloured by the bias b) zig-zags across the narrow valley.",
+        "descent": "Gradient descent on a compressed loss function: the weights zig-zag across the "
+        "narrow valley of the loss while the log loss jumps up and down.",
     },
     "normalized": {
         "blobs": "The same two classes with both features on the same scale.",
         "loss": "The same neuron on features of the same scale: the loss falls smoothly.",
         "contour": "With features on one scale the loss bowl is round and the descent path "
         "(points coloured by the bias b) heads straight for the minimum.",
+        "descent": "Gradient descent on an uncompressed loss function: the weights head straight "
+        "for the minimum and the log loss falls smoothly.",
     },
 }
 
@@ -113,6 +119,10 @@ class NormalizationExperiment:
             alt=f"{describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}",
         )
 
+    def descent_animation(self) -> Animation:
+        s, h = self.surface, self.history
+        return Animation((self.descent_view(),), alt=f"Video. {describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}")
+
     def outputs(self) -> list[Output]:
         captions = CAPTIONS[self.variant]
         return [
@@ -121,5 +131,7 @@ class NormalizationExperiment:
             Output(f"loss-{self.variant}", "figure", captions["loss"], self.loss_figure,
                    parameters=self.parameters),
             Output(f"contour-{self.variant}", "figure", captions["contour"], self.contour_figure,
+                   parameters=self.parameters),
+            Output(f"descent-{self.variant}", "video", captions["descent"], self.descent_animation,
                    parameters=self.parameters),
         ]

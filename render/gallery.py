@@ -1,0 +1,117 @@
+"""``output/index.html``: every output in article order, ready to look at and to embed.
+
+The gallery is generated from ``manifest.json`` alone, so it shows exactly
+what was rendered.  Jinja2 escapes every caption, alt text and snippet, so a
+``<`` or ``&`` in a caption cannot break the page.  Snippets are given as the
+user would paste them into a blog post: HTML (``<img srcset>``, ``<video>``
+with WebM and MP4 sources, ``<iframe>``) and Markdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from render.files import write_text_atomic
+from render.manifest import read_manifest
+
+TEMPLATES = Path(__file__).parent / "templates"
+INDEX_NAME = "index.html"
+
+
+def human_size(n_bytes: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n_bytes < 1000 or unit == "GB":
+            return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
+        n_bytes /= 1000
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class GalleryItem:
+    """One output as the gallery shows it, with its light twin's files where rendered."""
+
+    name: str
+    kind: str
+    caption: str
+    alt: str
+    files: dict[str, dict[str, Any]]  # role -> file record (see _roles)
+    light: dict[str, dict[str, Any]] = field(default_factory=dict)
+    total_bytes: int = 0
+
+    @property
+    def size(self) -> str:
+        return human_size(self.total_bytes)
+
+    @property
+    def duration(self) -> float | None:
+        video = self.files.get("mp4") or self.files.get("webm") or self.files.get("gif")
+        return video.get("duration") if video else None
+
+    def html_snippet(self) -> str:
+        return _ENVIRONMENT.get_template("snippet.html.j2").render(item=self).strip()
+
+    def markdown_snippet(self) -> str:
+        alt = self.alt.replace("[", "(").replace("]", ")")
+        if self.kind == "video":
+            poster = self.files.get("poster") or self.files.get("gif")
+            target = (self.files.get("mp4") or self.files.get("webm") or {}).get("path", "")
+            return f"[![{alt}]({poster['path']})]({target})" if poster else f"[{alt}]({target})"
+        if self.kind == "surface":
+            image = self.files.get("png")
+            page = self.files.get("html", {}).get("path", "")
+            return f"[![{alt}]({image['path']})]({page})" if image else f"[{alt}]({page})"
+        return f"![{alt}]({self.files['png']['path']})"
+
+
+def _roles(files: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    """Name each file by what it is for: png (2x), png1x, svg, mp4, webm, gif, poster, html, js."""
+    roles: dict[str, dict[str, Any]] = {}
+    for file in files:
+        path, fmt = file["path"], file["format"]
+        if path.startswith("data/"):
+            continue
+        if fmt == "png":
+            role = "png1x" if "@1x" in path else ("poster" if kind == "video" else "png")
+        else:
+            role = fmt
+        roles.setdefault(role, file)
+    return roles
+
+
+def gallery_items(manifest: dict[str, Any]) -> list[GalleryItem]:
+    items: dict[str, GalleryItem] = {}
+    twins: dict[str, dict[str, dict[str, Any]]] = {}
+    for record in manifest.get("outputs", []):
+        roles = _roles(record["files"], record["kind"])
+        if record["theme"] == "light":
+            twins[record["name"]] = roles
+            continue
+        items[record["name"]] = GalleryItem(
+            name=record["name"], kind=record["kind"], caption=record["caption"], alt=record["alt"],
+            files=roles, total_bytes=sum(f["bytes"] for f in record["files"]),
+        )
+    for name, roles in twins.items():
+        if name in items:
+            items[name].light = roles
+    return list(items.values())
+
+
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def write_gallery(out_dir: Path, title: str) -> Path | None:
+    """Write ``index.html`` from ``manifest.json``; ``None`` if there is no valid manifest."""
+    manifest = read_manifest(out_dir)
+    if manifest is None:
+        return None
+    page = _ENVIRONMENT.get_template("gallery.html.j2").render(title=title, items=gallery_items(manifest))
+    return write_text_atomic(out_dir / INDEX_NAME, page)

@@ -1,0 +1,179 @@
+"""What was rendered, from what, and whether it is still up to date.
+
+Each rendered output leaves a record (``out_dir/.records/NAME.json``): its
+files with size, sha256, pixel size and duration, the parameters and seed
+that made it, library versions, render seconds, caption and alt text, and a
+*key*: a digest of everything that determines the files (parameters, the
+settings of its kind, the bytes of the input files, the source code that
+computes and draws it).  A run skips an output only when its record's key
+equals the new key and every file is still there unchanged.  Records are
+written one per output, atomically, so parallel ``make -j`` runs never
+write the same file; ``manifest.json`` merges them in article order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
+import struct
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from render.files import write_text_atomic
+
+MANIFEST_VERSION = 1
+RECORDS_DIR = ".records"
+MANIFEST_NAME = "manifest.json"
+LIBRARIES = ("numpy", "scipy", "matplotlib", "scikit-learn", "h5py", "plotly", "kaleido", "imageio-ffmpeg")
+VIDEO_FORMATS = {"mp4", "webm", "gif"}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def digest_of(value: Any) -> str:
+    """A stable digest of JSON-able data (dict order does not matter)."""
+    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def source_digest(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(set(paths)):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    header = path.read_bytes()[:24]
+    if header[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", header[16:24])
+
+
+def _video_info(path: Path) -> dict[str, Any]:
+    import imageio_ffmpeg
+
+    reader = imageio_ffmpeg.read_frames(str(path))
+    try:
+        meta = next(reader)
+    finally:
+        reader.close()
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    width, height = meta["size"]
+    return {"width": width, "height": height, "frames": frames, "duration": round(seconds, 3), "fps": meta["fps"]}
+
+
+def describe_file(path: Path, out_dir: Path) -> dict[str, Any]:
+    """Path (relative to the output directory), format, size, sha256, and pixels/duration where known."""
+    extension = path.suffix.lstrip(".").lower()
+    info: dict[str, Any] = {
+        "path": path.relative_to(out_dir).as_posix(),
+        "format": extension,
+        "bytes": path.stat().st_size,
+        "sha256": sha256_of(path),
+    }
+    if extension == "png":
+        size = _png_size(path)
+        if size:
+            info["width"], info["height"] = size
+    elif extension in VIDEO_FORMATS:
+        info.update(_video_info(path))
+    return info
+
+
+@dataclasses.dataclass
+class OutputRecord:
+    name: str
+    kind: str
+    theme: str
+    key: str
+    caption: str
+    alt: str
+    parameters: dict[str, Any]
+    versions: dict[str, str]
+    seconds: float
+    files: list[dict[str, Any]]
+    version: int = MANIFEST_VERSION
+
+
+def record_path(out_dir: Path, stem: str) -> Path:
+    return out_dir / RECORDS_DIR / f"{stem}.json"
+
+
+def load_record(out_dir: Path, stem: str) -> OutputRecord | None:
+    """The stored record, or ``None`` if absent, corrupt, or written by another version."""
+    path = record_path(out_dir, stem)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != MANIFEST_VERSION:
+            return None
+        return OutputRecord(**data)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def save_record(out_dir: Path, stem: str, record: OutputRecord) -> Path:
+    return write_text_atomic(record_path(out_dir, stem), json.dumps(dataclasses.asdict(record), indent=1) + "\n")
+
+
+def is_fresh(record: OutputRecord | None, key: str, out_dir: Path) -> bool:
+    """True when ``record`` was made from the same key and its files are all there, unchanged.
+
+    Sizes are checked on every run and contents by sha256, so a file edited or
+    replaced by hand is re-rendered, not trusted.
+    """
+    if record is None or record.key != key or not record.files:
+        return False
+    for file in record.files:
+        path = out_dir / file["path"]
+        try:
+            if path.stat().st_size != file["bytes"] or sha256_of(path) != file["sha256"]:
+                return False
+        except (OSError, KeyError, TypeError):
+            return False
+    return True
+
+
+def write_manifest(out_dir: Path, order: Sequence[str]) -> Path:
+    """Merge every valid record into ``manifest.json``, outputs in ``order`` (article order)."""
+    records = []
+    records_dir = out_dir / RECORDS_DIR
+    stems = sorted(p.stem for p in records_dir.glob("*.json")) if records_dir.is_dir() else []
+    for stem in stems:
+        record = load_record(out_dir, stem)
+        if record is not None and all((out_dir / f["path"]).is_file() for f in record.files):
+            records.append(record)
+    rank = {name: position for position, name in enumerate(order)}
+    records.sort(key=lambda r: (rank.get(r.name, len(rank)), r.theme))
+    manifest = {
+        "version": MANIFEST_VERSION,
+        "outputs": [dataclasses.asdict(r) for r in records if r.name in rank],
+    }
+    return write_text_atomic(out_dir / MANIFEST_NAME, json.dumps(manifest, indent=1) + "\n")
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any] | None:
+    try:
+        manifest = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("version") == MANIFEST_VERSION else None

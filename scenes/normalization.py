@@ -121,7 +121,8 @@ class NormalizationExperiment:
 
     def descent_animation(self) -> Animation:
         s, h = self.surface, self.history
-        return Animation((self.descent_view(),), alt=f"Video. {describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}")
+        alt = f"Video. {describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}"
+        return Animation((self.descent_view(),), alt=alt)
 
     def outputs(self) -> list[Output]:
         captions = CAPTIONS[self.variant]

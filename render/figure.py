@@ -37,7 +37,10 @@ def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
 
 
 def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
-    ax.scatter(panel.x, panel.y, c=panel.color_values, cmap=panel.cmap)
+    # A thin outline in the text colour keeps the light end of a colour map (the
+    # article's 'ocean' maps class 1 to white) visible on a light background.
+    ax.scatter(panel.x, panel.y, c=panel.color_values, cmap=panel.cmap,
+               edgecolors=_color(FOREGROUND), linewidths=0.5)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
 
 

@@ -79,7 +79,7 @@ class CatDogScene:
                     np.column_stack([it, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy]),
                 )
             },
-            alt=describe_learning_curves(it, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy),
+            alt=describe_learning_curves(N_ITER, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy),
         )
 
     def outputs(self) -> list[Output]:

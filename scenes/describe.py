@@ -45,8 +45,8 @@ def describe_scatter(X: np.ndarray, y: np.ndarray, scale: float) -> str:
             f"{X[:, 1].min():.1f} to {X[:, 1].max():.1f}.")
 
 
-def describe_learning_curves(iterations, train_loss, test_loss, train_accuracy, test_accuracy) -> str:
-    return (f"Learning curves over {int(iterations[-1]) + 1:,} iterations: train loss falls from "
+def describe_learning_curves(n_iter: int, train_loss, test_loss, train_accuracy, test_accuracy) -> str:
+    return (f"Learning curves over {n_iter:,} iterations: train loss falls from "
             f"{train_loss[0]:.3g} to {train_loss[-1]:.3g} and test loss from {test_loss[0]:.3g} to "
             f"{test_loss[-1]:.3g}; train accuracy goes from {train_accuracy[0]:.0%} to {train_accuracy[-1]:.0%}, "
             f"test accuracy ends at {test_accuracy[-1]:.0%}.")

@@ -14,8 +14,9 @@ INSTALLED := $(VENV)/.installed
 FIGURES := catdog-samples catdog-learning-curves \
 	blobs-compressed loss-compressed contour-compressed \
 	blobs-normalized loss-normalized contour-normalized
+VIDEOS := descent-compressed descent-normalized descent-comparison
 
-.PHONY: all figures list test test-slow bench clean $(FIGURES)
+.PHONY: all figures videos list test test-slow bench clean $(FIGURES) $(VIDEOS)
 
 all: $(INSTALLED)
 	$(BIN)/render all --out $(OUT) $(RENDER_FLAGS)
@@ -23,7 +24,10 @@ all: $(INSTALLED)
 figures: $(INSTALLED)
 	$(BIN)/render figures --out $(OUT) $(RENDER_FLAGS)
 
-$(FIGURES): $(INSTALLED)
+videos: $(INSTALLED)
+	$(BIN)/render videos --out $(OUT) $(RENDER_FLAGS)
+
+$(FIGURES) $(VIDEOS): $(INSTALLED)
 	$(BIN)/render $@ --out $(OUT) $(RENDER_FLAGS)
 
 list: $(INSTALLED)

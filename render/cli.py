@@ -27,6 +27,7 @@ from render.pipeline import (
     select_outputs,
 )
 from render.theme import DEFAULT_THEME, THEMES
+from render.video import check_video_settings
 from scenes import SceneContext, article_outputs
 from scenes.data import DatasetError
 
@@ -128,6 +129,10 @@ def run_render(
 ) -> None:
     """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
     video = VideoSettings(formats=_parse_formats(formats), quality=quality, fps=fps, duration=duration)
+    try:
+        check_video_settings(video)
+    except RenderError as error:
+        raise click.UsageError(str(error)) from None
     surface = SurfaceSettings(plotlyjs=plotlyjs, fragment=fragment)
     context = SceneContext(seed=seed, data_dir=data_dir, grid_size=grid_size)
     try:
@@ -167,6 +172,7 @@ def main() -> None:
       render list                        every output, in article order
       render all                         everything (cat/dog figures need --data)
       render figures --theme light       the static figures, light twins
+      render videos --quality high       the descent videos at 1920x1080, 60 fps
       render contour-compressed --seed 3 one output by name
     """
     # A kill (SIGTERM) unwinds like Ctrl-C, so partial files are cleaned up.
@@ -192,6 +198,13 @@ def render_everything(**options) -> None:
 def render_figures(**options) -> None:
     """Render every static figure (PNG at 2x, SVG, and the CSV data behind it)."""
     run_render(["figures"], **options)
+
+
+@main.command("videos")
+@_shared_options
+def render_videos(**options) -> None:
+    """Render every video of the descent (mp4 and a poster PNG unless --formats says otherwise)."""
+    run_render(["videos"], **options)
 
 
 @main.command("gallery")

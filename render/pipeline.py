@@ -22,6 +22,7 @@ from render.keys import engine_digest, output_key, scene_digest
 from render.manifest import OutputRecord, describe_file, is_fresh, library_versions, load_record, save_record
 from render.spec import Content, Output
 from render.theme import DEFAULT_THEME, theme_suffix
+from render.surface import write_surface
 from render.video import write_video
 
 
@@ -94,8 +95,8 @@ def write_figure(name: str, content: Content, settings: RenderSettings, session:
     return export_figure(name, content, settings.layout, settings.theme)
 
 
-WRITERS: dict[str, Writer] = {"figure": write_figure, "video": write_video}
-GROUPS = {"figures": "figure", "videos": "video"}  # group name -> kind
+WRITERS: dict[str, Writer] = {"figure": write_figure, "video": write_video, "surface": write_surface}
+GROUPS = {"figures": "figure", "videos": "video", "surfaces": "surface"}  # group name -> kind
 
 
 @dataclass

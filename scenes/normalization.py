@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from render.spec import (
-    Animation, Contour, Curves, DescentPath, DescentView, Figure, Line, Output, Scatter, Table,
+    Animation, Contour, Curves, DescentPath, DescentView, Figure, Line, Output, Scatter, Surface, Table,
 )
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs
@@ -37,6 +37,8 @@ CAPTIONS = {
         "the descent path (points coloured by the bias b) zig-zags across the narrow valley.",
         "descent": "Gradient descent on a compressed loss function: the weights zig-zag across the "
         "narrow valley of the loss while the log loss jumps up and down.",
+        "surface": "3D visualization of the compressed loss function: a narrow valley between steep walls, "
+        "and the descent path zig-zagging from wall to wall down it.",
     },
     "normalized": {
         "blobs": "The same two classes with both features on the same scale.",
@@ -45,6 +47,8 @@ CAPTIONS = {
         "(points coloured by the bias b) heads straight for the minimum.",
         "descent": "Gradient descent on an uncompressed loss function: the weights head straight "
         "for the minimum and the log loss falls smoothly.",
+        "surface": "3D visualization of the uncompressed loss function: a wide bowl, and the descent "
+        "path running smoothly down it to the minimum.",
     },
 }
 
@@ -124,6 +128,11 @@ class NormalizationExperiment:
         alt = f"Video. {describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}"
         return Animation((self.descent_view(),), alt=alt)
 
+    def loss_surface_3d(self) -> Surface:
+        s, h = self.surface, self.history
+        alt = f"Interactive 3D surface. {describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}"
+        return Surface(self.descent_view(), alt=alt)
+
     def outputs(self) -> list[Output]:
         captions = CAPTIONS[self.variant]
         return [
@@ -134,5 +143,7 @@ class NormalizationExperiment:
             Output(f"contour-{self.variant}", "figure", captions["contour"], self.contour_figure,
                    parameters=self.parameters),
             Output(f"descent-{self.variant}", "video", captions["descent"], self.descent_animation,
+                   parameters=self.parameters),
+            Output(f"surface-{self.variant}", "surface", captions["surface"], self.loss_surface_3d,
                    parameters=self.parameters),
         ]

@@ -1,0 +1,284 @@
+"""A Chrome for the 3D surfaces' static images: finding one, and keeping it running.
+
+kaleido 1.x draws a plotly figure as PNG/SVG/WebP inside a real Chrome.  This
+module decides which Chrome (``BROWSER_PATH`` if set, else one already
+installed), says exactly why when there is none, and runs one browser for all
+the static exports of a render: starting Chrome costs about a second, and a
+fresh WebGL context per figure costs another, so a browser per figure would
+double the time of ``make surfaces``.
+
+kaleido's own ``start_sync_server`` keeps a browser too, but it is a process
+wide singleton whose calls wait forever; here every export has a timeout, and
+a browser that hung is closed and replaced before the next export.
+
+``python -m render.chrome`` prints the Chrome found and exits 0, or prints why
+none was found and exits 1 (the Makefile's ``chrome`` step uses it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from render.errors import RenderError
+
+BROWSER_ENV = "BROWSER_PATH"
+# Names tried on PATH, in order: Debian's headless shell is the lightest.
+CHROME_NAMES = (
+    "chromium-headless-shell", "chromium", "chromium-browser",
+    "google-chrome", "google-chrome-stable", "chrome",
+)
+# Where distributions put them, for a PATH that lacks /usr/bin (cron, `env -i`).
+KNOWN_LOCATIONS = (
+    "/usr/bin/chromium-headless-shell",  # Debian's chromium-headless-shell
+    "/usr/lib/chromium/chromium-headless-shell",
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/opt/google/chrome/chrome",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+)
+HOW_TO_PROVIDE = (
+    "install one (`make chrome`, `apt-get install chromium-headless-shell` or `plotly_get_chrome -y`) "
+    f"or set {BROWSER_ENV} to a Chrome/Chromium executable"
+)
+START_TIMEOUT = 60.0  # seconds for Chrome to start and load plotly.js
+CLOSE_TIMEOUT = 15.0
+
+
+class ChromeError(RenderError):
+    """No usable Chrome: the message says why and how to provide one."""
+
+
+class ExportTimeoutError(RenderError):
+    """A static export took longer than its timeout; the browser is replaced."""
+
+
+@dataclass(frozen=True)
+class ChromeSearch:
+    """The outcome of looking for a Chrome: a path and how it was found, or why none was."""
+
+    path: Path | None
+    found_by: str = ""  # "BROWSER_PATH", "PATH", "known location", "plotly_get_chrome download"
+    problem: str = ""
+
+    def require(self) -> Path:
+        if self.path is None:
+            raise ChromeError(f"{self.problem}; {HOW_TO_PROVIDE}")
+        return self.path
+
+
+def _is_executable_file(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def _downloaded_chrome() -> Path | None:
+    """The Chrome ``plotly_get_chrome`` / ``kaleido_get_chrome`` downloaded, if any."""
+    try:
+        from choreographer.browsers.chromium import Chromium
+
+        found = Chromium.find_browser(skip_local=False, verify_local=True)
+    except Exception:  # noqa: BLE001 -- no download, or choreographer changed: not found either way
+        return None
+    return Path(found) if found and _is_executable_file(Path(found)) else None
+
+
+def find_chrome(environ: Mapping[str, str] | None = None) -> ChromeSearch:
+    """Which Chrome the static exports will use.
+
+    An explicit ``BROWSER_PATH`` is never second-guessed: if it names nothing
+    usable that is the answer, rather than silently using another browser.
+    """
+    environ = os.environ if environ is None else environ
+    explicit = environ.get(BROWSER_ENV, "")
+    if explicit:
+        path = Path(explicit)
+        if not path.exists():
+            return ChromeSearch(None, problem=f"{BROWSER_ENV}={explicit} does not exist")
+        if path.is_dir():
+            return ChromeSearch(None, problem=f"{BROWSER_ENV}={explicit} is a directory, not a Chrome executable")
+        if not os.access(path, os.X_OK):
+            return ChromeSearch(None, problem=f"{BROWSER_ENV}={explicit} is not executable")
+        return ChromeSearch(path, BROWSER_ENV)
+    search_path = environ.get("PATH", os.defpath)
+    for name in CHROME_NAMES:
+        found = shutil.which(name, path=search_path)
+        if found:
+            return ChromeSearch(Path(found), "PATH")
+    for location in KNOWN_LOCATIONS:
+        if _is_executable_file(Path(location)):
+            return ChromeSearch(Path(location), "known location")
+    downloaded = _downloaded_chrome()
+    if downloaded:
+        return ChromeSearch(downloaded, "plotly_get_chrome download")
+    return ChromeSearch(
+        None,
+        problem=f"no Chrome or Chromium found ({BROWSER_ENV} unset; none of {', '.join(CHROME_NAMES)} on PATH "
+        "or in the usual install locations, and no plotly_get_chrome download)",
+    )
+
+
+def chrome_version(path: Path, timeout: float = 15.0) -> str:
+    """``Chromium 156.0...`` as the browser reports it; a :class:`ChromeError` if it cannot run."""
+    try:
+        done = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise ChromeError(f"{path} --version did not answer within {timeout:g} s") from None
+    except OSError as error:
+        raise ChromeError(f"{path} cannot be run: {error.strerror or error}") from None
+    if done.returncode != 0 or not done.stdout.strip():
+        detail = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        raise ChromeError(f"{path} --version failed: {detail}")
+    return done.stdout.strip()
+
+
+def _kill_process_group(process: subprocess.Popen) -> None:
+    """Kill a browser that would not close: choreographer starts it in a session of its own."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(CLOSE_TIMEOUT)
+
+
+class ImageExporter:
+    """One Chrome, started in the background on entry, that draws every static image of a run.
+
+    kaleido is asynchronous; it runs here on an event loop in a thread of its
+    own, so the synchronous writers can wait on each export with a timeout.
+    Use as a context manager (``RunSession.shared`` does); errors finding or
+    starting Chrome are raised by :meth:`export`, not on entry, so the HTML of
+    a surface is still written when there is no browser.
+    """
+
+    def __init__(self, search: ChromeSearch | None = None, start_timeout: float = START_TIMEOUT) -> None:
+        self.search = search if search is not None else find_chrome()
+        self.start_timeout = start_timeout
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._browser: concurrent.futures.Future | None = None  # resolves to an open kaleido.Kaleido
+        self._start_error: ChromeError | None = None
+
+    # -- lifetime -----------------------------------------------------------------------------
+    def __enter__(self) -> "ImageExporter":
+        if self.search.path is not None:
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
+            self._thread.start()
+            self._browser = self._submit(self._open())
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._loop is None:
+            return
+        self._close_browser()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(CLOSE_TIMEOUT)
+        if not self._thread.is_alive():
+            self._loop.close()
+        self._loop = self._thread = None
+
+    def _submit(self, coroutine) -> concurrent.futures.Future:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+
+    async def _open(self):
+        import kaleido
+
+        # timeout=None: export() keeps the deadline, and can replace a hung browser.  No MathJax
+        # (nothing here is TeX, and it would come from a CDN); plotly.js is plotly.py's own copy.
+        browser = kaleido.Kaleido(path=str(self.search.path), timeout=None, mathjax=False)
+        await browser.open()
+        return browser
+
+    def _close_browser(self) -> None:
+        """Close the browser, killing it if it does not close in time."""
+        future, self._browser = self._browser, None
+        if future is None:
+            return
+        if not future.done():
+            future.cancel()
+            with contextlib.suppress(BaseException):
+                future.result(CLOSE_TIMEOUT)
+        if future.cancelled() or future.exception() is not None:
+            return
+        browser = future.result()
+        try:
+            self._submit(browser.close()).result(CLOSE_TIMEOUT)
+        except BaseException:  # noqa: BLE001 -- a browser that will not close is killed below
+            process = getattr(browser, "subprocess", None)
+            if process is not None and process.poll() is None:
+                _kill_process_group(process)
+
+    def _ready_browser(self):
+        """The open browser, waiting for it to start; a start failure is kept and raised again."""
+        if self.search.path is None:
+            raise ChromeError(f"{self.search.problem}; {HOW_TO_PROVIDE}")
+        if self._start_error is not None:
+            raise self._start_error
+        if self._loop is None:
+            raise RuntimeError("ImageExporter used outside its with-block")
+        if self._browser is None:  # replaced after a timeout
+            self._browser = self._submit(self._open())
+        try:
+            return self._browser.result(self.start_timeout)
+        except concurrent.futures.TimeoutError:
+            self._close_browser()
+            self._start_error = ChromeError(
+                f"{self.search.path} did not start within {self.start_timeout:g} s; check it with `render doctor`"
+            )
+        except Exception as error:  # noqa: BLE001 -- every start failure becomes one line
+            self._browser = None
+            reason = str(error.args[0]).strip() if error.args else type(error).__name__
+            self._start_error = ChromeError(f"{self.search.path} failed to start: {reason.splitlines()[0]}")
+        raise self._start_error
+
+    # -- exports ------------------------------------------------------------------------------
+    def export(self, figure: Mapping[str, Any], image_format: str, width: int, height: int, scale: float,
+               timeout: float) -> bytes:
+        """The figure as image bytes; a hung or slow browser fails this export after ``timeout`` s."""
+        browser = self._ready_browser()
+        options = {"format": image_format, "width": width, "height": height, "scale": scale}
+        future = self._submit(browser.calc_fig(dict(figure), opts=options))
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            self._close_browser()  # it may be stuck; the next export starts a fresh one
+            raise ExportTimeoutError(
+                f"the {image_format.upper()} export took longer than {timeout:g} s and was stopped "
+                "(raise --export-timeout, or check the browser with `render doctor`)"
+            ) from None
+        except Exception as error:  # noqa: BLE001 -- kaleido/plotly.js errors reach the user as one line
+            message = str(error).strip().splitlines()
+            raise RenderError(f"the {image_format.upper()} export failed: {message[0] if message else error!r}") from None
+
+
+def main() -> int:
+    """Print the Chrome found (path, version) and exit 0, or why there is none and exit 1."""
+    search = find_chrome()
+    if search.path is None:
+        print(f"no Chrome: {search.problem}", file=sys.stderr)
+        return 1
+    try:
+        version = chrome_version(search.path)
+    except ChromeError as error:
+        print(f"no Chrome: {error}", file=sys.stderr)
+        return 1
+    print(f"Chrome: {search.path} ({version}, found by {search.found_by})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""The 3D loss surfaces that end each half of part 6, as files a blog can embed.
+
+The article shows ``go.Surface(z=L, x=W11, y=W22)`` with the ``plotly_dark``
+template, an orthographic camera and no margins.  Here the same surface also
+carries the recorded descent: a line lying just above the surface, the start
+and the end marked, and in the interactive page a slider (plotly frames) that
+moves a marker along the path, iteration by iteration.
+
+Each surface is written as ``NAME.html`` (a whole page, or a ``<div>`` fragment
+to paste into one) and as static images drawn by kaleido in a Chrome that
+stays open for the whole run (see :mod:`render.chrome`).  The HTML is written
+first, so a missing or hung browser costs the images, never the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+from markupsafe import Markup
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+from scipy.interpolate import RegularGridInterpolator
+
+from render.chrome import ImageExporter
+from render.errors import RenderError
+from render.files import atomic_path, write_text_atomic
+from render.spec import Content, DescentView, Surface
+
+if TYPE_CHECKING:
+    from render.pipeline import RenderSettings, RunSession
+
+TEMPLATES = {"dark": "plotly_dark", "light": "plotly_white"}
+PATH_COLOR = "red"  # the article draws the descent in red on its contours
+MARKER_COLOR = "#00e5ff"  # the slider's marker: apart from the surface's plasma colours and the red path
+LIFT = 0.015  # the path floats this fraction of the loss range above the surface, so it is never buried
+SAMPLES_PER_STEP = 16  # points per gradient step, so the line follows the surface between iterations
+# Static images: 1200 x 900 pixels, drawn at 1.2x so the text stays legible in a blog's column.
+IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 750, 1.2
+IMAGE_FORMATS = ("png", "svg", "webp")
+PLOTLYJS_FILE = "plotly.min.js"
+INCLUDE_PLOTLYJS = {"directory": "directory", "cdn": "cdn", "inline": True}
+FRAGMENT_HEIGHT = "600px"
+CONFIG = {"responsive": True, "displaylogo": False}
+
+PAGE = jinja2.Environment(autoescape=True).from_string("""\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+<style>html, body { margin: 0; height: 100%; background: {{ background }}; overflow: hidden; }</style>
+</head>
+<body>
+{{ plot }}
+</body>
+</html>
+""")
+
+
+class SurfaceExportError(RenderError):
+    """The page was written but a static image was not; the message names both."""
+
+
+def surface_height(view: DescentView, w0: np.ndarray, w1: np.ndarray) -> np.ndarray:
+    """The surface's loss under each point ``(w0, w1)``, linear between grid nodes; NaN off the grid.
+
+    The recorded loss of an iteration was measured at that iteration's bias,
+    while the surface is drawn at the trained bias: the path is placed on the
+    drawn surface so that it lies on it rather than floating above or under it.
+    """
+    grid = RegularGridInterpolator(
+        (view.W22[:, 0], view.W11[0, :]), view.loss, bounds_error=False, fill_value=np.nan
+    )
+    return grid(np.column_stack([np.ravel(w1), np.ravel(w0)])).reshape(np.shape(w0))
+
+
+def path_on_surface(view: DescentView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The descent as a dense polyline just above the surface; off-grid stretches are gaps (NaN)."""
+    w0, w1 = view.history[:, 0], view.history[:, 1]
+    steps = np.linspace(0.0, 1.0, SAMPLES_PER_STEP, endpoint=False)
+    x = np.append((w0[:-1, None] + np.outer(np.diff(w0), steps)).ravel(), w0[-1])
+    y = np.append((w1[:-1, None] + np.outer(np.diff(w1), steps)).ravel(), w1[-1])
+    z = surface_height(view, x, y) + _lift(view)
+    off_grid = np.isnan(z)
+    return np.where(off_grid, np.nan, x), np.where(off_grid, np.nan, y), z
+
+
+def _lift(view: DescentView) -> float:
+    return LIFT * float(np.nanmax(view.loss) - np.nanmin(view.loss))
+
+
+def _iteration_points(view: DescentView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    w0, w1 = view.history[:, 0], view.history[:, 1]
+    return w0, w1, surface_height(view, w0, w1) + _lift(view)
+
+
+def camera_eye(view: DescentView) -> dict[str, float]:
+    """plotly's default camera distance and height, turned to look down the descent from behind its end.
+
+    The default eye, (1.25, 1.25, 1.25), sees the normalized descent from
+    behind the valley wall it runs down, which then hides it; looking along
+    the descent puts the walls it comes down behind the path instead.
+    """
+    start, end = view.history[0, :2], view.history[-1, :2]
+    direction = end - start
+    length = float(np.hypot(*direction))
+    horizontal = np.hypot(1.25, 1.25)
+    x, y = (direction / length * horizontal) if length > 0 else (1.25, 1.25)
+    return {"x": round(float(x), 4), "y": round(float(y), 4), "z": 1.25}
+
+
+HOVER = "iteration %{customdata[0]:d}<br>W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{customdata[1]:.4f}<extra></extra>"
+
+
+def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = True) -> go.Figure:
+    """The article's surface with the descent on it; ``interactive`` adds the iteration slider."""
+    history = view.history
+    x, y, z = _iteration_points(view)
+    px, py, pz = path_on_surface(view)
+    customdata = np.column_stack([history[:, 3], history[:, 4]])
+    end = len(history) - 1
+    end_label = f"end, iteration {int(history[end, 3])}" + (" (off the grid)" if np.isnan(z[end]) else "")
+    traces = [
+        go.Surface(z=view.loss, x=view.W11, y=view.W22, opacity=1, name="log loss",
+                   colorbar=dict(title=dict(text="log loss"), len=0.9, y=0.45),  # clear of the mode bar
+                   hovertemplate="W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{z:.4f}<extra>surface</extra>"),
+        go.Scatter3d(x=px, y=py, z=pz, mode="lines", name="descent path", hoverinfo="skip",
+                     line=dict(color=PATH_COLOR, width=6)),
+        go.Scatter3d(x=x, y=y, z=z, mode="markers", showlegend=False, customdata=customdata, hovertemplate=HOVER,
+                     marker=dict(color=PATH_COLOR, size=2)),
+        go.Scatter3d(x=x[:1], y=y[:1], z=z[:1], mode="markers", name="start, iteration 0",
+                     customdata=customdata[:1], hovertemplate=HOVER,
+                     marker=dict(color="white", size=6, line=dict(color="black", width=1))),
+        go.Scatter3d(x=x[end:], y=y[end:], z=z[end:], mode="markers", name=end_label,
+                     customdata=customdata[end:], hovertemplate=HOVER,
+                     marker=dict(color="white", size=6, symbol="diamond", line=dict(color="black", width=1))),
+    ]
+    layout = dict(
+        template=TEMPLATES[theme],
+        margin=dict(l=0, r=0, b=0, t=0),
+        scene=dict(camera=dict(projection=dict(type="orthographic"), eye=camera_eye(view)),
+                   xaxis_title_text="W0", yaxis_title_text="W1", zaxis_title_text="log loss"),
+        legend=dict(x=0.01, y=0.99, bgcolor="rgba(0,0,0,0)"),
+    )
+    figure = go.Figure(data=traces, layout=layout)
+    if interactive:
+        _add_iteration_slider(figure, x, y, z, customdata)
+    return figure
+
+
+def _add_iteration_slider(figure: go.Figure, x, y, z, customdata) -> None:
+    """A marker on the path and a slider (plotly frames) moving it one iteration per step."""
+    marker_trace = len(figure.data)
+    foreground = figure.layout.template.layout.font.color or "black"
+    figure.add_trace(go.Scatter3d(x=x[:1], y=y[:1], z=z[:1], mode="markers", name="iteration (slider)",
+                                  customdata=customdata[:1], hovertemplate=HOVER,
+                                  marker=dict(color=MARKER_COLOR, size=7)))
+    iterations = [int(i) for i in customdata[:, 0]]
+    figure.frames = [
+        go.Frame(name=str(i), traces=[marker_trace],
+                 data=[go.Scatter3d(x=x[k:k + 1], y=y[k:k + 1], z=z[k:k + 1], customdata=customdata[k:k + 1])])
+        for k, i in enumerate(iterations)
+    ]
+    still = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+    play = {"fromcurrent": True, "frame": {"duration": 100, "redraw": True}, "transition": {"duration": 0}}
+    figure.update_layout(
+        sliders=[dict(
+            active=0, x=0.08, len=0.9, y=0, yanchor="bottom", pad=dict(t=0, b=10),
+            currentvalue=dict(prefix="iteration ", font=dict(size=14, color=foreground)),
+            font=dict(color="rgba(0,0,0,0)"),  # 101 tick labels would overlap; the current value says it
+            steps=[dict(label=str(i), method="animate", args=[[str(i)], still]) for i in iterations],
+        )],
+        updatemenus=[dict(
+            type="buttons", direction="left", x=0.0, y=0, xanchor="left", yanchor="bottom", pad=dict(b=10),
+            showactive=False,
+            buttons=[dict(label="▶", method="animate", args=[None, play]),
+                     dict(label="❚❚", method="animate", args=[[None], still])],
+        )],
+    )
+
+
+def surface_html(name: str, figure: go.Figure, plotlyjs: str = "directory", fragment: bool = False,
+                 title: str = "") -> str:
+    """The page (or ``<div>`` fragment) showing ``figure``; the same figure gives the same bytes.
+
+    ``div_id`` is the output's name, so fragments of several surfaces can share
+    a page.  In ``directory`` mode the page loads ``plotly.min.js`` from its own
+    directory: one copy serves every page, offline and on any static host.
+    """
+    height = FRAGMENT_HEIGHT if fragment else "100vh"
+    plot = pio.to_html(
+        figure, full_html=False, include_plotlyjs=INCLUDE_PLOTLYJS[plotlyjs], div_id=name, auto_play=False,
+        config=CONFIG, default_width="100%", default_height=height, validate=False,
+    )
+    if fragment:
+        return plot.strip() + "\n"
+    background = figure.layout.template.layout.paper_bgcolor or "white"
+    # plotly's markup is trusted as is; the title goes through Jinja2's escaping.
+    return PAGE.render(title=title or name, background=background, plot=Markup(plot.strip()))
+
+
+def write_plotlyjs(directory: Path) -> Path:
+    """``plotly.min.js`` beside the pages, rewritten only when the installed plotly's differs."""
+    target = Path(directory) / PLOTLYJS_FILE
+    source = get_plotlyjs()
+    if not (target.is_file() and target.read_text(encoding="utf-8") == source):
+        write_text_atomic(target, source)
+    return target
+
+
+def write_surface(name: str, content: Content, settings: "RenderSettings", session: "RunSession") -> list[Path]:
+    """Write ``NAME.html`` (and ``plotly.min.js``), then ``NAME.png`` and the other image formats.
+
+    The browser starts in the background before the page is written, so its
+    start-up overlaps with the HTML.  If an image cannot be made (no Chrome, a
+    timeout) the page stays written and a :class:`SurfaceExportError` says so.
+    """
+    if not isinstance(content, Surface):
+        raise TypeError(f"the surface writer draws Surface content, got {type(content).__name__}")
+    options = settings.surface
+    unknown = [f for f in options.image_formats if f not in IMAGE_FORMATS]
+    if unknown:
+        raise RenderError(f"unknown image format {', '.join(unknown)}; choose from {', '.join(IMAGE_FORMATS)}")
+    exporter = session.shared("chrome", ImageExporter) if options.image_formats else None
+    layout = settings.layout
+    written: list[Path] = []
+    if options.plotlyjs == "directory":
+        key = f"plotlyjs:{layout.out_dir.resolve()}"
+        written.append(session.shared(key, lambda: contextlib.nullcontext(write_plotlyjs(layout.out_dir))))
+    title = f"The loss surface, {content.view.title}" if content.view.title else "The loss surface"
+    page = surface_html(name, surface_figure(content.view, settings.theme, interactive=True),
+                        options.plotlyjs, options.fragment, title=title)
+    written.insert(0, write_text_atomic(layout.file(name, "html"), page))
+    static = surface_figure(content.view, settings.theme, interactive=False).to_dict()
+    for image_format in options.image_formats:
+        path = layout.file(name, image_format)
+        try:
+            image = exporter.export(static, image_format, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE,
+                                    options.export_timeout)
+        except RenderError as error:
+            done = ", ".join(p.name for p in written)
+            raise SurfaceExportError(f"{done} written, but no {path.name}: {error}") from None
+        with atomic_path(path) as temporary:
+            temporary.write_bytes(image)
+        written.append(path)
+    return written

@@ -258,9 +258,9 @@ class VideoFormat:
         return process
 
 
-# Browsers assume BT.709 for HD video; say so rather than leave them to guess.
-BT709 = ["-vf", "scale=out_color_matrix=bt709:out_range=tv",
-         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]
+# RGB to 4:2:0 with the BT.709 matrix browsers assume for HD video, and the file says so.
+BT709 = ["-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
+         "setparams=range=tv:colorspace=bt709:color_primaries=bt709:color_trc=bt709"]
 
 
 class Mp4(VideoFormat):

@@ -1,0 +1,123 @@
+"""The gallery as a reader sees it: served over HTTP, opened in headless Chromium.
+
+Renders every output (small cat/dog data, low video quality), serves the
+output directory on 127.0.0.1, and checks in the browser that every image
+decoded, every video's metadata loaded with the size and duration the
+manifest promises, every surface page drew its WebGL canvas, and nothing was
+logged as an error.  A screenshot of the page is saved beside the outputs.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from render.chrome import find_chrome
+from render.cli import main
+
+pytestmark = pytest.mark.slow
+
+CHROME_ARGS = [
+    "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    from tests.conftest import write_catdog
+
+    root = tmp_path_factory.mktemp("gallery")
+    data = write_catdog(root / "datasets")
+    out = root / "output"
+    result = CliRunner().invoke(
+        main, ["all", "--out", str(out), "--data", str(data), "--quality", "low", "--formats", "mp4,webm,poster"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(rendered):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(rendered))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_gallery_loads_every_output_in_chromium(rendered, served):
+    from playwright.sync_api import sync_playwright
+
+    chrome = find_chrome().require()
+    manifest = json.loads((rendered / "manifest.json").read_text())
+    expected_names = [o["name"] for o in manifest["outputs"] if o["theme"] == "dark"]
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chrome), args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(served + "index.html", wait_until="load")
+
+        names = page.eval_on_selector_all("article", "nodes => nodes.map(n => n.id)")
+        assert names == expected_names
+
+        for image in page.query_selector_all("article img"):
+            image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('article img')].every(i => i.complete)", timeout=30_000
+        )
+        images = page.eval_on_selector_all(
+            "article img", "nodes => nodes.map(i => ({src: i.currentSrc, width: i.naturalWidth}))"
+        )
+        assert images and all(image["width"] > 0 for image in images), images
+
+        videos = {o["name"]: o for o in manifest["outputs"] if o["kind"] == "video" and o["theme"] == "dark"}
+        assert videos
+        for name, record in videos.items():
+            mp4 = next(f for f in record["files"] if f["format"] == "mp4")
+            state = page.evaluate(
+                """name => new Promise((resolve) => {
+                    const video = document.querySelector(`#${name} video`);
+                    const report = () => resolve({duration: video.duration, width: video.videoWidth,
+                        height: video.videoHeight, error: video.error && video.error.code, src: video.currentSrc});
+                    if (video.readyState >= 1) report();
+                    else { video.addEventListener('loadedmetadata', report); video.addEventListener('error', report);
+                           video.load(); }
+                })""",
+                name,
+            )
+            assert state["error"] is None, state
+            assert (state["width"], state["height"]) == (mp4["width"], mp4["height"])
+            assert state["duration"] == pytest.approx(mp4["duration"], abs=0.15)
+
+        surfaces = [o["name"] for o in manifest["outputs"] if o["kind"] == "surface" and o["theme"] == "dark"]
+        assert surfaces
+        for name in surfaces:
+            frame_element = page.query_selector(f"#{name} iframe")
+            frame_element.scroll_into_view_if_needed()
+            frame = frame_element.content_frame()
+            frame.wait_for_selector(".js-plotly-plot .gl-container canvas", state="attached", timeout=60_000)
+            drawn = frame.evaluate(
+                """() => [...document.querySelectorAll('.gl-container canvas')].some(c => {
+                    const gl = c.getContext('webgl') || c.getContext('experimental-webgl');
+                    return c.width > 0 && c.height > 0 && gl !== null;
+                })"""
+            )
+            assert drawn, f"{name}: no WebGL canvas drawn"
+
+        page.screenshot(path=str(rendered / "gallery-screenshot.png"), full_page=True)
+        browser.close()
+    assert errors == []
+    assert (rendered / "gallery-screenshot.png").stat().st_size > 10_000

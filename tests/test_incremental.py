@@ -1,0 +1,170 @@
+"""Rebuilds: nothing changed renders nothing; a real change is always picked up."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from render.cli import main
+from render.keys import scene_digest
+from render.manifest import MANIFEST_VERSION, RECORDS_DIR
+from render.spec import Output
+
+BLOBS = ["blobs-compressed", "loss-compressed", "blobs-normalized"]
+
+
+def render(out: Path, *args: str, data: Path | None = None) -> dict[str, str]:
+    """Run the CLI; return each output's status word (rendered / up to date / skipped)."""
+    command = [*args, "--out", str(out), "--grid-size", "20"]
+    if data is not None:
+        command += ["--data", str(data)]
+    result = CliRunner().invoke(main, command, env={"RENDER_DATA": None}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    statuses = {}
+    for line in result.output.splitlines():
+        for status in ("rendered", "up to date", "skipped"):
+            if line.startswith(status + " "):
+                statuses[line[len(status) + 1:].split()[0].rstrip(":")] = status
+    return statuses
+
+
+def test_second_run_renders_nothing_and_touches_nothing(tmp_path):
+    assert set(render(tmp_path, *BLOBS).values()) == {"rendered"}
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.png")}
+    assert render(tmp_path, *BLOBS) == {name: "up to date" for name in BLOBS}
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.png")} == before
+
+
+def test_a_parameter_change_rerenders_only_what_depends_on_it(tmp_path):
+    render(tmp_path, *BLOBS, "--seed", "1")
+    # The seed sets the starting bias of the descent, not the blobs.
+    assert render(tmp_path, *BLOBS, "--seed", "2") == {
+        "blobs-compressed": "up to date", "loss-compressed": "rendered", "blobs-normalized": "up to date",
+    }
+
+
+def test_theme_twins_have_their_own_records(tmp_path):
+    render(tmp_path, "blobs-compressed")
+    assert render(tmp_path, "blobs-compressed", "--theme", "light") == {"blobs-compressed": "rendered"}
+    assert render(tmp_path, "blobs-compressed") == {"blobs-compressed": "up to date"}
+
+
+def test_deleted_or_edited_outputs_are_rerendered(tmp_path):
+    render(tmp_path, *BLOBS)
+    (tmp_path / "blobs-compressed@1x.png").unlink()
+    png = tmp_path / "loss-compressed.png"
+    data = bytearray(png.read_bytes())
+    data[-20] ^= 0xFF  # same size, different bytes
+    png.write_bytes(bytes(data))
+    assert render(tmp_path, *BLOBS) == {
+        "blobs-compressed": "rendered", "loss-compressed": "rendered", "blobs-normalized": "up to date",
+    }
+
+
+def test_force_renders_anyway(tmp_path):
+    render(tmp_path, *BLOBS)
+    assert set(render(tmp_path, *BLOBS, "--force").values()) == {"rendered"}
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "old-version", "wrong-shape"])
+def test_a_bad_record_is_not_trusted(tmp_path, damage):
+    render(tmp_path, "blobs-compressed")
+    record = tmp_path / RECORDS_DIR / "blobs-compressed.json"
+    if damage == "corrupt":
+        record.write_text("{ not json")
+    elif damage == "old-version":
+        record.write_text(json.dumps({**json.loads(record.read_text()), "version": MANIFEST_VERSION - 1}))
+    else:
+        record.write_text(json.dumps({"version": MANIFEST_VERSION, "files": "nope"}))
+    assert render(tmp_path, "blobs-compressed") == {"blobs-compressed": "rendered"}
+    assert json.loads(record.read_text())["version"] == MANIFEST_VERSION
+
+
+def test_a_corrupt_manifest_is_rebuilt(tmp_path):
+    render(tmp_path, *BLOBS)
+    (tmp_path / "manifest.json").write_text("garbage")
+    render(tmp_path, *BLOBS)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert [o["name"] for o in manifest["outputs"]] == ["blobs-compressed", "loss-compressed", "blobs-normalized"]
+
+
+def test_changed_input_data_rerenders_the_outputs_that_read_it(tmp_path, catdog_dir):
+    from tests.conftest import write_catdog
+
+    names = ["catdog-samples", "blobs-normalized"]
+    render(tmp_path, *names, data=catdog_dir)
+    assert render(tmp_path, *names, data=catdog_dir) == dict.fromkeys(names, "up to date")
+    write_catdog(catdog_dir, seed=99)
+    assert render(tmp_path, *names, data=catdog_dir) == {"catdog-samples": "rendered", "blobs-normalized": "up to date"}
+
+
+def test_a_source_change_reaches_only_its_scene(tmp_path, monkeypatch):
+    package = tmp_path / "fakescenes"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "shared.py").write_text("RATE = 0.1\n")
+    for name in ("first", "second"):
+        (package / f"{name}.py").write_text(f"def build():\n    return {name!r}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    first = importlib.import_module("fakescenes.first")
+    second = importlib.import_module("fakescenes.second")
+    outputs = [Output("one", "figure", "", first.build), Output("two", "figure", "", second.build)]
+
+    def digests():
+        return [scene_digest(output, outputs) for output in outputs]
+
+    before = digests()
+    (package / "first.py").write_text("def build():\n    return 'changed'\n")
+    after_first = digests()
+    assert after_first[0] != before[0] and after_first[1] == before[1]
+    (package / "shared.py").write_text("RATE = 0.2\n")
+    after_shared = digests()
+    assert after_shared[0] != after_first[0] and after_shared[1] != after_first[1]
+
+
+@pytest.mark.slow
+def test_parallel_runs_produce_the_same_files_as_a_serial_run(tmp_path):
+    """What ``make -j4`` does: several render processes at once into one directory, then the gallery."""
+    render_exe = Path(sys.executable).parent / "render"
+    groups = [["blobs-compressed", "loss-compressed"], ["contour-compressed"], ["blobs-normalized", "loss-normalized"]]
+
+    def run_parallel(out):
+        processes = [
+            subprocess.Popen([render_exe, *group, "--out", str(out), "--grid-size", "20"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for group in groups
+        ]
+        outputs = [p.communicate(timeout=300) for p in processes]
+        assert all(p.returncode == 0 for p in processes), outputs
+        subprocess.run([render_exe, "gallery", "--out", str(out)], check=True, capture_output=True)
+        return "".join(o[0] for o in outputs)
+
+    def snapshot(out):
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        manifest = json.loads(files.pop("manifest.json"))
+        for record in manifest["outputs"]:
+            record.pop("seconds")
+        for name in [n for n in files if n.startswith(RECORDS_DIR)]:
+            record = json.loads(files.pop(name))
+            record.pop("seconds")
+            files[name] = record
+        return files, manifest
+
+    serial = tmp_path / "serial"
+    subprocess.run([render_exe, *sum(groups, []), "--out", str(serial), "--grid-size", "20"], check=True,
+                   capture_output=True)
+    parallel = tmp_path / "parallel"
+    run_parallel(parallel)
+    assert snapshot(parallel) == snapshot(serial)
+    second = run_parallel(parallel)
+    assert "rendered" not in second and second.count("up to date") == 5
+    assert not [p for p in parallel.rglob("*") if ".partial" in p.name]

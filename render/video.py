@@ -53,6 +53,9 @@ PATH_COLOR = "r"
 LINE_WIDTH = 3  # the article's lw=3, for the path and the loss curve
 POINT_SIZE = 9
 LOSS_MARGIN = 0.05  # of the loss range, above and below the curve
+# Moving artists sit above every static one (spines are at 2.5), so drawing them last,
+# as blitting does, gives the same picture as drawing the whole figure.
+MOVING_ZORDER = 3
 
 
 class VideoSettingsError(RenderError):
@@ -146,15 +149,16 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, view: spec.Des
     # The landscape is the frame: a descent that leaves the grid runs off its edge.
     contour_ax.set(xlim=(view.W11.min(), view.W11.max()), ylim=(view.W22.min(), view.W22.max()),
                    xlabel="W0", ylabel="W1")
-    (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=PATH_COLOR, zorder=2, animated=animated)
+    (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=PATH_COLOR, zorder=MOVING_ZORDER, animated=animated)
     (point,) = contour_ax.plot([], [], ls="none", marker="x", ms=POINT_SIZE, mew=LINE_WIDTH * 0.8,
-                               c=PATH_COLOR, zorder=3, animated=animated)
+                               c=PATH_COLOR, zorder=MOVING_ZORDER + 1, animated=animated)
 
     iterations, losses = view.history[:, 3], view.history[:, 4]
     margin = LOSS_MARGIN * (losses.max() - losses.min()) or 1.0
     loss_ax.set(xlim=(iterations[0], iterations[-1]), ylim=(losses.min() - margin, losses.max() + margin),
                 xlabel="iteration", ylabel="log loss")
-    (curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, c=matplotlib.rcParams["text.color"], animated=animated)
+    (curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER,
+                            animated=animated)
     return DescentArtists(view, path, point, curve)
 
 
@@ -200,6 +204,7 @@ class DescentFrames:
             for descent in self.descents:
                 descent.show(t)
         self.figure.canvas.draw()
+        self.figure.set_layout_engine("none")  # as in blit_frames: the first draw's layout, kept
         return np.array(self.figure.canvas.buffer_rgba())
 
 
@@ -228,6 +233,7 @@ def blit_frames(fig: MplFigure, update: Callable[[int], Sequence[Artist]], count
     """
     canvas = fig.canvas
     canvas.draw()
+    fig.set_layout_engine("none")  # the layout of that draw holds for every frame (and any later still)
     background = canvas.copy_from_bbox(fig.bbox)
     buffer = canvas.buffer_rgba().cast("B")
     for index in range(count):

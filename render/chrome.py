@@ -73,9 +73,16 @@ class ChromeSearch:
     found_by: str = ""  # "BROWSER_PATH", "PATH", "known location", "plotly_get_chrome download"
     problem: str = ""
 
+    @property
+    def advice(self) -> str:
+        """How to get a usable Chrome, given why there is none."""
+        if self.problem.startswith(BROWSER_ENV):
+            return f"point {BROWSER_ENV} at a Chrome/Chromium executable, or unset it to use an installed one"
+        return HOW_TO_PROVIDE
+
     def require(self) -> Path:
         if self.path is None:
-            raise ChromeError(f"{self.problem}; {HOW_TO_PROVIDE}")
+            raise ChromeError(f"no Chrome for static images: {self.problem}; {self.advice}")
         return self.path
 
 
@@ -223,8 +230,7 @@ class ImageExporter:
 
     def _ready_browser(self):
         """The open browser, waiting for it to start; a start failure is kept and raised again."""
-        if self.search.path is None:
-            raise ChromeError(f"{self.search.problem}; {HOW_TO_PROVIDE}")
+        self.search.require()
         if self._start_error is not None:
             raise self._start_error
         if self._loop is None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from render.doctor import doctor
 from render.gallery import write_gallery
 from render.manifest import write_manifest
 from render.pipeline import (
@@ -26,6 +27,7 @@ from render.pipeline import (
     render_all,
     select_outputs,
 )
+from render.surface import IMAGE_FORMATS
 from render.theme import DEFAULT_THEME, THEMES
 from render.video import check_video_settings
 from scenes import SceneContext, article_outputs
@@ -61,6 +63,11 @@ def _shared_options(command):
                      show_default=True,
                      help="Surface pages: one shared plotly.min.js beside them, the CDN, or inlined in each."),
         click.option("--fragment", is_flag=True, help="Write surface pages as <div> fragments to paste into a page."),
+        click.option("--image-formats", default="png", show_default=True, metavar="LIST",
+                     help=f"Surface images, comma-separated: {', '.join(IMAGE_FORMATS)} (drawn in Chrome)."),
+        click.option("--export-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
+                     show_default=True, metavar="SECONDS",
+                     help="Longest a surface image may take before that image is reported failed."),
         click.option("--force", is_flag=True, help="Render even the outputs whose files are up to date."),
         click.option("--grid-size", type=click.IntRange(min=2, max=5000), default=100, show_default=True,
                      help="Points per side of the loss meshgrid (the article's h)."),
@@ -71,6 +78,18 @@ def _shared_options(command):
 
 
 VIDEO_FORMATS = ("mp4", "webm", "gif", "poster")
+
+
+def _parse_image_formats(value: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [f for f in formats if f not in IMAGE_FORMATS]
+    if unknown or not formats:
+        raise click.BadParameter(
+            f"unknown image format {', '.join(map(repr, unknown)) or 'list (empty)'}; "
+            f"choose from {', '.join(IMAGE_FORMATS)}",
+            param_hint="'--image-formats'",
+        )
+    return formats
 
 
 def _parse_formats(value: str) -> tuple[str, ...]:
@@ -125,6 +144,8 @@ def run_render(
     duration: float | None,
     plotlyjs: str,
     fragment: bool,
+    image_formats: str,
+    export_timeout: float,
     force: bool,
 ) -> None:
     """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
@@ -133,7 +154,8 @@ def run_render(
         check_video_settings(video)
     except RenderError as error:
         raise click.UsageError(str(error)) from None
-    surface = SurfaceSettings(plotlyjs=plotlyjs, fragment=fragment)
+    surface = SurfaceSettings(plotlyjs=plotlyjs, fragment=fragment, image_formats=_parse_image_formats(image_formats),
+                              export_timeout=export_timeout)
     context = SceneContext(seed=seed, data_dir=data_dir, grid_size=grid_size)
     try:
         selected = select_outputs(article_outputs(context), names)
@@ -173,6 +195,8 @@ def main() -> None:
       render all                         everything (cat/dog figures need --data)
       render figures --theme light       the static figures, light twins
       render videos --quality high       the descent videos at 1920x1080, 60 fps
+      render surfaces                    the 3D loss surfaces, HTML and PNG
+      render doctor                      what works on this machine, before a long render
       render contour-compressed --seed 3 one output by name
     """
     # A kill (SIGTERM) unwinds like Ctrl-C, so partial files are cleaned up.
@@ -207,6 +231,13 @@ def render_videos(**options) -> None:
     run_render(["videos"], **options)
 
 
+@main.command("surfaces")
+@_shared_options
+def render_surfaces(**options) -> None:
+    """Render the 3D loss surfaces: an interactive page and a PNG each (the PNG needs a Chrome)."""
+    run_render(["surfaces"], **options)
+
+
 @main.command("gallery")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=Path("output"), show_default=True, help="Directory of rendered files.")
@@ -214,6 +245,9 @@ def render_gallery(out_dir: Path) -> None:
     """Write manifest.json and index.html from what is already rendered (renders nothing)."""
     _publish(out_dir, article_outputs(SceneContext()))
     click.echo(f"wrote {out_dir / 'manifest.json'} and {out_dir / 'index.html'}")
+
+
+main.add_command(doctor)
 
 
 @main.command("outputs", hidden=True)

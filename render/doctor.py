@@ -1,0 +1,152 @@
+"""``render doctor``: what works on this machine, said before a long render rather than after it.
+
+Every check reports what it found (a path, a version, the files it read) or
+the exact reason it failed, in one line each.  The exit status answers one
+question: does the default ``make all`` have everything it needs?  The
+cat/dog dataset does not count: ``make all`` skips the cat/dog outputs when
+it is missing, so its absence is a warning, not a failure.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import click
+
+from render.chrome import ChromeError, chrome_version, find_chrome
+
+OK, WARN, FAIL = "ok", "warn", "FAIL"
+# ffmpeg encoders: the one the default render uses, and those only some --formats need.
+REQUIRED_ENCODERS = {"libx264": "mp4"}
+OPTIONAL_ENCODERS = {"libvpx-vp9": "webm", "gif": "gif"}
+LIBRARIES = (
+    "numpy", "scipy", "matplotlib", "scikit-learn", "h5py", "click", "tqdm", "jinja2",
+    "imageio-ffmpeg", "plotly", "kaleido", "choreographer",
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    topic: str
+    status: str  # OK | WARN | FAIL
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.topic:<10} {self.status:<4}  {self.detail}"
+
+
+def _run(args: list[str], timeout: float = 30.0) -> str:
+    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        detail = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        raise RuntimeError(detail)
+    return done.stdout
+
+
+def encoders_listed(listing: str) -> set[str]:
+    """Encoder names from ``ffmpeg -encoders`` (lines like `` V....D libx264  H.264 ...``)."""
+    names = set()
+    for line in listing.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and len(parts[0]) == 6 and parts[0][0] in "VAS" and not parts[0].startswith("="):
+            names.add(parts[1])
+    return names
+
+
+def check_ffmpeg() -> list[Check]:
+    try:
+        import imageio_ffmpeg
+
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception as error:  # noqa: BLE001 -- any failure here means: no ffmpeg
+        return [Check("ffmpeg", FAIL, f"no ffmpeg: {error}; reinstall imageio-ffmpeg or set IMAGEIO_FFMPEG_EXE")]
+    try:
+        version = _run([exe, "-hide_banner", "-version"]).splitlines()[0].split(" Copyright")[0]
+        listing = _run([exe, "-hide_banner", "-encoders"])
+    except (OSError, RuntimeError, subprocess.TimeoutExpired) as error:
+        return [Check("ffmpeg", FAIL, f"{exe} does not run: {error}")]
+    available = encoders_listed(listing)
+    checks = [Check("ffmpeg", OK, f"{exe} ({version})")]
+    missing = [f"{name} (for {use})" for name, use in REQUIRED_ENCODERS.items() if name not in available]
+    optional = [f"{name} (for --formats {use})" for name, use in OPTIONAL_ENCODERS.items() if name not in available]
+    present = [f"{name} ({use})" for name, use in {**REQUIRED_ENCODERS, **OPTIONAL_ENCODERS}.items()
+               if name in available]
+    if missing:
+        checks.append(Check("encoders", FAIL, f"missing {', '.join(missing)}; use an ffmpeg that has them "
+                                              "(IMAGEIO_FFMPEG_EXE=/path/to/ffmpeg)"))
+    elif optional:
+        checks.append(Check("encoders", WARN, f"{', '.join(present)}; missing {', '.join(optional)}"))
+    else:
+        checks.append(Check("encoders", OK, ", ".join(present)))
+    return checks
+
+
+def check_chrome() -> Check:
+    search = find_chrome()
+    if search.path is None:
+        return Check("chrome", FAIL, f"{search.problem}: the surface PNGs cannot be drawn; {search.advice}")
+    try:
+        version = chrome_version(search.path)
+    except ChromeError as error:
+        return Check("chrome", FAIL, f"{error}; set BROWSER_PATH to a working Chrome or run `make chrome`")
+    return Check("chrome", OK, f"{search.path} ({version}), from {search.found_by}")
+
+
+def check_dataset(data_dir: Path) -> Check:
+    from scenes.data import DatasetError, HOW_TO_POINT, load_catdog, missing_catdog_files
+
+    missing = missing_catdog_files(data_dir) if data_dir.is_dir() else None
+    if missing is None:
+        return Check("dataset", WARN, f"{data_dir} does not exist: the cat/dog outputs will be skipped; {HOW_TO_POINT}")
+    if missing:
+        return Check("dataset", WARN, f"{', '.join(missing)} missing in {data_dir}: the cat/dog outputs will be "
+                                      f"skipped; {HOW_TO_POINT}")
+    try:
+        data = load_catdog(data_dir)
+    except DatasetError as error:
+        return Check("dataset", WARN, f"{error} (the cat/dog outputs will fail)")
+    return Check("dataset", OK, f"{data_dir}: {len(data.train.images)} train and {len(data.test.images)} test "
+                                f"images of {data.train.images.shape[1]}x{data.train.images.shape[2]}, keys as expected")
+
+
+def check_libraries() -> Check:
+    found, missing = [], []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+    if missing:
+        return Check("libraries", FAIL, f"not installed: {', '.join(missing)} (run `make` to install the project)")
+    return Check("libraries", OK, ", ".join(found))
+
+
+def run_checks(data_dir: Path) -> list[Check]:
+    return [*check_ffmpeg(), check_chrome(), check_dataset(data_dir), check_libraries()]
+
+
+@click.command("doctor")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="RENDER_DATA", default=Path("datasets"), show_default=True, show_envvar=True,
+              help="Directory holding the article's trainset.hdf5 and testset.hdf5.")
+def doctor(data_dir: Path) -> None:
+    """Check ffmpeg and its encoders, Chrome, the dataset and the libraries, before a long render.
+
+    Exits 0 when everything the default `make all` needs is there (ffmpeg with
+    libx264, a Chrome for the surface PNGs, the libraries), 1 otherwise.  The
+    cat/dog dataset is only a warning: without it `make all` skips the cat/dog
+    outputs and renders everything else.
+    """
+    checks = run_checks(data_dir)
+    for check in checks:
+        click.echo(check.line())
+    failed = [check.topic for check in checks if check.status == FAIL]
+    if failed:
+        click.echo(f"not ready: `make all` needs {', '.join(failed)} (see above)")
+        raise SystemExit(1)
+    warned = [check.topic for check in checks if check.status == WARN]
+    note = f" (warnings: {', '.join(warned)})" if warned else ""
+    click.echo(f"ready: `make all` has everything it needs{note}")

@@ -3,6 +3,7 @@
 #   make all                     everything (cat/dog figures need RENDER_DATA=DIR or ./datasets)
 #   make contour-compressed      one output (a target per output, see `make list`)
 #   make test / make bench       the tests / the benchmarks
+#   make doctor                  what works here (ffmpeg, Chrome, dataset) before a long render
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,10 +16,11 @@ FIGURES := catdog-samples catdog-learning-curves \
 	blobs-compressed loss-compressed contour-compressed \
 	blobs-normalized loss-normalized contour-normalized
 VIDEOS := descent-compressed descent-normalized descent-comparison
+SURFACES := surface-compressed surface-normalized
 
-.PHONY: all figures videos list test test-slow bench clean $(FIGURES) $(VIDEOS)
+.PHONY: all figures videos surfaces list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)
 
-all: $(INSTALLED)
+all: $(INSTALLED) chrome
 	$(BIN)/render all --out $(OUT) $(RENDER_FLAGS)
 
 figures: $(INSTALLED)
@@ -27,20 +29,45 @@ figures: $(INSTALLED)
 videos: $(INSTALLED)
 	$(BIN)/render videos --out $(OUT) $(RENDER_FLAGS)
 
-$(FIGURES) $(VIDEOS): $(INSTALLED)
+surfaces: $(INSTALLED) chrome
+	$(BIN)/render surfaces --out $(OUT) $(RENDER_FLAGS)
+
+$(FIGURES) $(VIDEOS) $(SURFACES): $(INSTALLED)
 	$(BIN)/render $@ --out $(OUT) $(RENDER_FLAGS)
+
+$(SURFACES): chrome
 
 list: $(INSTALLED)
 	@$(BIN)/render list
 
-test: $(INSTALLED)
+test: $(INSTALLED) chrome
 	$(BIN)/python -m pytest -q
 
-test-slow: $(INSTALLED)
+test-slow: $(INSTALLED) chrome
 	$(BIN)/python -m pytest -q -m slow
 
-bench: $(INSTALLED)
+bench: $(INSTALLED) chrome
 	$(BIN)/python -m benchmarks
+
+doctor: $(INSTALLED)
+	$(BIN)/render doctor
+
+# A Chrome for the surface PNGs (kaleido draws them in one): the one found (BROWSER_PATH,
+# or installed), else Debian's chromium-headless-shell when root with apt-get, else
+# plotly_get_chrome.  It never fails the make: without a Chrome only the PNGs fail.
+chrome: $(INSTALLED)
+	@$(BIN)/python -m render.chrome && exit 0; \
+	if [ -n "$$BROWSER_PATH" ]; then \
+	  echo "warning: BROWSER_PATH names no usable Chrome; the surface PNGs will fail" >&2; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium-headless-shell for the surface PNGs"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null && \
+	  $(BIN)/python -m render.chrome && exit 0; \
+	fi; \
+	echo "trying plotly_get_chrome -y (downloads Chrome for Testing)"; \
+	$(BIN)/plotly_get_chrome -y >/dev/null 2>&1 && $(BIN)/python -m render.chrome && exit 0; \
+	echo "warning: no Chrome: the surface PNGs will fail (the rest renders); install one or set BROWSER_PATH" >&2
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

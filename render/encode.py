@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from render.files import atomic_path
 STDERR_LINES = 8  # how much of ffmpeg's own report an error quotes
 PIPE_BYTES = 1 << 20  # a 1 MiB pipe: fewer wake-ups per frame than the default 64 KiB
 GIF_MAX_FPS = 50  # GIF delays are in 1/100 s, and browsers slow down anything under 2/100 s
+COMPONENT_TAG = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\] ")  # "[vost#0:0 @ 0x55...] " before a message
 
 
 class EncodeError(RenderError):
@@ -125,8 +127,8 @@ class FfmpegProcess:
         self._process.wait()
         self._log.seek(0)
         lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
-        report = " | ".join(line.strip() for line in lines[-STDERR_LINES:]) or "(no message)"
-        return EncodeError(f"ffmpeg {what} while writing {self.description}: {report}")
+        report = " | ".join(COMPONENT_TAG.sub("", line.strip()) for line in lines[-STDERR_LINES:])
+        return EncodeError(f"ffmpeg {what} while writing {self.description}: {report or '(no message)'}")
 
     def __exit__(self, exc_type, exc, traceback) -> None:
         process = self._process
@@ -159,7 +161,8 @@ def probe(path: Path) -> Probe:
             reader.close()
         frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
     except (OSError, RuntimeError, StopIteration) as error:
-        raise EncodeError(f"cannot read back {path.name}: {str(error).strip().splitlines()[-1:]}") from None
+        last_line = (str(error).strip().splitlines() or ["no output"])[-1]
+        raise EncodeError(f"cannot read back {path.name}: {last_line}") from None
     pix_fmt = meta["pix_fmt"].split("(")[0].split(",")[0].strip()
     return Probe(meta["codec"].strip(" ,"), pix_fmt, tuple(meta["size"]), frames, seconds)
 

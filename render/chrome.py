@@ -177,6 +177,7 @@ class ImageExporter:
         self._thread: threading.Thread | None = None
         self._browser: concurrent.futures.Future | None = None  # resolves to an open kaleido.Kaleido
         self._start_error: ChromeError | None = None
+        self._starting = None  # the kaleido.Kaleido being opened, or open
 
     # -- lifetime -----------------------------------------------------------------------------
     def __enter__(self) -> "ImageExporter":
@@ -191,6 +192,8 @@ class ImageExporter:
         if self._loop is None:
             return
         self._close_browser()
+        with contextlib.suppress(BaseException):
+            self._submit(self._cancel_leftovers()).result(CLOSE_TIMEOUT)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(CLOSE_TIMEOUT)
         if not self._thread.is_alive():
@@ -206,27 +209,40 @@ class ImageExporter:
         # timeout=None: export() keeps the deadline, and can replace a hung browser.  No MathJax
         # (nothing here is TeX, and it would come from a CDN); plotly.js is plotly.py's own copy.
         browser = kaleido.Kaleido(path=str(self.search.path), timeout=None, mathjax=False)
-        await browser.open()
+        self._starting = browser  # kept so that a start that never finishes can still be killed
+        try:
+            await browser.open()
+        except Exception:
+            if asyncio.current_task().cancelling():  # we gave up waiting: end as cancelled, not failed
+                raise asyncio.CancelledError from None
+            raise
         return browser
 
+    async def _cancel_leftovers(self) -> None:
+        """Cancel what choreographer left running (its watchdog), so the loop closes clean."""
+        tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     def _close_browser(self) -> None:
-        """Close the browser, killing it if it does not close in time."""
+        """Close the browser, whether open, failed or still starting; kill it if it will not close."""
         future, self._browser = self._browser, None
+        browser, self._starting = self._starting, None
         if future is None:
             return
         if not future.done():
             future.cancel()
             with contextlib.suppress(BaseException):
                 future.result(CLOSE_TIMEOUT)
-        if future.cancelled() or future.exception() is not None:
+        if browser is None:
             return
-        browser = future.result()
-        try:
-            self._submit(browser.close()).result(CLOSE_TIMEOUT)
-        except BaseException:  # noqa: BLE001 -- a browser that will not close is killed below
-            process = getattr(browser, "subprocess", None)
-            if process is not None and process.poll() is None:
-                _kill_process_group(process)
+        if not future.cancelled() and future.exception() is None:
+            with contextlib.suppress(BaseException):
+                self._submit(browser.close()).result(CLOSE_TIMEOUT)
+        process = getattr(browser, "subprocess", None)
+        if process is not None and process.poll() is None:
+            _kill_process_group(process)
 
     def _ready_browser(self):
         """The open browser, waiting for it to start; a start failure is kept and raised again."""
@@ -245,7 +261,7 @@ class ImageExporter:
                 f"{self.search.path} did not start within {self.start_timeout:g} s; check it with `render doctor`"
             )
         except Exception as error:  # noqa: BLE001 -- every start failure becomes one line
-            self._browser = None
+            self._close_browser()
             reason = str(error.args[0]).strip() if error.args else type(error).__name__
             self._start_error = ChromeError(f"{self.search.path} failed to start: {reason.splitlines()[0]}")
         raise self._start_error

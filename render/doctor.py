@@ -48,10 +48,11 @@ def _run(args: list[str], timeout: float = 30.0) -> str:
 
 def encoders_listed(listing: str) -> set[str]:
     """Encoder names from ``ffmpeg -encoders`` (lines like `` V....D libx264  H.264 ...``)."""
+    _, separator, table = listing.partition("------")  # the legend above it has the same shape
     names = set()
-    for line in listing.splitlines():
+    for line in (table if separator else listing).splitlines():
         parts = line.split()
-        if len(parts) >= 2 and len(parts[0]) == 6 and parts[0][0] in "VAS" and not parts[0].startswith("="):
+        if len(parts) >= 2 and len(parts[0]) == 6 and parts[0][0] in "VAS":
             names.add(parts[1])
     return names
 

@@ -1,0 +1,357 @@
+"""The 3D loss surfaces: the page holds the data it claims, byte for byte; the PNG shows it."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import plotly.io as pio
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from plotly.colors import sample_colorscale
+from plotly.offline import get_plotlyjs
+
+import render.chrome
+from render.chrome import find_chrome
+from render.cli import main
+from render.files import PARTIAL_MARK
+from render.pipeline import RenderSettings, RunSession, SurfaceSettings
+from render.spec import DescentView, Surface
+from render.surface import (
+    IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, PATH_COLOR, SurfaceExportError, camera_eye, path_on_surface,
+    surface_figure, surface_height, write_surface,
+)
+from scenes import SceneContext
+from scenes.normalization import NormalizationExperiment
+
+HAS_CHROME = find_chrome().path is not None
+needs_chrome = pytest.mark.skipif(not HAS_CHROME, reason=f"no Chrome: {find_chrome().problem}")
+
+
+def experiment(variant: str = "compressed", grid_size: int = 30) -> NormalizationExperiment:
+    return NormalizationExperiment(SceneContext(grid_size=grid_size), variant, 10.0 if variant == "compressed" else 1.0)
+
+
+def surface_of(variant: str = "compressed", grid_size: int = 30) -> Surface:
+    return experiment(variant, grid_size).loss_surface_3d()
+
+
+def settings(out: Path, **surface) -> RenderSettings:
+    surface.setdefault("image_formats", ())
+    return RenderSettings(out_dir=out, surface=SurfaceSettings(**surface))
+
+
+def write(out: Path, name: str = "surface-compressed", content: Surface | None = None, **surface) -> list[Path]:
+    with RunSession() as session:
+        return write_surface(name, content or surface_of(), settings(out, **surface), session)
+
+
+def _typed(value):
+    """Undo plotly's typed-array JSON encoding ({"dtype", "bdata", "shape"}) into numpy arrays."""
+    if isinstance(value, dict):
+        if set(value) >= {"dtype", "bdata"}:
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            shape = value.get("shape")
+            return array.reshape([int(n) for n in shape.split(",")]) if shape else array
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return value
+
+
+def parse_page(html: str) -> tuple[list[dict], dict, list[dict]]:
+    """The data, layout and frames a page hands to Plotly.newPlot / Plotly.addFrames."""
+    decoder = json.JSONDecoder()
+    start = html.index("Plotly.newPlot(")
+    data, end = decoder.raw_decode(html, html.index("[", start))
+    layout, end = decoder.raw_decode(html, html.index("{", end))
+    frames, _ = decoder.raw_decode(html, html.index("[", html.index("Plotly.addFrames(", end)))
+    return _typed(data), _typed(layout), _typed(frames)
+
+
+def as_array(value) -> np.ndarray:
+    return np.asarray(value, dtype=float)
+
+
+# -- geometry -------------------------------------------------------------------------------------
+
+def test_the_surface_height_is_the_loss_on_the_nodes_and_nan_off_the_grid():
+    view = experiment().descent_view()
+    rows, cols = [0, 7, 29], [3, 18, 29]
+    heights = surface_height(view, view.W11[rows, cols], view.W22[rows, cols])
+    np.testing.assert_allclose(heights, view.loss[rows, cols], rtol=1e-12)
+    assert np.isnan(surface_height(view, np.array([15.5, 0.0]), np.array([0.0, -16.0]))).all()
+
+
+def test_the_path_lies_just_above_the_surface_and_breaks_where_it_leaves_the_grid():
+    view = experiment().descent_view()
+    x, y, z = path_on_surface(view)
+    inside = ~np.isnan(z)
+    lift = LIFT * (view.loss.max() - view.loss.min())
+    np.testing.assert_allclose(z[inside] - surface_height(view, x[inside], y[inside]), lift, rtol=1e-9)
+    # The compressed descent ends at W0 ≈ 16 beyond the grid's ±15: those stretches are gaps.
+    off = (np.abs(view.history[:, 0]) > 15) | (np.abs(view.history[:, 1]) > 15)
+    assert off.any() and not inside.all()
+    assert np.isnan(x[~inside]).all() and np.isnan(y[~inside]).all()
+
+
+def test_the_camera_looks_down_the_descent_from_plotlys_default_distance():
+    view = experiment("normalized").descent_view()
+    eye = camera_eye(view)
+    direction = view.history[-1, :2] - view.history[0, :2]
+    cross = eye["x"] * direction[1] - eye["y"] * direction[0]
+    assert abs(cross) < 1e-3 * np.hypot(*direction)
+    assert np.dot([eye["x"], eye["y"]], direction) > 0
+    assert np.hypot(eye["x"], eye["y"]) == pytest.approx(np.hypot(1.25, 1.25), abs=1e-3)
+    assert eye["z"] == 1.25
+
+
+# -- the page -------------------------------------------------------------------------------------
+
+def test_the_page_holds_the_surface_the_path_and_one_frame_per_iteration(tmp_path):
+    content = surface_of()
+    view = content.view
+    write(tmp_path, content=content)
+    data, layout, frames = parse_page((tmp_path / "surface-compressed.html").read_text(encoding="utf-8"))
+
+    surface = data[0]
+    assert surface["type"] == "surface" and surface["opacity"] == 1
+    np.testing.assert_array_equal(as_array(surface["z"]), view.loss)
+    np.testing.assert_array_equal(as_array(surface["x"]), view.W11)
+    np.testing.assert_array_equal(as_array(surface["y"]), view.W22)
+
+    by_name = {trace.get("name"): trace for trace in data}
+    line = by_name["descent path"]
+    assert line["mode"] == "lines" and line["line"]["color"] == PATH_COLOR
+    x, y, z = path_on_surface(view)
+    np.testing.assert_array_equal(as_array(line["x"]), x)  # NaN gaps included
+    np.testing.assert_array_equal(as_array(line["z"]), z)
+    points = next(t for t in data if t.get("mode") == "markers" and len(as_array(t["x"])) == len(view.history))
+    np.testing.assert_array_equal(as_array(points["x"]), view.history[:, 0])
+    np.testing.assert_array_equal(as_array(points["y"]), view.history[:, 1])
+    np.testing.assert_array_equal(as_array(points["customdata"]), view.history[:, [3, 4]])
+    assert as_array(by_name["start, iteration 0"]["x"]).tolist() == [view.history[0, 0]]
+    assert "end, iteration 100 (off the grid)" in by_name
+
+    assert [frame["name"] for frame in frames] == [str(i) for i in range(101)]
+    marker = [t.get("name") for t in data].index("iteration (slider)")
+    assert {tuple(frame["traces"]) for frame in frames} == {(marker,)}
+    np.testing.assert_array_equal([as_array(f["data"][0]["x"])[0] for f in frames], view.history[:, 0])
+    np.testing.assert_array_equal([as_array(f["data"][0]["y"])[0] for f in frames], view.history[:, 1])
+    slider = layout["sliders"][0]
+    assert [step["args"][0] for step in slider["steps"]] == [[str(i)] for i in range(101)]
+
+    assert layout["scene"]["camera"]["projection"]["type"] == "orthographic"
+    assert layout["margin"] == {"l": 0, "r": 0, "b": 0, "t": 0}
+    assert layout["template"]["layout"]["paper_bgcolor"] == pio.templates["plotly_dark"].layout.paper_bgcolor
+
+
+def test_pages_are_byte_identical_across_runs(tmp_path):
+    write(tmp_path / "one")
+    write(tmp_path / "two", content=surface_of())  # a fresh experiment, trained again
+    first = (tmp_path / "one" / "surface-compressed.html").read_bytes()
+    assert first == (tmp_path / "two" / "surface-compressed.html").read_bytes()
+    assert b'id="surface-compressed"' in first
+
+
+def test_one_plotly_js_beside_the_pages_written_once(tmp_path):
+    with RunSession() as session:
+        for variant in ("compressed", "normalized"):
+            paths = write_surface(f"surface-{variant}", surface_of(variant), settings(tmp_path), session)
+            assert tmp_path / "plotly.min.js" in paths
+    library = tmp_path / "plotly.min.js"
+    assert library.read_text(encoding="utf-8") == get_plotlyjs()  # the installed plotly's own
+    stamp = library.stat().st_mtime_ns, library.stat().st_ino
+    for variant in ("compressed", "normalized"):
+        page = (tmp_path / f"surface-{variant}.html").read_text(encoding="utf-8")
+        assert '<script charset="utf-8" src="plotly.min.js"></script>' in page
+        assert len(page) < 10**6  # the 4 MB library is not inlined
+    write(tmp_path)  # a second run: the same library is left alone
+    assert (library.stat().st_mtime_ns, library.stat().st_ino) == stamp
+    assert not list(tmp_path.glob(f"*{PARTIAL_MARK}*"))
+
+
+def test_a_stale_plotly_js_is_replaced(tmp_path):
+    (tmp_path / "plotly.min.js").write_text("/* an older plotly.js */", encoding="utf-8")
+    write(tmp_path)
+    assert (tmp_path / "plotly.min.js").stat().st_size > 10**6
+
+
+@pytest.mark.parametrize("mode, expected, library_written", [
+    ("cdn", 'src="https://cdn.plot.ly/plotly-', False),
+    ("inline", "Plotly.newPlot", False),
+])
+def test_other_plotlyjs_choices(tmp_path, mode, expected, library_written):
+    paths = write(tmp_path, plotlyjs=mode)
+    page = (tmp_path / "surface-compressed.html").read_text(encoding="utf-8")
+    assert expected in page and 'src="plotly.min.js"' not in page
+    assert (tmp_path / "plotly.min.js").exists() == library_written
+    assert paths == [tmp_path / "surface-compressed.html"]
+    if mode == "inline":
+        assert len(page) > 3 * 10**6
+
+
+def test_a_fragment_is_a_div_to_paste_into_a_page(tmp_path):
+    write(tmp_path, fragment=True)
+    fragment = (tmp_path / "surface-compressed.html").read_text(encoding="utf-8")
+    assert fragment.startswith("<div") and "<html" not in fragment and "<body" not in fragment
+    assert 'id="surface-compressed"' in fragment and "height:600px" in fragment
+    parse_page(fragment)
+
+
+def test_the_page_title_is_escaped(tmp_path):
+    view = experiment().descent_view()
+    awkward = DescentView(view.W11, view.W22, view.loss, view.history, title='a <b> & "c"')
+    write(tmp_path, content=Surface(awkward))
+    page = (tmp_path / "surface-compressed.html").read_text(encoding="utf-8")
+    assert "<title>The loss surface, a &lt;b&gt; &amp; &#34;c&#34;</title>" in page
+
+
+def test_the_light_theme_writes_a_light_twin(tmp_path):
+    with RunSession() as session:
+        paths = write_surface("surface-compressed", surface_of(), RenderSettings(
+            out_dir=tmp_path, theme="light", surface=SurfaceSettings(image_formats=())), session)
+    assert tmp_path / "surface-compressed-light.html" in paths
+    _, layout, _ = parse_page((tmp_path / "surface-compressed-light.html").read_text(encoding="utf-8"))
+    assert layout["template"]["layout"]["paper_bgcolor"] == pio.templates["plotly_white"].layout.paper_bgcolor
+
+
+# -- without a Chrome -----------------------------------------------------------------------------
+
+def run_cli(*args, env):
+    return CliRunner().invoke(main, list(args), env={"RENDER_DATA": None, **env}, catch_exceptions=False)
+
+
+def test_a_missing_chrome_fails_the_png_in_one_line_and_keeps_everything_else(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("surface-compressed", "contour-compressed", "--out", str(out), "--grid-size", "20",
+                     env={"BROWSER_PATH": "/nonexistent"})
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: surface-compressed: surface-compressed.html, plotly.min.js written, but no surface-compressed.png: "
+        "no Chrome for static images: BROWSER_PATH=/nonexistent does not exist; "
+        "point BROWSER_PATH at a Chrome/Chromium executable, or unset it to use an installed one"
+    ]
+    assert (out / "surface-compressed.html").is_file() and (out / "plotly.min.js").is_file()
+    assert (out / "contour-compressed.png").is_file()
+    assert not (out / "surface-compressed.png").exists()
+    assert not list(out.glob(f"*{PARTIAL_MARK}*"))
+
+
+def test_no_chrome_anywhere_says_how_to_get_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(render.chrome, "KNOWN_LOCATIONS", ())
+    monkeypatch.setattr(render.chrome, "_downloaded_chrome", lambda: None)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = run_cli("surface-normalized", "--out", str(tmp_path / "out"), "--grid-size", "20",
+                     env={"BROWSER_PATH": None, "PATH": str(empty)})
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "error: surface-normalized: surface-normalized.html, plotly.min.js written, but no surface-normalized.png: "
+        "no Chrome for static images: no Chrome or Chromium found (BROWSER_PATH unset; none of "
+        "chromium-headless-shell, chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH "
+        "or in the usual install locations, and no plotly_get_chrome download); install one (`make chrome`, "
+        "`apt-get install chromium-headless-shell` or `plotly_get_chrome -y`) or set BROWSER_PATH to a "
+        "Chrome/Chromium executable"
+    )
+    assert (tmp_path / "out" / "surface-normalized.html").is_file()
+
+
+def test_an_unknown_image_format_is_a_usage_error(tmp_path):
+    result = run_cli("surfaces", "--out", str(tmp_path), "--image-formats", "png,tiff", env={})
+    assert result.exit_code == 2
+    assert "Invalid value for '--image-formats': unknown image format 'tiff'; choose from png, svg, webp" in result.output
+
+
+# -- static images (need a Chrome; CI installs chromium-headless-shell) ---------------------------
+
+def plasma_pixels(image: np.ndarray, tolerance: float = 40.0) -> np.ndarray:
+    """Pixels within ``tolerance`` of the surface's colour scale (the template's plasma)."""
+    scale = pio.templates["plotly_dark"].data.surface[0].colorscale
+    samples = sample_colorscale([list(stop) for stop in scale], np.linspace(0, 1, 64))
+    colors = np.array([[float(v) for v in s.strip("rgb()").split(",")] for s in samples])
+    scene = image[:, : int(image.shape[1] * 0.88)].astype(float)  # leave out the colour bar
+    distance = np.sqrt(((scene[:, :, None, :] - colors[None, None]) ** 2).sum(-1)).min(-1)
+    return distance < tolerance
+
+
+def red_pixels(image: np.ndarray) -> np.ndarray:
+    r, g, b = (image[..., k].astype(int) for k in range(3))
+    return (r > 180) & (g < 60) & (b < 60)
+
+
+def load(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+@pytest.mark.slow
+@needs_chrome
+def test_the_pngs_show_the_surface_and_the_path_on_it(tmp_path):
+    with RunSession() as session:
+        for variant in ("compressed", "normalized"):
+            paths = write_surface(f"surface-{variant}", surface_of(variant, 100),
+                                  settings(tmp_path, image_formats=("png",)), session)
+            assert paths[-1] == tmp_path / f"surface-{variant}.png"
+        exporter = session.shared("chrome", render.chrome.ImageExporter)
+        # plotly/Kaleido#475: a Surface at opacity 1 vanishing behind a Scatter3d in static exports.
+        # Draw the surface alone: with the path (which hides some of it) most of it must still show.
+        alone = surface_figure(surface_of("compressed", 100).view, interactive=False)
+        alone.data = alone.data[:1]
+        surface_alone = load(exporter.export(alone.to_dict(), "png", IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE, 60))
+    for variant in ("compressed", "normalized"):
+        image = np.asarray(Image.open(tmp_path / f"surface-{variant}.png").convert("RGB"))
+        assert image.shape == (round(IMAGE_HEIGHT * IMAGE_SCALE), round(IMAGE_WIDTH * IMAGE_SCALE), 3)
+        assert image.std() > 20  # not blank
+        assert plasma_pixels(image).mean() > 0.05, f"{variant}: the surface's colours are missing"
+        assert red_pixels(image).sum() > 300, f"{variant}: the descent path is not visible"
+    with_path = np.asarray(Image.open(tmp_path / "surface-compressed.png").convert("RGB"))
+    alone_pixels = plasma_pixels(surface_alone)
+    hidden = (alone_pixels & ~plasma_pixels(with_path)).sum() / alone_pixels.sum()
+    assert hidden < 0.35, f"{hidden:.0%} of the surface disappears when the path is drawn (plotly/Kaleido#475)"
+
+
+@pytest.mark.slow
+@needs_chrome
+def test_svg_and_webp_on_request(tmp_path):
+    paths = write(tmp_path, image_formats=("svg", "webp"))
+    assert [p.name for p in paths] == [
+        "surface-compressed.html", "plotly.min.js", "surface-compressed.svg", "surface-compressed.webp"]
+    svg = (tmp_path / "surface-compressed.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg") and "</svg>" in svg
+    webp = Image.open(tmp_path / "surface-compressed.webp")
+    assert webp.format == "WEBP" and webp.size == (round(IMAGE_WIDTH * IMAGE_SCALE), round(IMAGE_HEIGHT * IMAGE_SCALE))
+
+
+@pytest.mark.slow
+@needs_chrome
+def test_an_export_over_its_timeout_fails_that_image_and_the_next_one_works(tmp_path):
+    with RunSession() as session:
+        with pytest.raises(SurfaceExportError) as failure:
+            write_surface("surface-compressed", surface_of(),
+                          settings(tmp_path, image_formats=("png",), export_timeout=0.001), session)
+        assert str(failure.value) == (
+            "surface-compressed.html, plotly.min.js written, but no surface-compressed.png: the PNG export took "
+            "longer than 0.001 s and was stopped (raise --export-timeout, or check the browser with `render doctor`)"
+        )
+        assert (tmp_path / "surface-compressed.html").is_file()
+        assert not (tmp_path / "surface-compressed.png").exists()
+        # The browser that timed out was replaced: the next surface of the run gets its PNG.
+        paths = write_surface("surface-normalized", surface_of("normalized"),
+                              settings(tmp_path, image_formats=("png",)), session)
+    assert (tmp_path / "surface-normalized.png") in paths
+    assert not list(tmp_path.glob(f"*{PARTIAL_MARK}*"))
+
+
+@pytest.mark.slow
+@needs_chrome
+def test_make_surfaces_through_the_cli(tmp_path):
+    result = run_cli("surfaces", "--out", str(tmp_path), env={})
+    assert result.exit_code == 0, result.output
+    for variant in ("compressed", "normalized"):
+        assert (tmp_path / f"surface-{variant}.html").is_file()
+        assert Image.open(tmp_path / f"surface-{variant}.png").format == "PNG"

@@ -1,0 +1,319 @@
+"""The descent videos: what a frame shows, how time maps to iterations, what the files hold."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+import render.video
+from render.cli import main
+from render.encode import Mp4, Poster, VideoShape, probe
+from render.errors import RenderError
+from render.pipeline import RenderSettings, RunSession, VideoSettings, render_output
+from render.spec import Animation, Output
+from render.theme import theme_context
+from render.video import (
+    DescentFrames,
+    check_video_settings,
+    encode_frames,
+    frame_time,
+    path_until,
+    video_shape,
+    write_video,
+)
+from scenes import SceneContext, article_outputs
+from scenes.normalization import NormalizationExperiment
+
+SMALL = VideoShape(width=320, height=180, fps=10.0, frames=101)
+VIDEOS = ["descent-compressed", "descent-normalized", "descent-comparison"]
+
+
+@pytest.fixture(scope="module")
+def views():
+    context = SceneContext(seed=0, grid_size=24)
+    return (NormalizationExperiment(context, "compressed", 10.0).descent_view(),
+            NormalizationExperiment(context, "normalized", 1.0).descent_view())
+
+
+def rgb(frame, shape: VideoShape) -> np.ndarray:
+    return np.asarray(frame, np.uint8).reshape(shape.height, shape.width, -1)[..., :3].astype(int)
+
+
+def all_frames(animation: Animation, shape: VideoShape) -> list[np.ndarray]:
+    with theme_context("dark"):
+        return [rgb(frame, shape).copy() for frame in DescentFrames(animation, shape).frames()]
+
+
+def still(animation: Animation, shape: VideoShape, index: int) -> np.ndarray:
+    """Frame ``index`` drawn the ordinary way: a fresh figure, drawn whole, no blitting."""
+    with theme_context("dark"):
+        return rgb(DescentFrames(animation, shape, animated=False).still(index=index), shape)
+
+
+def compression_error(video_frame: np.ndarray, reference: np.ndarray) -> float:
+    """Largest difference between 4x4-pixel averages: blind to 4:2:0 chroma and codec noise,
+    not to a line or a point that is somewhere else."""
+    def pooled(a):
+        h, w = a.shape[0] // 4 * 4, a.shape[1] // 4 * 4
+        return a[:h, :w].reshape(h // 4, 4, w // 4, 4, 3).mean(axis=(1, 3))
+    return float(np.abs(pooled(video_frame) - pooled(reference)).max())
+
+
+def decoded(path: Path) -> list[np.ndarray]:
+    reader = imageio_ffmpeg.read_frames(str(path))
+    width, height = next(reader)["size"]
+    return [np.frombuffer(f, np.uint8).reshape(height, width, 3).astype(int) for f in reader]
+
+
+# -- settings ----------------------------------------------------------------------
+def test_default_is_the_articles_one_frame_per_iteration_at_10_fps():
+    assert video_shape(VideoSettings(), rows=101) == VideoShape(1280, 720, 10.0, 101)
+
+
+@pytest.mark.parametrize("quality, size, fps", [
+    ("low", (854, 480), 15.0), ("medium", (1280, 720), 30.0), ("high", (1920, 1080), 60.0),
+    ("4k", (3840, 2160), 60.0),
+])
+def test_quality_presets_keep_the_articles_duration(quality, size, fps):
+    shape = video_shape(VideoSettings(quality=quality), rows=101)
+    assert (shape.width, shape.height, shape.fps) == (*size, fps)
+    assert shape.width % 2 == 0 and shape.height % 2 == 0
+    assert shape.frames / shape.fps == pytest.approx(10.1, abs=0.5 / fps)
+
+
+def test_fps_overrides_the_preset_and_duration_sets_the_frame_count():
+    assert video_shape(VideoSettings(quality="high", fps=24), rows=101) == VideoShape(1920, 1080, 24.0, 242)
+    assert video_shape(VideoSettings(fps=30, duration=4), rows=101).frames == 120
+    assert video_shape(VideoSettings(duration=2.04), rows=101).frames == 20  # 20.4 rounds to 20
+
+
+@pytest.mark.parametrize("settings, message", [
+    (VideoSettings(fps=0), "the frame rate must be a positive number of frames per second, got 0"),
+    (VideoSettings(fps=-5), "the frame rate must be a positive number of frames per second, got -5"),
+    (VideoSettings(quality="8k"), "unknown quality '8k'; choose from low, medium, high, 4k"),
+    (VideoSettings(formats=("mp4", "mov")), "unknown video format 'mov'; choose from mp4, webm, gif, poster"),
+    (VideoSettings(formats=()), "unknown video format (none given); choose from mp4, webm, gif, poster"),
+    (VideoSettings(duration=0.05), "a duration of 0.05 s is shorter than one frame at 10 fps (0.1 s)"),
+    (VideoSettings(fps=60, duration=0.01), "a duration of 0.01 s is shorter than one frame at 60 fps (0.0167 s)"),
+])
+def test_bad_settings_are_clear_errors(settings, message):
+    with pytest.raises(RenderError) as error:
+        check_video_settings(settings)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--duration", "0.05"], "Error: a duration of 0.05 s is shorter than one frame at 10 fps (0.1 s)"),
+    (["--fps", "0"], "Error: Invalid value for '--fps': 0.0 is not in the range x>0."),
+    (["--quality", "8k"], "Error: Invalid value for '--quality': '8k' is not one of 'low', 'medium', 'high', '4k'."),
+    (["--formats", "mp4,mov"],
+     "Error: Invalid value for '--formats': unknown video format 'mov'; choose from mp4, webm, gif, poster"),
+])
+def test_bad_video_options_exit_2_before_rendering(tmp_path, args, message):
+    result = CliRunner().invoke(main, ["descent-compressed", "--out", str(tmp_path / "out"), *args],
+                                env={"RENDER_DATA": None})
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == message
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_videos_are_declared_in_article_order():
+    outputs = article_outputs(SceneContext())
+    names = [o.name for o in outputs]
+    assert [o.name for o in outputs if o.kind == "video"] == VIDEOS
+    assert names.index("descent-compressed") == names.index("contour-compressed") + 1
+    assert names.index("descent-normalized") == names.index("contour-normalized") + 1
+    assert names[-1] == "descent-comparison"
+
+
+# -- time ----------------------------------------------------------------------------
+@given(rows=st.integers(2, 300), frames=st.integers(2, 2000))
+def test_time_runs_evenly_from_start_to_end(rows, frames):
+    times = [frame_time(k, frames, rows) for k in range(frames)]
+    assert times[0] == 0 and times[-1] == rows - 1
+    assert all(b > a for a, b in zip(times, times[1:]))
+
+
+@given(rows=st.integers(2, 300), multiple=st.integers(1, 8))
+def test_frames_on_whole_iterations_are_exactly_those_iterations(rows, multiple):
+    frames = (rows - 1) * multiple + 1  # every multiple-th frame falls on an iteration
+    for k in range(0, frames, multiple):
+        assert frame_time(k, frames, rows) == k // multiple
+
+
+def test_interpolated_path_passes_through_the_recorded_points(views):
+    points = views[0].history[:, :2]
+    for k in range(len(points)):
+        np.testing.assert_array_equal(path_until(points, float(k)), points[: k + 1])
+    between = path_until(points, 4.25)
+    np.testing.assert_array_equal(between[:5], points[:5])
+    np.testing.assert_allclose(between[-1], 0.75 * points[4] + 0.25 * points[5])
+    assert len(between) == 6
+
+
+def test_frames_show_the_history_so_far(views):
+    with theme_context("dark"):
+        frames = DescentFrames(Animation(views[:1]), SMALL)
+        h = views[0].history
+        for k in (0, 1, 37, 100):
+            path, point, curve = frames.update(k)
+            np.testing.assert_array_equal(np.column_stack(path.get_data()), h[: k + 1, :2])
+            np.testing.assert_array_equal(np.column_stack(point.get_data()), h[k : k + 1, :2])
+            np.testing.assert_array_equal(np.column_stack(curve.get_data()), h[: k + 1, 3:5])
+        contour_ax, loss_ax, colorbar_ax = frames.figure.axes
+        contour = contour_ax.collections[0]
+        assert contour.cmap.name == "magma" and 15 <= len(contour.levels) - 1 <= 21  # contourf(..., 20)
+        assert colorbar_ax.get_ylabel() == "log loss"
+        assert loss_ax.get_xlim() == (0, 100) and loss_ax.get_ylim()[1] > h[:, 4].max()
+
+
+def test_comparison_moves_both_descents_on_one_clock(views):
+    with theme_context("dark"):
+        frames = DescentFrames(Animation(views), VideoShape(320, 180, 10.0, 201))
+        changed = frames.update(100)  # half way: iteration 50 of both
+        assert len(changed) == 6
+        for (path, point, curve), view in zip((changed[:3], changed[3:]), views):
+            np.testing.assert_array_equal(np.column_stack(point.get_data()), view.history[50:51, :2])
+        assert [fig.get_suptitle() for fig in frames.figure.subfigs] == [v.title for v in views]
+
+
+# -- pictures --------------------------------------------------------------------------
+@pytest.mark.parametrize("which", ["single", "comparison"])
+def test_blitted_frames_equal_frames_drawn_whole(views, which):
+    animation = Animation(views[:1] if which == "single" else views)
+    frames = all_frames(animation, SMALL)
+    for k in (0, 1, 50, 100):
+        assert np.array_equal(frames[k], still(animation, SMALL, k)), f"frame {k}"
+    assert not np.array_equal(frames[50], frames[51])  # something moves
+
+
+def test_decoded_frame_k_is_iteration_k_drawn_directly(tmp_path, views):
+    animation = Animation(views[:1])
+    with theme_context("dark"):
+        frames = DescentFrames(animation, SMALL)
+        encode_frames(frames.frames, [Mp4(tmp_path / "v.mp4", SMALL)], SMALL.frames, progress=False)
+    video = decoded(tmp_path / "v.mp4")
+    assert len(video) == 101
+    for k in (0, 30, 100):
+        error = compression_error(video[k], still(animation, SMALL, k))
+        assert error < 16, f"frame {k}: error {error:.1f}"
+    # ...and the comparison notices a frame one iteration off.
+    assert compression_error(video[30], still(animation, SMALL, 31)) > 48
+
+
+def test_more_frames_than_iterations_glide_through_the_recorded_points(tmp_path, views):
+    animation = Animation(views[:1])
+    shape = VideoShape(320, 180, 30.0, 301)  # three frames per iteration
+    with theme_context("dark"):
+        frames = DescentFrames(animation, shape)
+        encode_frames(frames.frames, [Mp4(tmp_path / "v.mp4", shape)], shape.frames, progress=False)
+        _, point, _ = frames.update(31)  # a third of the way from iteration 10 to 11
+    h = views[0].history
+    np.testing.assert_allclose(np.column_stack(point.get_data())[0], h[10, :2] + (h[11, :2] - h[10, :2]) / 3)
+    video = decoded(tmp_path / "v.mp4")
+    assert len(video) == 301
+    # frame 30 is iteration 10: the same picture as the one-frame-per-iteration video's frame 10
+    assert compression_error(video[30], still(animation, SMALL, 10)) < 16
+    assert compression_error(video[31], still(animation, SMALL, 10)) > 16  # and frame 31 has moved on
+
+
+# -- the writer ----------------------------------------------------------------------
+def test_write_video_through_the_pipeline(tmp_path, views):
+    output = Output("descent-normalized", "video", "caption", lambda: Animation(views[1:]))
+    settings = RenderSettings(out_dir=tmp_path, theme="light",
+                              video=VideoSettings(formats=("mp4", "webm", "gif", "poster"), fps=5, duration=1.2))
+    with RunSession() as session:
+        outcome = render_output(output, settings, session)
+    assert outcome.status == "rendered", outcome.message
+    assert [p.name for p in outcome.paths] == [
+        "descent-normalized-light.mp4", "descent-normalized-light.webm",
+        "descent-normalized-light.gif", "descent-normalized-light.png"]
+    for path in outcome.paths[:3]:
+        found = probe(path)
+        assert (found.size, found.frames) == ((1280, 720), 6)
+    poster = decoded(tmp_path / "descent-normalized-light.png")[0]
+    assert poster[5, 5].tolist() == [255, 255, 255]  # the light theme
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_interrupted_video_leaves_no_file(tmp_path, views, monkeypatch):
+    real_update = DescentFrames.update
+
+    def interrupted(self, index):
+        if index == 3:
+            raise KeyboardInterrupt
+        return real_update(self, index)
+
+    monkeypatch.setattr(DescentFrames, "update", interrupted)
+    settings = RenderSettings(out_dir=tmp_path, video=VideoSettings(formats=("mp4", "gif", "poster"), duration=1))
+    with RunSession() as session, pytest.raises(KeyboardInterrupt):
+        write_video("descent-compressed", Animation(views[:1]), settings, session)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_video_refuses_content_that_is_not_an_animation(tmp_path):
+    with pytest.raises(RenderError, match="descent-compressed: a video is made from an Animation"):
+        write_video("descent-compressed", Animation(()), RenderSettings(out_dir=tmp_path), RunSession())
+
+
+# -- end to end ------------------------------------------------------------------------
+def render_exe() -> str:
+    exe = Path(sys.executable).with_name("render")
+    if not exe.exists():
+        pytest.skip("the project is not installed (pip install -e .)")
+    return str(exe)
+
+
+@pytest.mark.slow
+def test_make_videos_writes_every_format_of_every_video(tmp_path):
+    result = subprocess.run([render_exe(), "videos", "--out", str(tmp_path), "--formats", "mp4,webm,gif,poster"],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    for name in VIDEOS:
+        for extension, codec in (("mp4", "h264"), ("webm", "vp9"), ("gif", "gif")):
+            found = probe(tmp_path / f"{name}.{extension}")
+            assert (found.codec, found.size, found.frames) == (codec, (1280, 720), 101), f"{name}.{extension}"
+            assert found.seconds == pytest.approx(10.1, abs=0.06)
+        assert probe(tmp_path / f"{name}.png").size == (1280, 720)
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def ffmpeg_processes_writing(directory: Path) -> list[int]:
+    """Process ids whose command line mentions ``directory`` (our ffmpeg writing there)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if str(directory) in command and "ffmpeg" in command:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find stray processes")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_killed_mid_encode_leaves_no_file_and_no_ffmpeg(tmp_path, signum):
+    process = subprocess.Popen([render_exe(), "descent-compressed", "--out", str(tmp_path), "--quality", "high",
+                                "--formats", "mp4,webm"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not [p for p in tmp_path.glob(".*partial*") if p.stat().st_size > 0]:  # ffmpeg has begun writing
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    process.send_signal(signum)
+    process.wait(timeout=60)
+    assert process.returncode != 0
+    assert not ffmpeg_processes_writing(tmp_path)
+    assert [p.name for p in tmp_path.iterdir() if p.name != ".records"] == []

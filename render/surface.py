@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
-from markupsafe import Markup
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 from scipy.interpolate import RegularGridInterpolator
 
@@ -115,6 +115,7 @@ def camera_eye(view: DescentView) -> dict[str, float]:
     return {"x": round(float(x), 4), "y": round(float(y), 4), "z": 1.25}
 
 
+# The loss recorded at an iteration (at that iteration's bias), not the height of the drawn surface.
 HOVER = "iteration %{customdata[0]:d}<br>W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{customdata[1]:.4f}<extra></extra>"
 
 
@@ -127,6 +128,8 @@ def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = T
     end = len(history) - 1
     end_label = f"end, iteration {int(history[end, 3])}" + (" (off the grid)" if np.isnan(z[end]) else "")
     traces = [
+        # Opacity 1 as in the article.  plotly/Kaleido#475 (a Surface at opacity 1 vanishing behind a
+        # Scatter3d in static exports) does not show with plotly.js 3 here; tests/test_surface.py checks.
         go.Surface(z=view.loss, x=view.W11, y=view.W22, opacity=1, name="log loss",
                    colorbar=dict(title=dict(text="log loss"), len=0.9, y=0.45),  # clear of the mode bar
                    hovertemplate="W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{z:.4f}<extra>surface</extra>"),

@@ -16,7 +16,7 @@ path.
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import math
 import os
 import re
 import subprocess
@@ -26,6 +26,11 @@ from pathlib import Path
 from typing import ClassVar, Iterator, Protocol
 
 import imageio_ffmpeg
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: pipes keep their default size
+    fcntl = None
 
 from render.errors import RenderError
 from render.files import atomic_path
@@ -101,7 +106,7 @@ class FfmpegProcess:
         except OSError as error:
             self._log.close()
             raise EncodeError(f"cannot start ffmpeg for {self.description}: {error.strerror}") from None
-        with contextlib.suppress(OSError):  # a larger pipe is an optimisation, not a requirement
+        with contextlib.suppress(OSError, AttributeError):  # a larger pipe is an optimisation, not a requirement
             fcntl.fcntl(self._process.stdin.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
         return self
 
@@ -323,8 +328,7 @@ class Gif(VideoFormat):
 
     def __init__(self, path: Path, shape: VideoShape) -> None:
         super().__init__(path, shape)
-        self.step = -(-shape.fps // GIF_MAX_FPS) if shape.fps > GIF_MAX_FPS else 1
-        self.step = int(self.step)
+        self.step = math.ceil(shape.fps / GIF_MAX_FPS)  # keep every step-th frame
         self.palette: bytes | None = None
 
     @property

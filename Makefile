@@ -2,13 +2,17 @@
 # The first run creates .venv and installs the project into it.
 #   make all                     everything (cat/dog figures need RENDER_DATA=DIR or ./datasets)
 #   make contour-compressed      one output (a target per output, see `make list`)
+#   make figures / videos / surfaces / gallery   one kind of output, or the gallery page
 #   make test / make bench       the tests / the benchmarks
 #   make doctor                  what works here (ffmpeg, Chrome, dataset) before a long render
 
 PYTHON ?= python3
 VENV ?= .venv
 OUT ?= output
+# WebM beside MP4 so the gallery's <video> snippets offer both sources.
+VIDEO_FORMATS ?= mp4,webm,poster
 RENDER_FLAGS ?=
+RENDER_OPTIONS = --out $(OUT) --formats $(VIDEO_FORMATS) $(RENDER_FLAGS)
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
@@ -18,24 +22,28 @@ FIGURES := catdog-samples catdog-learning-curves \
 VIDEOS := descent-compressed descent-normalized descent-comparison
 SURFACES := surface-compressed surface-normalized
 
-.PHONY: all figures videos surfaces list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)
+.PHONY: all figures videos surfaces gallery list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)
 
 all: $(INSTALLED) chrome
-	$(BIN)/render all --out $(OUT) $(RENDER_FLAGS)
+	$(BIN)/render all $(RENDER_OPTIONS)
 
 figures: $(INSTALLED)
-	$(BIN)/render figures --out $(OUT) $(RENDER_FLAGS)
+	$(BIN)/render figures $(RENDER_OPTIONS)
 
 videos: $(INSTALLED)
-	$(BIN)/render videos --out $(OUT) $(RENDER_FLAGS)
+	$(BIN)/render videos $(RENDER_OPTIONS)
 
 surfaces: $(INSTALLED) chrome
-	$(BIN)/render surfaces --out $(OUT) $(RENDER_FLAGS)
+	$(BIN)/render surfaces $(RENDER_OPTIONS)
 
 $(FIGURES) $(VIDEOS) $(SURFACES): $(INSTALLED)
-	$(BIN)/render $@ --out $(OUT) $(RENDER_FLAGS)
+	$(BIN)/render $@ $(RENDER_OPTIONS)
 
 $(SURFACES): chrome
+
+# manifest.json and index.html from what is rendered (every render command also refreshes them).
+gallery: $(INSTALLED)
+	$(BIN)/render gallery --out $(OUT)
 
 list: $(INSTALLED)
 	@$(BIN)/render list

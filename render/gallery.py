@@ -20,6 +20,7 @@ from render.manifest import read_manifest
 
 TEMPLATES = Path(__file__).parent / "templates"
 INDEX_NAME = "index.html"
+SHARED_FILES = {"plotly.min.js"}  # one copy serves every surface page: not counted in each one's size
 
 
 def human_size(n_bytes: int) -> str:
@@ -92,7 +93,7 @@ def gallery_items(manifest: dict[str, Any]) -> list[GalleryItem]:
             continue
         items[record["name"]] = GalleryItem(
             name=record["name"], kind=record["kind"], caption=record["caption"], alt=record["alt"],
-            files=roles, total_bytes=sum(f["bytes"] for f in record["files"]),
+            files=roles, total_bytes=sum(f["bytes"] for f in record["files"] if f["path"] not in SHARED_FILES),
         )
     for name, roles in twins.items():
         if name in items:

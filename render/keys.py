@@ -9,7 +9,6 @@ re-renders nothing, an edited line of a scene re-renders that scene.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import Iterable
@@ -55,9 +54,8 @@ def scene_digest(output: Output, all_outputs: Iterable[Output]) -> str:
     return source_digest(p for p in scenes_dir.glob("*.py") if p not in excluded)
 
 
-def output_key(output: Output, theme: str, kind_settings: object, engine: str, scene: str) -> str:
+def output_key(output: Output, theme: str, settings: dict[str, object], engine: str, scene: str) -> str:
     """The digest of everything that determines ``output``'s files (``engine``/``scene``: code digests)."""
-    settings = dataclasses.asdict(kind_settings) if dataclasses.is_dataclass(kind_settings) else {}
     return digest_of(
         {
             "name": output.name,

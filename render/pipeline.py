@@ -10,6 +10,7 @@ the others: the caller gets an :class:`Outcome` for each.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,9 +55,14 @@ class RenderSettings:
     surface: SurfaceSettings = SurfaceSettings()
     force: bool = False  # render even outputs whose files are up to date
 
-    def kind_settings(self, kind: str) -> object:
-        """The settings that change the files of an output of ``kind``."""
-        return {"video": self.video, "surface": self.surface}.get(kind)
+    def kind_settings(self, kind: str) -> dict[str, object]:
+        """The settings that change the files of an output of ``kind`` (part of its rebuild key)."""
+        if kind == "video":
+            return dataclasses.asdict(self.video)
+        if kind == "surface":
+            # How long an export may take does not change the image it makes.
+            return {k: v for k, v in dataclasses.asdict(self.surface).items() if k != "export_timeout"}
+        return {}
 
     @property
     def layout(self) -> OutputLayout:

@@ -168,3 +168,12 @@ def test_parallel_runs_produce_the_same_files_as_a_serial_run(tmp_path):
     second = run_parallel(parallel)
     assert "rendered" not in second and second.count("up to date") == 5
     assert not [p for p in parallel.rglob("*") if ".partial" in p.name]
+
+
+def test_the_export_timeout_is_not_part_of_a_surfaces_key():
+    from render.pipeline import RenderSettings, SurfaceSettings
+
+    patient = RenderSettings(surface=SurfaceSettings(export_timeout=600.0))
+    assert patient.kind_settings("surface") == RenderSettings().kind_settings("surface")
+    assert RenderSettings(surface=SurfaceSettings(plotlyjs="cdn")).kind_settings("surface") != \
+        RenderSettings().kind_settings("surface")

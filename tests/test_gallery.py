@@ -1,0 +1,104 @@
+"""The gallery page and its snippets, from a manifest written by hand."""
+
+import json
+from html.parser import HTMLParser
+
+from render.gallery import write_gallery
+from render.manifest import MANIFEST_VERSION
+
+
+def record(name, kind, files, theme="dark", caption="A caption", alt="An alt text"):
+    return {"name": name, "kind": kind, "theme": theme, "key": "k", "caption": caption, "alt": alt,
+            "parameters": {}, "versions": {}, "seconds": 0.1, "files": files, "version": MANIFEST_VERSION}
+
+
+def png(path, width=1200, height=800):
+    return {"path": path, "format": "png", "bytes": 1000, "sha256": "0", "width": width, "height": height}
+
+
+MANIFEST = {
+    "version": MANIFEST_VERSION,
+    "outputs": [
+        record("loss-compressed", "figure",
+               [png("loss-compressed.png"), png("loss-compressed@1x.png", 600, 400),
+                {"path": "data/loss-compressed.csv", "format": "csv", "bytes": 500, "sha256": "0"}],
+               caption="Loss <falls> & rises", alt='The "loss" < 3'),
+        record("loss-compressed", "figure",
+               [png("loss-compressed-light.png"), png("loss-compressed-light@1x.png", 600, 400)], theme="light"),
+        record("descent-compressed", "video", [
+            {"path": "descent-compressed.mp4", "format": "mp4", "bytes": 2_500_000, "sha256": "0", "width": 1280,
+             "height": 720, "frames": 101, "duration": 10.1, "fps": 10.0},
+            {"path": "descent-compressed.webm", "format": "webm", "bytes": 1000, "sha256": "0", "width": 1280,
+             "height": 720, "frames": 101, "duration": 10.1, "fps": 10.0},
+            png("descent-compressed.png", 1280, 720)]),
+        record("surface-compressed", "surface", [
+            {"path": "surface-compressed.html", "format": "html", "bytes": 9000, "sha256": "0"},
+            {"path": "plotly.min.js", "format": "js", "bytes": 4_000_000, "sha256": "0"},
+            png("surface-compressed.png")]),
+    ],
+}
+
+
+class Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def gallery(tmp_path):
+    (tmp_path / "manifest.json").write_text(json.dumps(MANIFEST))
+    page = write_gallery(tmp_path, "Title & <more>").read_text()
+    collector = Collector()
+    collector.feed(page)
+    return page, collector.tags
+
+
+def test_outputs_in_manifest_order_with_escaped_text(tmp_path):
+    page, tags = gallery(tmp_path)
+    assert [a["id"] for t, a in tags if t == "article"] == ["loss-compressed", "descent-compressed", "surface-compressed"]
+    assert "<title>Title &amp; &lt;more&gt;</title>" in page
+    assert "Loss &lt;falls&gt; &amp; rises" in page
+    (image,) = [a for t, a in tags if t == "img"]
+    assert image["alt"] == 'The "loss" < 3'
+
+
+def test_figure_offers_1x_2x_and_the_light_twin(tmp_path):
+    _, tags = gallery(tmp_path)
+    (image,) = [a for t, a in tags if t == "img"]
+    assert image["srcset"] == "loss-compressed@1x.png 1x, loss-compressed.png 2x"
+    assert (image["width"], image["height"]) == ("600", "400")
+    (source,) = [a for t, a in tags if t == "source" and a.get("media")]
+    assert source["media"] == "(prefers-color-scheme: light)"
+    assert source["srcset"] == "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x"
+
+
+def test_video_has_poster_and_both_sources(tmp_path):
+    page, tags = gallery(tmp_path)
+    (video,) = [a for t, a in tags if t == "video"]
+    assert video["poster"] == "descent-compressed.png"
+    assert {"controls", "muted", "loop", "playsinline"} <= set(video)
+    sources = [(a["src"], a["type"]) for t, a in tags if t == "source" and "type" in a]
+    assert sources == [("descent-compressed.webm", "video/webm"), ("descent-compressed.mp4", "video/mp4")]
+    assert "10.1 s" in page and "2.5 MB on disk" in page
+
+
+def test_surface_is_an_iframe_and_shared_plotlyjs_is_not_counted(tmp_path):
+    page, tags = gallery(tmp_path)
+    (frame,) = [a for t, a in tags if t == "iframe"]
+    assert frame["src"] == "surface-compressed.html"
+    assert "surface · 10.0 KB on disk" in page
+
+
+def test_markdown_snippets(tmp_path):
+    page, _ = gallery(tmp_path)
+    assert "![The &#34;loss&#34; &lt; 3](loss-compressed.png)" in page
+    assert "[![An alt text](descent-compressed.png)](descent-compressed.mp4)" in page
+    assert "[![An alt text](surface-compressed.png)](surface-compressed.html)" in page
+
+
+def test_no_manifest_no_gallery(tmp_path):
+    (tmp_path / "manifest.json").write_text("{broken")
+    assert write_gallery(tmp_path, "t") is None

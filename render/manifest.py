@@ -70,16 +70,11 @@ def _png_size(path: Path) -> tuple[int, int] | None:
 
 
 def _video_info(path: Path) -> dict[str, Any]:
-    import imageio_ffmpeg
+    from render.encode import probe  # imports ffmpeg helpers only when a video is described
 
-    reader = imageio_ffmpeg.read_frames(str(path))
-    try:
-        meta = next(reader)
-    finally:
-        reader.close()
-    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
-    width, height = meta["size"]
-    return {"width": width, "height": height, "frames": frames, "duration": round(seconds, 3), "fps": meta["fps"]}
+    found = probe(path)
+    width, height = found.size
+    return {"width": width, "height": height, "frames": found.frames, "duration": round(found.seconds, 3)}
 
 
 def describe_file(path: Path, out_dir: Path) -> dict[str, Any]:

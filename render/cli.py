@@ -189,6 +189,11 @@ class ArticleCommands(click.Group):
 def main() -> None:
     """Render the figures of the neuron article (cats vs dogs, and why normalization matters).
 
+    `render NAME... [OPTIONS]` renders outputs by name (see `render list`);
+    `render all|figures|videos|surfaces [OPTIONS]` renders a group.  Every
+    rendering command takes the options listed by `render all --help`;
+    outputs already up to date are not rendered again (--force renders them).
+
     \b
     Examples:
       render list                        every output, in article order

@@ -62,7 +62,8 @@ doctor: $(INSTALLED)
 
 # A Chrome for the surface PNGs (kaleido draws them in one): the one found (BROWSER_PATH,
 # or installed), else Debian's chromium-headless-shell when root with apt-get, else
-# plotly_get_chrome.  It never fails the make: without a Chrome only the PNGs fail.
+# plotly_get_chrome.  This step never fails the make; without a Chrome the surface
+# PNGs fail (one line each, and render exits 1) while everything else renders.
 chrome: $(INSTALLED)
 	@$(BIN)/python -m render.chrome && exit 0; \
 	if [ -n "$$BROWSER_PATH" ]; then \
@@ -84,4 +85,4 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 clean:
-	find $(OUT) -mindepth 1 ! -name .gitkeep -delete
+	if [ -d $(OUT) ]; then find $(OUT) -mindepth 1 ! -name .gitkeep -delete; fi

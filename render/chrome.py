@@ -150,6 +150,20 @@ def chrome_version(path: Path, timeout: float = 15.0) -> str:
     return done.stdout.strip()
 
 
+def chrome_identity() -> str:
+    """Which Chrome the exports would use, by path and version, or why there is none.
+
+    Part of a surface's rebuild key: images drawn by another browser are redrawn.
+    """
+    found = find_chrome()
+    if found.path is None:
+        return f"none: {found.problem}"
+    try:
+        return f"{found.path} {chrome_version(found.path)}"
+    except ChromeError as error:
+        return f"unusable: {error}"
+
+
 def _kill_process_group(process: subprocess.Popen) -> None:
     """Kill a browser that would not close: choreographer starts it in a session of its own."""
     with contextlib.suppress(ProcessLookupError, PermissionError):

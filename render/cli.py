@@ -7,6 +7,7 @@ all`` / ``render figures`` render groups; ``render list`` shows what exists.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from render.doctor import doctor
+from render import doctor
 from render.gallery import write_gallery
 from render.manifest import write_manifest
 from render.pipeline import (
@@ -29,11 +30,13 @@ from render.pipeline import (
 )
 from render.surface import IMAGE_FORMATS
 from render.theme import DEFAULT_THEME, THEMES
-from render.video import check_video_settings
+from render.encode import FORMATS
+from render.video import PRESETS, check_video_settings
 from scenes import SceneContext, article_outputs
-from scenes.data import DatasetError
+from scenes.data import HOW_TO_POINT, DatasetError, load_catdog, missing_catdog_files
 
 GALLERY_TITLE = "A single neuron: cats vs dogs, and why normalization matters"
+PUBLISH_LOCK = ".publish.lock"
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
@@ -50,9 +53,9 @@ def _shared_options(command):
                      help="Seed of every random draw: the same seed gives the same files."),
         click.option("--theme", type=click.Choice(sorted(THEMES)), default=DEFAULT_THEME, show_default=True,
                      help="dark is the article's look; light writes NAME-light.* twins."),
-        click.option("--formats", default="mp4,poster", show_default=True, metavar="LIST",
+        click.option("--formats", type=FormatList(FORMATS, "video"), default="mp4,poster", show_default=True, metavar="LIST",
                      help="Video formats, comma-separated: mp4, webm, gif, poster (last frame as PNG)."),
-        click.option("--quality", type=click.Choice(["low", "medium", "high", "4k"]), default=None,
+        click.option("--quality", type=click.Choice(list(PRESETS)), default=None,
                      help="Video size and frame rate: low 854x480@15, medium 1280x720@30, "
                           "high 1920x1080@60, 4k 3840x2160@60.  [default: 1280x720 at the article's 10 fps]"),
         click.option("--fps", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -63,7 +66,7 @@ def _shared_options(command):
                      show_default=True,
                      help="Surface pages: one shared plotly.min.js beside them, the CDN, or inlined in each."),
         click.option("--fragment", is_flag=True, help="Write surface pages as <div> fragments to paste into a page."),
-        click.option("--image-formats", default="png", show_default=True, metavar="LIST",
+        click.option("--image-formats", type=FormatList(IMAGE_FORMATS, "image"), default="png", show_default=True, metavar="LIST",
                      help=f"Surface images, comma-separated: {', '.join(IMAGE_FORMATS)} (drawn in Chrome)."),
         click.option("--export-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
                      show_default=True, metavar="SECONDS",
@@ -77,31 +80,22 @@ def _shared_options(command):
     return command
 
 
-VIDEO_FORMATS = ("mp4", "webm", "gif", "poster")
+class FormatList(click.ParamType):
+    """A comma-separated list of formats from a writer's registry, checked when the options are parsed."""
 
+    def __init__(self, choices, what: str) -> None:
+        self.choices = tuple(choices)
+        self.name = f"{what} formats"
 
-def _parse_image_formats(value: str) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
-    unknown = [f for f in formats if f not in IMAGE_FORMATS]
-    if unknown or not formats:
-        raise click.BadParameter(
-            f"unknown image format {', '.join(map(repr, unknown)) or 'list (empty)'}; "
-            f"choose from {', '.join(IMAGE_FORMATS)}",
-            param_hint="'--image-formats'",
-        )
-    return formats
-
-
-def _parse_formats(value: str) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
-    unknown = [f for f in formats if f not in VIDEO_FORMATS]
-    if unknown or not formats:
-        raise click.BadParameter(
-            f"unknown video format {', '.join(map(repr, unknown)) or 'list (empty)'}; "
-            f"choose from {', '.join(VIDEO_FORMATS)}",
-            param_hint="'--formats'",
-        )
-    return formats
+    def convert(self, value, param, ctx) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        formats = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+        unknown = [f for f in formats if f not in self.choices]
+        if unknown or not formats:
+            self.fail(f"unknown {self.name[:-1]} {', '.join(map(repr, unknown)) or 'list (empty)'}; "
+                      f"choose from {', '.join(self.choices)}", param, ctx)
+        return formats
 
 
 def _report(outcome: Outcome) -> None:
@@ -117,9 +111,21 @@ def _report(outcome: Outcome) -> None:
 
 
 def _publish(out_dir: Path, declared) -> None:
-    """Merge the records into manifest.json and write the gallery page from it."""
-    write_manifest(out_dir, [output.name for output in declared])
-    write_gallery(out_dir, GALLERY_TITLE)
+    """Merge the records into manifest.json and write the gallery page from it.
+
+    Under an exclusive lock on the output directory, so that of several renders
+    running at once (``make -j``) the last to publish reads every record.
+    """
+    try:
+        with open(out_dir / PUBLISH_LOCK, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            write_manifest(out_dir, [output.name for output in declared])
+            write_gallery(out_dir, GALLERY_TITLE)
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        click.echo(f"error: cannot write the manifest and gallery in {out_dir}: {error.strerror or error}{where}",
+                   err=True)
+        sys.exit(EXIT_FAILED)
 
 
 def _prepare_out_dir(out_dir: Path) -> None:
@@ -138,29 +144,32 @@ def run_render(
     seed: int,
     theme: str,
     grid_size: int,
-    formats: str,
+    formats: tuple[str, ...],
     quality: str | None,
     fps: float | None,
     duration: float | None,
     plotlyjs: str,
     fragment: bool,
-    image_formats: str,
+    image_formats: tuple[str, ...],
     export_timeout: float,
     force: bool,
 ) -> None:
     """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
-    video = VideoSettings(formats=_parse_formats(formats), quality=quality, fps=fps, duration=duration)
+    video = VideoSettings(formats=formats, quality=quality, fps=fps, duration=duration)
     try:
         check_video_settings(video)
     except RenderError as error:
         raise click.UsageError(str(error)) from None
-    surface = SurfaceSettings(plotlyjs=plotlyjs, fragment=fragment, image_formats=_parse_image_formats(image_formats),
+    surface = SurfaceSettings(plotlyjs=plotlyjs, fragment=fragment, image_formats=image_formats,
                               export_timeout=export_timeout)
     context = SceneContext(seed=seed, data_dir=data_dir, grid_size=grid_size)
+    declared = article_outputs(context)
     try:
-        selected = select_outputs(article_outputs(context), names)
+        selected = select_outputs(declared, names)
     except RenderError as error:
-        raise click.UsageError(str(error)) from None
+        # Named after `render`, not the hidden command that takes output names.
+        context_for_usage = click.get_current_context()
+        raise click.UsageError(str(error), ctx=context_for_usage.parent or context_for_usage) from None
     explicit = {name for name in names if name != "all" and name not in GROUPS}
     for output in selected:
         reason = output.name in explicit and output.unavailable()
@@ -169,8 +178,7 @@ def run_render(
             sys.exit(EXIT_USAGE)
     _prepare_out_dir(out_dir)
     settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
-    declared = article_outputs(context)
-    outcomes = render_all(selected, settings, expected_errors=(DatasetError,), report=_report, declared=declared)
+    outcomes = render_all(selected, settings, expected_errors=(DatasetError,), report=_report)
     _publish(out_dir, declared)
     if any(outcome.status == "failed" for outcome in outcomes):
         sys.exit(EXIT_FAILED)
@@ -252,7 +260,37 @@ def render_gallery(out_dir: Path) -> None:
     click.echo(f"wrote {out_dir / 'manifest.json'} and {out_dir / 'index.html'}")
 
 
-main.add_command(doctor)
+def check_dataset(data_dir: Path) -> doctor.Check:
+    """The doctor's line on the cat/dog dataset: only a warning, `make all` skips what needs it."""
+    missing = missing_catdog_files(data_dir) if data_dir.is_dir() else None
+    if missing is None:
+        return doctor.Check("dataset", doctor.WARN,
+                            f"{data_dir} does not exist: the cat/dog outputs will be skipped; {HOW_TO_POINT}")
+    if missing:
+        return doctor.Check("dataset", doctor.WARN, f"{', '.join(missing)} missing in {data_dir}: the cat/dog "
+                                                    f"outputs will be skipped; {HOW_TO_POINT}")
+    try:
+        data = load_catdog(data_dir)
+    except DatasetError as error:
+        return doctor.Check("dataset", doctor.WARN, f"{error} (the cat/dog outputs will fail)")
+    shape = data.train.images.shape
+    return doctor.Check("dataset", doctor.OK, f"{data_dir}: {len(data.train.images)} train and "
+                        f"{len(data.test.images)} test images of {shape[1]}x{shape[2]}, keys as expected")
+
+
+@main.command("doctor")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="RENDER_DATA", default=Path("datasets"), show_default=True, show_envvar=True,
+              help="Directory holding the article's trainset.hdf5 and testset.hdf5.")
+def run_doctor(data_dir: Path) -> None:
+    """Check ffmpeg and its encoders, Chrome, the dataset and the libraries, before a long render.
+
+    Exits 0 when everything the default `make all` needs is there (ffmpeg with
+    libx264 and libvpx-vp9, a Chrome for the surface PNGs, the libraries), 1
+    otherwise.  The cat/dog dataset is only a warning: without it `make all`
+    skips the cat/dog outputs and renders everything else.
+    """
+    doctor.report(doctor.run_checks(check_dataset(data_dir)))
 
 
 @main.command("outputs", hidden=True)

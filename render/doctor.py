@@ -12,20 +12,16 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
 
 import click
 
 from render.chrome import ChromeError, chrome_version, find_chrome
+from render.manifest import LIBRARIES
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
-# ffmpeg encoders: the one the default render uses, and those only some --formats need.
-REQUIRED_ENCODERS = {"libx264": "mp4"}
-OPTIONAL_ENCODERS = {"libvpx-vp9": "webm", "gif": "gif"}
-LIBRARIES = (
-    "numpy", "scipy", "matplotlib", "scikit-learn", "h5py", "click", "tqdm", "jinja2",
-    "imageio-ffmpeg", "plotly", "kaleido", "choreographer",
-)
+# ffmpeg encoders: those `make all` uses (its VIDEO_FORMATS is mp4,webm,poster), and the GIF one.
+REQUIRED_ENCODERS = {"libx264": "mp4", "libvpx-vp9": "webm"}
+OPTIONAL_ENCODERS = {"gif": "gif"}
 
 
 @dataclass(frozen=True)
@@ -96,23 +92,6 @@ def check_chrome() -> Check:
     return Check("chrome", OK, f"{search.path} ({version}), from {search.found_by}")
 
 
-def check_dataset(data_dir: Path) -> Check:
-    from scenes.data import DatasetError, HOW_TO_POINT, load_catdog, missing_catdog_files
-
-    missing = missing_catdog_files(data_dir) if data_dir.is_dir() else None
-    if missing is None:
-        return Check("dataset", WARN, f"{data_dir} does not exist: the cat/dog outputs will be skipped; {HOW_TO_POINT}")
-    if missing:
-        return Check("dataset", WARN, f"{', '.join(missing)} missing in {data_dir}: the cat/dog outputs will be "
-                                      f"skipped; {HOW_TO_POINT}")
-    try:
-        data = load_catdog(data_dir)
-    except DatasetError as error:
-        return Check("dataset", WARN, f"{error} (the cat/dog outputs will fail)")
-    return Check("dataset", OK, f"{data_dir}: {len(data.train.images)} train and {len(data.test.images)} test "
-                                f"images of {data.train.images.shape[1]}x{data.train.images.shape[2]}, keys as expected")
-
-
 def check_libraries() -> Check:
     found, missing = [], []
     for name in LIBRARIES:
@@ -125,23 +104,13 @@ def check_libraries() -> Check:
     return Check("libraries", OK, ", ".join(found))
 
 
-def run_checks(data_dir: Path) -> list[Check]:
-    return [*check_ffmpeg(), check_chrome(), check_dataset(data_dir), check_libraries()]
+def run_checks(dataset: Check) -> list[Check]:
+    """Every check, with the dataset's made by the caller (render/ does not read the article's data)."""
+    return [*check_ffmpeg(), check_chrome(), dataset, check_libraries()]
 
 
-@click.command("doctor")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              envvar="RENDER_DATA", default=Path("datasets"), show_default=True, show_envvar=True,
-              help="Directory holding the article's trainset.hdf5 and testset.hdf5.")
-def doctor(data_dir: Path) -> None:
-    """Check ffmpeg and its encoders, Chrome, the dataset and the libraries, before a long render.
-
-    Exits 0 when everything the default `make all` needs is there (ffmpeg with
-    libx264, a Chrome for the surface PNGs, the libraries), 1 otherwise.  The
-    cat/dog dataset is only a warning: without it `make all` skips the cat/dog
-    outputs and renders everything else.
-    """
-    checks = run_checks(data_dir)
+def report(checks: list[Check]) -> None:
+    """Print one line per check and exit 0 only when nothing failed."""
     for check in checks:
         click.echo(check.line())
     failed = [check.topic for check in checks if check.status == FAIL]

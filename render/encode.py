@@ -185,6 +185,8 @@ def mp4_boxes(path: Path) -> list[str]:
             elif size == 0:  # the box runs to the end of the file
                 boxes.append(kind)
                 break
+            elif size < 8:  # not a valid box: stop rather than loop on it
+                break
             boxes.append(kind)
             stream.seek(size - 8, os.SEEK_CUR)
     return boxes
@@ -296,7 +298,10 @@ class WebM(VideoFormat):
 
     def output_args(self) -> list[str]:
         return [*BT709, "-c:v", "libvpx-vp9", "-crf", "32", "-b:v", "0", "-deadline", "good", "-cpu-used", "4",
-                "-row-mt", "1", "-pix_fmt", "yuv420p", "-f", "webm"]
+                "-row-mt", "1", "-pix_fmt", "yuv420p",
+                # Matroska writes a random segment UID unless told to be bit-exact:
+                # without this, the same render gives a different file each time.
+                "-fflags", "+bitexact", "-f", "webm"]
 
 
 class _Decimating:

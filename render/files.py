@@ -62,6 +62,10 @@ class OutputLayout:
         return self.out_dir / f"{name}{self.theme_suffix}{variant}.{extension}"
 
     def data_file(self, name: str, suffix: str = "", extension: str = "csv") -> Path:
-        """Data behind an output; theme-independent, so shared by both twins."""
-        stem = f"{name}-{suffix}" if suffix else name
+        """Data behind an output, one file per theme twin.
+
+        Each twin owns its data, so twins rendered with different seeds never
+        leave a figure beside another render's numbers.
+        """
+        stem = f"{name}{self.theme_suffix}-{suffix}" if suffix else f"{name}{self.theme_suffix}"
         return self.out_dir / "data" / f"{stem}.{extension}"

@@ -84,21 +84,21 @@ def _roles(files: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
 
 
 def gallery_items(manifest: dict[str, Any]) -> list[GalleryItem]:
-    items: dict[str, GalleryItem] = {}
-    twins: dict[str, dict[str, dict[str, Any]]] = {}
+    """One item per output in manifest order: the default theme's files, else the light twin's alone."""
+    records: dict[str, dict[str, dict[str, Any]]] = {}  # name -> theme -> record
     for record in manifest.get("outputs", []):
-        roles = _roles(record["files"], record["kind"])
-        if record["theme"] == "light":
-            twins[record["name"]] = roles
-            continue
-        items[record["name"]] = GalleryItem(
-            name=record["name"], kind=record["kind"], caption=record["caption"], alt=record["alt"],
-            files=roles, total_bytes=sum(f["bytes"] for f in record["files"] if f["path"] not in SHARED_FILES),
-        )
-    for name, roles in twins.items():
-        if name in items:
-            items[name].light = roles
-    return list(items.values())
+        records.setdefault(record["name"], {})[record["theme"]] = record
+    items = []
+    for name, by_theme in records.items():
+        main = by_theme.get("dark") or by_theme["light"]
+        twin = by_theme.get("light") if main is not by_theme.get("light") else None
+        items.append(GalleryItem(
+            name=name, kind=main["kind"], caption=main["caption"], alt=main["alt"],
+            files=_roles(main["files"], main["kind"]),
+            light=_roles(twin["files"], twin["kind"]) if twin else {},
+            total_bytes=sum(f["bytes"] for f in main["files"] if f["path"] not in SHARED_FILES),
+        ))
+    return items
 
 
 _ENVIRONMENT = jinja2.Environment(

@@ -9,16 +9,17 @@ re-renders nothing, an edited line of a scene re-renders that scene.
 
 from __future__ import annotations
 
-import sys
+import ast
+import functools
+import importlib.util
 from pathlib import Path
-from typing import Iterable
 
 from render.manifest import digest_of, sha256_of, source_digest
 from render.spec import Output
 
 RENDER_DIR = Path(__file__).parent
 # Modules of render/ that never change what an output's files hold.
-NOT_DRAWING = {"cli.py", "doctor.py", "gallery.py", "manifest.py", "keys.py", "__main__.py"}
+NOT_DRAWING = {"cli.py", "doctor.py", "gallery.py", "manifest.py", "keys.py"}
 
 
 def engine_digest() -> str:
@@ -28,34 +29,86 @@ def engine_digest() -> str:
     return source_digest(files)
 
 
-def module_file(module_name: str) -> Path | None:
-    module = sys.modules.get(module_name)
-    path = getattr(module, "__file__", None)
-    return Path(path) if path else None
+def _resolve(node: ast.ImportFrom, module_name: str, is_package: bool) -> str | None:
+    if node.level == 0:
+        return node.module
+    package = module_name if is_package else module_name.rpartition(".")[0]
+    return importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+
+
+def _imported_names(path: Path, module_name: str, is_package: bool) -> set[str]:
+    """Every module name an import statement of ``path`` could refer to (submodules included)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _resolve(node, module_name, is_package)
+            if base:
+                names.add(base)
+                names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def scene_sources(module_name: str) -> set[Path] | None:
+    """The source files of ``module_name`` and of every module of its own package it imports, transitively.
+
+    Read from the import statements, so a scene that starts using another
+    scene's code depends on it from then on, with nothing to declare.
+    ``None`` when the module has no source file to follow.
+    """
+    root = module_name.partition(".")[0]
+    sources: set[Path] = set()
+    pending = [module_name]
+    while pending:
+        name = pending.pop()
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+            if name == module_name:
+                return None
+            continue  # a name imported from a module, not a module itself
+        path = Path(spec.origin)
+        if path in sources:
+            continue
+        sources.add(path)
+        is_package = spec.submodule_search_locations is not None
+        pending.extend(n for n in _imported_names(path, name, is_package) if n.partition(".")[0] == root)
+    return sources
 
 
 def declaring_module(output: Output) -> str:
-    """The scene module whose code builds ``output`` (where its ``build`` is defined)."""
-    return getattr(output.build, "__module__", None) or "scenes"
+    """The module whose code builds ``output`` (where its ``build`` function is defined)."""
+    build = output.build
+    while isinstance(build, functools.partial):
+        build = build.func
+    build = getattr(build, "__func__", build)
+    module = getattr(build, "__module__", None)
+    if module is None or not callable(build) or not hasattr(build, "__code__"):
+        module = type(build).__module__  # a callable object: its class's module
+    return module
 
 
-def scene_digest(output: Output, all_outputs: Iterable[Output]) -> str:
-    """The scene code ``output`` depends on: its own module, the modules it names, the shared ones.
+def scene_digest(output: Output) -> str | None:
+    """The source of the scene code ``output`` is built from (``None``: unknown, never trust a record).
 
-    Every ``scenes/*.py`` counts except the modules that declare *other*
-    outputs, so editing ``catdog.py`` leaves the blob figures alone while
-    editing ``neuron.py`` (shared by all) re-renders everything.
+    Editing ``catdog.py`` leaves the blob figures alone; editing ``neuron.py``,
+    which every scene imports, re-renders everything.
     """
-    own = declaring_module(output)
-    others = {declaring_module(o) for o in all_outputs} - {own, *output.depends_on}
-    own_file = module_file(own)
-    scenes_dir = own_file.parent if own_file else Path(".")
-    excluded = {module_file(name) for name in others} - {None}
-    return source_digest(p for p in scenes_dir.glob("*.py") if p not in excluded)
+    sources = scene_sources(declaring_module(output))
+    return source_digest(sources) if sources else None
 
 
-def output_key(output: Output, theme: str, settings: dict[str, object], engine: str, scene: str) -> str:
-    """The digest of everything that determines ``output``'s files (``engine``/``scene``: code digests)."""
+def output_key(
+    output: Output, theme: str, settings: dict[str, object], code: dict[str, str], tools: dict[str, str]
+) -> str:
+    """The digest of everything that determines ``output``'s files.
+
+    ``code``: digests of the drawing engine and of the scene's sources;
+    ``tools``: versions of the libraries and of the external program used.
+    """
     return digest_of(
         {
             "name": output.name,
@@ -64,7 +117,7 @@ def output_key(output: Output, theme: str, settings: dict[str, object], engine: 
             "parameters": output.parameters,
             "settings": settings,
             "inputs": {str(p): sha256_of(p) for p in output.inputs() if Path(p).is_file()},
-            "engine": engine,
-            "scene": scene,
+            "code": code,
+            "tools": tools,
         }
     )

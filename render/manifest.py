@@ -26,7 +26,11 @@ from render.files import write_text_atomic
 MANIFEST_VERSION = 1
 RECORDS_DIR = ".records"
 MANIFEST_NAME = "manifest.json"
-LIBRARIES = ("numpy", "scipy", "matplotlib", "scikit-learn", "h5py", "plotly", "kaleido", "imageio-ffmpeg")
+# What an output's files depend on besides our code; each is recorded, and part of the rebuild key.
+LIBRARIES = (
+    "numpy", "scipy", "matplotlib", "scikit-learn", "h5py", "click", "tqdm", "jinja2",
+    "imageio-ffmpeg", "plotly", "kaleido", "choreographer",
+)
 VIDEO_FORMATS = {"mp4", "webm", "gif"}
 
 

@@ -16,11 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol, Sequence
 
+from render.chrome import chrome_identity
 from render.errors import RenderError
 from render.figure import export_figure
 from render.files import OutputLayout, OutputWriteError
 from render.keys import engine_digest, output_key, scene_digest
-from render.manifest import OutputRecord, describe_file, is_fresh, library_versions, load_record, save_record
+from render.manifest import (
+    OutputRecord,
+    describe_file,
+    is_fresh,
+    library_versions,
+    load_record,
+    record_path,
+    save_record,
+)
 from render.spec import Content, Output
 from render.theme import DEFAULT_THEME, theme_suffix
 from render.surface import write_surface
@@ -102,6 +111,9 @@ def write_figure(name: str, content: Content, settings: RenderSettings, session:
 
 
 WRITERS: dict[str, Writer] = {"figure": write_figure, "video": write_video, "surface": write_surface}
+# The external program a kind's writer drives, by version (ffmpeg ships inside
+# imageio-ffmpeg, whose version is among the libraries): a new one re-renders.
+TOOL_VERSIONS: dict[str, Callable[[], str]] = {"surface": chrome_identity}
 GROUPS = {"figures": "figure", "videos": "video", "surfaces": "surface"}  # group name -> kind
 
 
@@ -158,6 +170,9 @@ def render_output(
             return Outcome(output.name, "unchanged", paths=[out_dir / f["path"] for f in record.files])
     writer = WRITERS[output.kind]
     started = time.perf_counter()
+    # From here the files may change: a record left behind by an earlier render
+    # would vouch for files this render may replace only in part.
+    record_path(out_dir, stem).unlink(missing_ok=True)
     try:
         content = output.build()
         paths = writer(output.name, content, settings, session)
@@ -172,7 +187,11 @@ def render_output(
                 seconds=round(seconds, 3), files=[describe_file(Path(p), out_dir) for p in paths],
             )
             save_record(out_dir, stem, record)
-    except (RenderError, OutputWriteError, OSError, *expected_errors) as error:
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        message = f"{error.strerror or error}{where}"
+        return Outcome(output.name, "failed", message, seconds=time.perf_counter() - started)
+    except (RenderError, OutputWriteError, *expected_errors) as error:
         return Outcome(output.name, "failed", str(error), seconds=time.perf_counter() - started)
     return Outcome(output.name, "rendered", paths=paths, seconds=seconds)
 
@@ -182,22 +201,21 @@ def render_all(
     settings: RenderSettings,
     expected_errors: tuple[type[Exception], ...] = (),
     report: Callable[[Outcome], None] = lambda outcome: None,
-    declared: Sequence[Output] | None = None,
 ) -> list[Outcome]:
-    """Render ``outputs`` in order, skipping those whose files are up to date.
-
-    ``declared`` is every output the scenes declare (default: ``outputs``); it
-    tells which scene modules belong to other outputs (see ``render.keys``).
-    """
-    declared = outputs if declared is None else declared
+    """Render ``outputs`` in order, skipping those whose files are up to date."""
     engine = engine_digest()
+    versions = library_versions()
+    tools: dict[str, str] = {}  # kind -> version of the external tool its writer drives
     outcomes = []
     with RunSession() as session:
         for output in outputs:
+            if output.kind in TOOL_VERSIONS and output.kind not in tools:
+                tools[output.kind] = TOOL_VERSIONS[output.kind]()
+            scene = scene_digest(output)
             try:
-                key = output_key(
-                    output, settings.theme, settings.kind_settings(output.kind), engine,
-                    scene_digest(output, declared),
+                key = None if scene is None else output_key(
+                    output, settings.theme, settings.kind_settings(output.kind),
+                    code={"engine": engine, "scene": scene}, tools={**versions, "tool": tools.get(output.kind, "")},
                 )
             except OSError:
                 key = None  # an unreadable input: render (and fail) without trusting any record

@@ -158,4 +158,3 @@ class Output:
     unavailable: Callable[[], str | None] = lambda: None
     parameters: dict[str, object] = field(default_factory=dict)
     inputs: Callable[[], tuple[Path, ...]] = lambda: ()  # files read, hashed to tell when to re-render
-    depends_on: tuple[str, ...] = ()  # scene modules besides its own whose code makes it

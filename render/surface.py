@@ -130,7 +130,8 @@ def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = T
     traces = [
         # Opacity 1 as in the article.  plotly/Kaleido#475 (a Surface at opacity 1 vanishing behind a
         # Scatter3d in static exports) does not show with plotly.js 3 here; tests/test_surface.py checks.
-        go.Surface(z=view.loss, x=view.W11, y=view.W22, opacity=1, name="log loss",
+        # The grid's axes as 1-D arrays: the same surface as the article's meshgrids, a third of the data.
+        go.Surface(z=view.loss, x=view.W11[0], y=view.W22[:, 0], opacity=1, name="log loss",
                    colorbar=dict(title=dict(text="log loss"), len=0.9, y=0.45),  # clear of the mode bar
                    hovertemplate="W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{z:.4f}<extra>surface</extra>"),
         go.Scatter3d(x=px, y=py, z=pz, mode="lines", name="descent path", hoverinfo="skip",

@@ -27,5 +27,4 @@ def comparison_output(compressed: NormalizationExperiment, normalized: Normaliza
         return Animation((compressed.descent_view(), normalized.descent_view()), alt=alt)
 
     parameters = {"left": compressed.parameters, "right": normalized.parameters}
-    return Output("descent-comparison", "video", CAPTION, build, parameters=parameters,
-                  depends_on=("scenes.normalization",))
+    return Output("descent-comparison", "video", CAPTION, build, parameters=parameters)

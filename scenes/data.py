@@ -58,6 +58,11 @@ def _read_split(path: Path, images_key: str, labels_key: str) -> CatDogImages:
                     f"{path} has no {' or '.join(repr(k) for k in missing)} dataset "
                     f"(found: {', '.join(sorted(store.keys())) or 'nothing'}): use the article's {path.name}"
                 )
+            for key in (images_key, labels_key):
+                entry = store[key]
+                if not isinstance(entry, h5py.Dataset) or entry.dtype.kind not in "biuf":
+                    what = "a group" if isinstance(entry, h5py.Group) else f"of type {entry.dtype}"
+                    raise DatasetError(f"{path}: {key} is {what}, expected numbers: use the article's {path.name}")
             images = np.asarray(store[images_key])
             labels = np.asarray(store[labels_key])
     except OSError as error:

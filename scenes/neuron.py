@@ -71,8 +71,3 @@ def update(dW: np.ndarray, db: np.ndarray, params: Parameters, learning_rate: fl
 def predict(X: np.ndarray, params: Parameters) -> np.ndarray:
     """Class 1 where the neuron is at least 50 % sure, as in the article."""
     return model(X, params) >= 0.5
-
-
-def accuracy(y: np.ndarray, predicted: np.ndarray) -> float:
-    """Fraction of correct predictions (what ``sklearn.metrics.accuracy_score`` returns)."""
-    return float(np.mean(predicted.astype(float).ravel() == y.ravel()))

@@ -17,7 +17,7 @@ from scipy.linalg.blas import dsymv
 from scipy.special import expit
 from tqdm.auto import tqdm
 
-from scenes.neuron import Parameters, gradients, log_loss_from_logits, logits, model, update
+from scenes.neuron import Parameters, gradients, log_loss_from_logits, logits, update
 
 HISTORY_COLUMNS = ("W0", "W1", "b", "i", "loss")
 
@@ -99,7 +99,7 @@ def learning_curves(
     residual_sum = np.zeros_like(z)
 
     recorded: list[tuple[int, float, float, float, float]] = []
-    for i in tqdm(range(n_iter), desc="cat/dog neuron", unit="it", disable=not progress, leave=False):
+    for i in tqdm(range(n_iter), desc="cat/dog neuron", unit="it", disable=None if progress else True, leave=False):
         expit(z, out=A)
         if i % every == 0:
             z_test = z_test_start - kernel_test @ residual_sum
@@ -129,8 +129,3 @@ def learning_curves(
         test_accuracy=columns[:, 4],
         params=trained,
     )
-
-
-def accuracy_of(X: np.ndarray, y: np.ndarray, params: Parameters) -> float:
-    """Accuracy of a trained neuron, for checks and notes."""
-    return float(np.mean((model(X, params) >= 0.5).ravel() == y.ravel()))

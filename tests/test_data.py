@@ -71,3 +71,16 @@ def test_blobs_are_the_articles():
     np.testing.assert_allclose(compressed.X[:, 1], normalized.X[:, 1] * 10)
     np.testing.assert_array_equal(compressed.X[:, 0], normalized.X[:, 0])
     assert sorted(np.unique(compressed.y)) == [0.0, 1.0]
+
+
+def test_reports_non_numeric_entries(catdog_dir):
+    with h5py.File(catdog_dir / "trainset.hdf5", "w") as store:
+        store["X_train"] = np.zeros((4, 8, 8), dtype=np.uint8)
+        store["Y_train"] = np.array([b"cat", b"dog", b"cat", b"dog"])
+    with pytest.raises(DatasetError, match=r"Y_train is of type \|S3, expected numbers"):
+        load_catdog(catdog_dir)
+    with h5py.File(catdog_dir / "trainset.hdf5", "w") as store:
+        store.create_group("X_train")
+        store["Y_train"] = np.zeros((4, 1))
+    with pytest.raises(DatasetError, match=r"X_train is a group, expected numbers"):
+        load_catdog(catdog_dir)

@@ -95,7 +95,7 @@ def test_dataset_files_missing_or_wrong_are_named(tmp_path, catdog_dir):
     assert lines["dataset"].endswith("(the cat/dog outputs will fail)")
 
 
-def test_an_ffmpeg_without_libx264_fails_and_one_without_vp9_warns(tmp_path, catdog_dir):
+def test_an_ffmpeg_without_libx264_or_vp9_fails_and_one_without_gif_warns(tmp_path, catdog_dir):
     ffmpeg = fake_ffmpeg(tmp_path, ["gif", "libvpx-vp9"])
     result, lines = doctor("--data", str(catdog_dir), env={"IMAGEIO_FFMPEG_EXE": str(ffmpeg)})
     assert result.exit_code == 1
@@ -104,10 +104,14 @@ def test_an_ffmpeg_without_libx264_fails_and_one_without_vp9_warns(tmp_path, cat
         "encoders   FAIL  missing libx264 (for mp4); use an ffmpeg that has them (IMAGEIO_FFMPEG_EXE=/path/to/ffmpeg)")
     assert "encoders" in result.output.splitlines()[-1]
 
-    fake_ffmpeg(tmp_path, ["libx264"])
+    fake_ffmpeg(tmp_path, ["libx264", "gif"])
     result, lines = doctor("--data", str(catdog_dir), env={"IMAGEIO_FFMPEG_EXE": str(ffmpeg)})
-    assert lines["encoders"] == (
-        "encoders   warn  libx264 (mp4); missing libvpx-vp9 (for --formats webm), gif (for --formats gif)")
+    assert result.exit_code == 1
+    assert lines["encoders"].startswith("encoders   FAIL  missing libvpx-vp9 (for webm)")
+
+    fake_ffmpeg(tmp_path, ["libx264", "libvpx-vp9"])
+    result, lines = doctor("--data", str(catdog_dir), env={"IMAGEIO_FFMPEG_EXE": str(ffmpeg)})
+    assert lines["encoders"] == "encoders   warn  libx264 (mp4), libvpx-vp9 (webm); missing gif (for --formats gif)"
     assert result.exit_code == (0 if HAS_CHROME else 1)
 
 

@@ -102,3 +102,13 @@ def test_markdown_snippets(tmp_path):
 def test_no_manifest_no_gallery(tmp_path):
     (tmp_path / "manifest.json").write_text("{broken")
     assert write_gallery(tmp_path, "t") is None
+
+
+def test_an_output_rendered_only_in_the_light_theme_is_shown(tmp_path):
+    light_only = {"version": MANIFEST_VERSION, "outputs": [MANIFEST["outputs"][1]]}
+    (tmp_path / "manifest.json").write_text(json.dumps(light_only))
+    collector = Collector()
+    collector.feed(write_gallery(tmp_path, "t").read_text())
+    assert [a["id"] for t, a in collector.tags if t == "article"] == ["loss-compressed"]
+    (image,) = [a for t, a in collector.tags if t == "img"]
+    assert image["src"] == "loss-compressed-light.png"

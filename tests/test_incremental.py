@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -13,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from render.cli import main
-from render.keys import scene_digest
+from render.keys import declaring_module, scene_digest, scene_sources
 from render.manifest import MANIFEST_VERSION, RECORDS_DIR
 from render.spec import Output
+from scenes import SceneContext, article_outputs
 
 BLOBS = ["blobs-compressed", "loss-compressed", "blobs-normalized"]
 
@@ -105,30 +107,47 @@ def test_changed_input_data_rerenders_the_outputs_that_read_it(tmp_path, catdog_
     assert render(tmp_path, *names, data=catdog_dir) == {"catdog-samples": "rendered", "blobs-normalized": "up to date"}
 
 
-def test_a_source_change_reaches_only_its_scene(tmp_path, monkeypatch):
+def test_a_source_change_reaches_only_the_scenes_that_import_it(tmp_path, monkeypatch):
     package = tmp_path / "fakescenes"
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "shared.py").write_text("RATE = 0.1\n")
-    for name in ("first", "second"):
-        (package / f"{name}.py").write_text(f"def build():\n    return {name!r}\n")
+    (package / "first.py").write_text("from fakescenes.shared import RATE\n\ndef build():\n    return RATE\n")
+    (package / "second.py").write_text("from .shared import RATE\n\ndef build():\n    return 2 * RATE\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     import importlib
 
     first = importlib.import_module("fakescenes.first")
     second = importlib.import_module("fakescenes.second")
-    outputs = [Output("one", "figure", "", first.build), Output("two", "figure", "", second.build)]
+    outputs = [Output("one", "figure", "", first.build), Output("two", "figure", "", functools.partial(second.build))]
 
     def digests():
-        return [scene_digest(output, outputs) for output in outputs]
+        return [scene_digest(output) for output in outputs]
 
     before = digests()
-    (package / "first.py").write_text("def build():\n    return 'changed'\n")
+    (package / "first.py").write_text("from fakescenes.shared import RATE\n\ndef build():\n    return -RATE\n")
     after_first = digests()
     assert after_first[0] != before[0] and after_first[1] == before[1]
     (package / "shared.py").write_text("RATE = 0.2\n")
     after_shared = digests()
     assert after_shared[0] != after_first[0] and after_shared[1] != after_first[1]
+    # A scene that starts using another scene's code depends on it from then on.
+    (package / "second.py").write_text("from fakescenes import first\n\ndef build():\n    return first.build()\n")
+    uses_first = digests()[1]
+    (package / "first.py").write_text("from fakescenes.shared import RATE\n\ndef build():\n    return 3 * RATE\n")
+    assert digests()[1] != uses_first
+
+
+def test_the_articles_scenes_depend_on_what_they_import():
+    outputs = {o.name: o for o in article_outputs(SceneContext())}
+
+    def sources(name):
+        return {p.name for p in scene_sources(declaring_module(outputs[name]))}
+
+    assert {"normalization.py", "comparison.py", "neuron.py"} <= sources("descent-comparison")
+    assert "catdog.py" not in sources("blobs-compressed") and "comparison.py" not in sources("blobs-compressed")
+    assert "normalization.py" not in sources("catdog-learning-curves")
+    assert {"training.py", "neuron.py", "data.py"} <= sources("catdog-learning-curves")
 
 
 @pytest.mark.slow
@@ -177,3 +196,23 @@ def test_the_export_timeout_is_not_part_of_a_surfaces_key():
     assert patient.kind_settings("surface") == RenderSettings().kind_settings("surface")
     assert RenderSettings(surface=SurfaceSettings(plotlyjs="cdn")).kind_settings("surface") != \
         RenderSettings().kind_settings("surface")
+
+
+def test_a_failed_rerender_leaves_no_record_vouching_for_old_files(tmp_path, monkeypatch):
+    from render.figure import MplFigure
+
+    render(tmp_path, "loss-compressed", "blobs-compressed")
+
+    def disk_full(figure, path, **kwargs):
+        raise OSError(28, "No space left on device", str(path))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(MplFigure, "savefig", disk_full)
+        result = CliRunner().invoke(main, ["loss-compressed", "--out", str(tmp_path), "--grid-size", "20",
+                                           "--seed", "5"], env={"RENDER_DATA": None})
+    assert result.exit_code == 1
+    assert "error: loss-compressed: No space left on device (" in result.output
+    assert not (tmp_path / RECORDS_DIR / "loss-compressed.json").exists()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert [o["name"] for o in manifest["outputs"]] == ["blobs-compressed"]
+    assert render(tmp_path, "loss-compressed", "--seed", "5") == {"loss-compressed": "rendered"}

@@ -121,8 +121,8 @@ def test_the_page_holds_the_surface_the_path_and_one_frame_per_iteration(tmp_pat
     surface = data[0]
     assert surface["type"] == "surface" and surface["opacity"] == 1
     np.testing.assert_array_equal(as_array(surface["z"]), view.loss)
-    np.testing.assert_array_equal(as_array(surface["x"]), view.W11)
-    np.testing.assert_array_equal(as_array(surface["y"]), view.W22)
+    np.testing.assert_array_equal(as_array(surface["x"]), view.W11[0])
+    np.testing.assert_array_equal(as_array(surface["y"]), view.W22[:, 0])
 
     by_name = {trace.get("name"): trace for trace in data}
     line = by_name["descent path"]

@@ -317,3 +317,20 @@ def test_killed_mid_encode_leaves_no_file_and_no_ffmpeg(tmp_path, signum):
     assert process.returncode != 0
     assert not ffmpeg_processes_writing(tmp_path)
     assert [p.name for p in tmp_path.iterdir() if p.name != ".records"] == []
+
+
+def test_the_same_render_gives_byte_identical_videos_in_every_format(tmp_path):
+    from click.testing import CliRunner
+
+    from render.cli import main
+
+    def render(out):
+        result = CliRunner().invoke(main, ["descent-normalized", "--out", str(out), "--quality", "low",
+                                           "--duration", "1", "--formats", "mp4,webm,gif,poster"])
+        assert result.exit_code == 0, result.output
+        return {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in {".mp4", ".webm", ".gif", ".png"}}
+
+    first, second = render(tmp_path / "a"), render(tmp_path / "b")
+    assert sorted(first) == ["descent-normalized.gif", "descent-normalized.mp4", "descent-normalized.png",
+                             "descent-normalized.webm"]
+    assert first == second

@@ -1,6 +1,7 @@
 # Every figure of the article from one command: `make all`.
 # The first run creates .venv and installs the project into it.
 #   make all                     everything (cat/dog figures need RENDER_DATA=DIR or ./datasets)
+#   make all JOBS=4              with 4 outputs rendered at once (default: one per core)
 #   make contour-compressed      one output (a target per output, see `make list`)
 #   make figures / videos / surfaces / gallery   one kind of output, or the gallery page
 #   make test / make bench       the tests / the benchmarks
@@ -9,10 +10,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 OUT ?= output
-# WebM beside MP4 so the gallery's <video> snippets offer both sources.
-VIDEO_FORMATS ?= mp4,webm,poster
+# Empty: the command line's own defaults (`render all --help` shows them), defined once there.
+VIDEO_FORMATS ?=
+JOBS ?=
 RENDER_FLAGS ?=
-RENDER_OPTIONS = --out $(OUT) --formats $(VIDEO_FORMATS) $(RENDER_FLAGS)
+RENDER_OPTIONS = --out $(OUT) $(if $(VIDEO_FORMATS),--formats $(VIDEO_FORMATS)) $(if $(JOBS),--jobs $(JOBS)) \
+	$(RENDER_FLAGS)
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
@@ -78,11 +81,15 @@ chrome: $(INSTALLED)
 	$(BIN)/plotly_get_chrome -y >/dev/null 2>&1 && $(BIN)/python -m render.chrome && exit 0; \
 	echo "warning: no Chrome: the surface PNGs will fail (the rest renders); install one or set BROWSER_PATH" >&2
 
+# setuptools' deprecation banners during the editable install are about its own future, not this
+# project: silenced, while a real failure still stops the make with pip's error.
 $(INSTALLED): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+	@echo "installing the project and its dependencies into $(VENV) (a few minutes, once)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,distributed]'
+	@touch $@
+	@echo "installed: $(BIN)/render"
 
 clean:
 	if [ -d $(OUT) ]; then find $(OUT) -mindepth 1 ! -name .gitkeep -delete; fi

@@ -24,10 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import matplotlib
-from matplotlib.animation import FFMpegWriter, FuncAnimation
-
-from render.encode import Mp4, VideoShape, ffmpeg_exe
+from benchmarks.funcanimation_descent import save_with_funcanimation
+from render.encode import Mp4, VideoShape
 from render.spec import Animation
 from render.theme import theme_context
 from render.video import DescentFrames, encode_frames
@@ -42,15 +40,7 @@ REPEATS = 3
 
 def baseline_funcanimation(frames: DescentFrames, path: Path) -> None:
     """``FuncAnimation.save`` on the same figure: its function moves the artists, then it saves."""
-    encoder = Mp4(path, SHAPE)
-    # matplotlib adds "-vcodec CODEC" and, for libx264, nothing else: the rest of our options go in extra_args.
-    options = encoder.output_args()
-    codec_at = options.index("-c:v")
-    codec, extra = options[codec_at + 1], options[:codec_at] + options[codec_at + 2:]
-    writer = FFMpegWriter(fps=SHAPE.fps, codec=codec, extra_args=extra[:-2])  # minus "-f mp4": from the name
-    animation = FuncAnimation(frames.figure, frames.update, frames=SHAPE.frames, repeat=False)
-    with matplotlib.rc_context({"animation.ffmpeg_path": ffmpeg_exe()}):
-        animation.save(str(path), writer=writer, dpi=frames.figure.dpi)
+    save_with_funcanimation(frames, SHAPE, path)
 
 
 def run() -> None:

@@ -7,38 +7,42 @@ all`` / ``render figures`` render groups; ``render list`` shows what exists.
 
 from __future__ import annotations
 
+import difflib
 import fcntl
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from render import doctor
-from render.gallery import write_gallery
-from render.manifest import write_manifest
-from render.pipeline import (
-    GROUPS,
-    Outcome,
-    RenderError,
+from render.encode import FORMATS
+from render.errors import RenderError
+from render.pipeline import BACKENDS, GROUPS, Outcome, UnknownOutputError, output_names, render_all, select_outputs
+from render.settings import (
+    DEFAULT_VIDEO_FORMATS,
+    IMAGE_FORMATS,
+    PLOTLYJS_MODES,
+    PRESETS,
     RenderSettings,
     SurfaceSettings,
     VideoSettings,
-    render_all,
-    select_outputs,
 )
-from render.surface import IMAGE_FORMATS
 from render.theme import DEFAULT_THEME, THEMES
-from render.encode import FORMATS
-from render.video import PRESETS, check_video_settings
-from scenes import SceneContext, article_outputs
-from scenes.data import HOW_TO_POINT, DatasetError, load_catdog, missing_catdog_files
 
 GALLERY_TITLE = "A single neuron: cats vs dogs, and why normalization matters"
 PUBLISH_LOCK = ".publish.lock"
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _shared_options(command):
@@ -53,7 +57,8 @@ def _shared_options(command):
                      help="Seed of every random draw: the same seed gives the same files."),
         click.option("--theme", type=click.Choice(sorted(THEMES)), default=DEFAULT_THEME, show_default=True,
                      help="dark is the article's look; light writes NAME-light.* twins."),
-        click.option("--formats", type=FormatList(FORMATS, "video"), default="mp4,poster", show_default=True, metavar="LIST",
+        click.option("--formats", type=FormatList(FORMATS, "video"), default=",".join(DEFAULT_VIDEO_FORMATS),
+                     show_default=True, metavar="LIST",
                      help="Video formats, comma-separated: mp4, webm, gif, poster (last frame as PNG)."),
         click.option("--quality", type=click.Choice(list(PRESETS)), default=None,
                      help="Video size and frame rate: low 854x480@15, medium 1280x720@30, "
@@ -62,18 +67,29 @@ def _shared_options(command):
                      help="Video frames per second (overrides the quality preset's)."),
         click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="Video length in seconds; more frames than iterations are interpolated."),
-        click.option("--plotlyjs", type=click.Choice(["directory", "cdn", "inline"]), default="directory",
+        click.option("--plotlyjs", type=click.Choice(PLOTLYJS_MODES), default=SurfaceSettings.plotlyjs,
                      show_default=True,
                      help="Surface pages: one shared plotly.min.js beside them, the CDN, or inlined in each."),
         click.option("--fragment", is_flag=True, help="Write surface pages as <div> fragments to paste into a page."),
-        click.option("--image-formats", type=FormatList(IMAGE_FORMATS, "image"), default="png", show_default=True, metavar="LIST",
+        click.option("--image-formats", type=FormatList(IMAGE_FORMATS, "image"),
+                     default=",".join(SurfaceSettings.image_formats), show_default=True, metavar="LIST",
                      help=f"Surface images, comma-separated: {', '.join(IMAGE_FORMATS)} (drawn in Chrome)."),
-        click.option("--export-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
+        click.option("--export-timeout", type=click.FloatRange(min=0, min_open=True),
+                     default=SurfaceSettings.export_timeout,
                      show_default=True, metavar="SECONDS",
                      help="Longest a surface image may take before that image is reported failed."),
         click.option("--force", is_flag=True, help="Render even the outputs whose files are up to date."),
         click.option("--grid-size", type=click.IntRange(min=2, max=5000), default=100, show_default=True,
                      help="Points per side of the loss meshgrid (the article's h)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Outputs rendered at once, each in a worker process.  "
+                          "[default: the cores available, here %d; with --backend dask: every Dask worker]"
+                          % available_cores()),
+        click.option("--backend", type=click.Choice(BACKENDS), default="loky", show_default=True,
+                     help="Where the workers run: processes on this machine (loky), or a Dask cluster "
+                          "(needs --scheduler and the [distributed] extra)."),
+        click.option("--scheduler", metavar="ADDRESS", default=None,
+                     help="The Dask scheduler for --backend dask, e.g. tcp://10.0.0.5:8786."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -98,16 +114,48 @@ class FormatList(click.ParamType):
         return formats
 
 
-def _report(outcome: Outcome) -> None:
+def _report(outcome: Outcome, done: int, total: int) -> None:
+    """One line per output as it ends, with how far along the whole run is: ``[5/13] rendered NAME in 2.1 s: ...``."""
+    where = f"[{done}/{total}]"
     if outcome.status == "rendered":
         files = ", ".join(p.name for p in outcome.paths)
-        click.echo(f"rendered {outcome.name} in {outcome.seconds:.1f} s: {files}")
+        click.echo(f"{where} rendered {outcome.name} in {outcome.seconds:.1f} s: {files}")
     elif outcome.status == "unchanged":
-        click.echo(f"up to date {outcome.name}")
+        click.echo(f"{where} up to date {outcome.name}")
     elif outcome.status == "skipped":
-        click.echo(f"skipped {outcome.name}: {outcome.message}")
+        click.echo(f"{where} skipped {outcome.name}: {outcome.message}")
     else:
-        click.echo(f"error: {outcome.name}: {outcome.message}", err=True)
+        click.echo(f"{where} error: {outcome.name}: {outcome.message}", err=True)
+
+
+def _summary(outcomes: list[Outcome], seconds: float, jobs: int | str) -> str:
+    counts = {status: sum(1 for o in outcomes if o.status == status)
+              for status in ("rendered", "unchanged", "skipped", "failed")}
+    parts = [f"{count} {'up to date' if status == 'unchanged' else status}" for status, count in counts.items() if count]
+    return f"{', '.join(parts) or 'nothing to do'} in {seconds:.1f} s ({jobs} {'job' if jobs == 1 else 'jobs'})"
+
+
+def _usage_error(message: str) -> None:
+    """A mistake in the command: one line, exit 2, no usage block to scroll past."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def closest_names(name: str, known: list[str], limit: int = 3) -> list[str]:
+    """The names a typo most likely meant: those it begins (``descent`` -> the three descents), else the
+    nearest by difflib's similarity, keeping only those about as near as the nearest one."""
+    starting = [k for k in known if k.startswith(name)]
+    if starting:
+        return starting[:limit]
+    scored = sorted(((difflib.SequenceMatcher(None, name, k).ratio(), k) for k in known), reverse=True)
+    best = scored[0][0] if scored else 0.0
+    return [k for ratio, k in scored[:limit] if ratio >= 0.6 and ratio >= best - 0.08]
+
+
+def _unknown_output(name: str, known: list[str]) -> str:
+    close = closest_names(name, known)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"unknown output {name!r}{hint} (see 'render list')"
 
 
 def _publish(out_dir: Path, declared) -> None:
@@ -116,6 +164,9 @@ def _publish(out_dir: Path, declared) -> None:
     Under an exclusive lock on the output directory, so that of several renders
     running at once (``make -j``) the last to publish reads every record.
     """
+    from render.gallery import write_gallery
+    from render.manifest import write_manifest
+
     try:
         with open(out_dir / PUBLISH_LOCK, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -137,6 +188,26 @@ def _prepare_out_dir(out_dir: Path) -> None:
         raise click.BadParameter(f"{out_dir} is not writable", param_hint="'--out'")
 
 
+def _parallel(jobs: int | None, backend: str, scheduler: str | None):
+    """How many workers, and the Dask client to run them on (``None`` on this machine)."""
+    if backend == "loky":
+        if scheduler:
+            _usage_error("--scheduler is for --backend dask; add --backend dask, or drop --scheduler")
+        return jobs or available_cores(), None
+    if not scheduler:
+        _usage_error("--backend dask needs --scheduler ADDRESS, the address of a running Dask scheduler")
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        _usage_error("--backend dask needs the distributed extra: pip install 'article-figures[distributed]'")
+    try:
+        client = Client(scheduler, timeout=30)
+    except (OSError, ValueError, TimeoutError) as error:
+        click.echo(f"error: cannot reach the Dask scheduler at {scheduler}: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    return jobs or -1, client
+
+
 def run_render(
     names: list[str],
     out_dir: Path,
@@ -153,33 +224,46 @@ def run_render(
     image_formats: tuple[str, ...],
     export_timeout: float,
     force: bool,
+    jobs: int | None = None,
+    backend: str = "loky",
+    scheduler: str | None = None,
 ) -> None:
     """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
-    video = VideoSettings(formats=formats, quality=quality, fps=fps, duration=duration)
+    started = time.perf_counter()
     try:
-        check_video_settings(video)
+        video = VideoSettings(formats=formats, quality=quality, fps=fps, duration=duration)
+        surface = SurfaceSettings(plotlyjs=plotlyjs, fragment=fragment, image_formats=image_formats,
+                                  export_timeout=export_timeout)
     except RenderError as error:
-        raise click.UsageError(str(error)) from None
-    surface = SurfaceSettings(plotlyjs=plotlyjs, fragment=fragment, image_formats=image_formats,
-                              export_timeout=export_timeout)
+        _usage_error(str(error))
+    from scenes import SceneContext, article_outputs
+    from scenes.data import DatasetError
+
+    if backend == "dask":  # workers may run elsewhere, in another directory
+        data_dir = data_dir.resolve()
     context = SceneContext(seed=seed, data_dir=data_dir, grid_size=grid_size)
     declared = article_outputs(context)
     try:
         selected = select_outputs(declared, names)
-    except RenderError as error:
-        # Named after `render`, not the hidden command that takes output names.
-        context_for_usage = click.get_current_context()
-        raise click.UsageError(str(error), ctx=context_for_usage.parent or context_for_usage) from None
+    except UnknownOutputError:
+        unknown = next(name for name in names if name not in output_names(declared))
+        _usage_error(_unknown_output(unknown, output_names(declared)))
     explicit = {name for name in names if name != "all" and name not in GROUPS}
     for output in selected:
         reason = output.name in explicit and output.unavailable()
         if reason:
-            click.echo(f"error: {output.name} {reason}", err=True)
-            sys.exit(EXIT_USAGE)
+            _usage_error(f"{output.name} {reason}")
+    jobs, client = _parallel(jobs, backend, scheduler)
     _prepare_out_dir(out_dir)
     settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
-    outcomes = render_all(selected, settings, expected_errors=(DatasetError,), report=_report)
+    try:
+        outcomes = render_all(selected, settings, expected_errors=(DatasetError,), report=_report,
+                              jobs=jobs, backend=backend)
+    finally:
+        if client is not None:
+            client.close()
     _publish(out_dir, declared)
+    click.echo(_summary(outcomes, time.perf_counter() - started, "all Dask" if jobs == -1 else jobs))
     if any(outcome.status == "failed" for outcome in outcomes):
         sys.exit(EXIT_FAILED)
 
@@ -219,6 +303,8 @@ def main() -> None:
 @main.command("list")
 def list_outputs() -> None:
     """List every output in article order: name, kind, what it shows."""
+    from scenes import SceneContext, article_outputs
+
     for output in article_outputs(SceneContext()):
         click.echo(f"{output.name:<24} {output.kind:<8} {output.caption}")
 
@@ -256,12 +342,17 @@ def render_surfaces(**options) -> None:
               default=Path("output"), show_default=True, help="Directory of rendered files.")
 def render_gallery(out_dir: Path) -> None:
     """Write manifest.json and index.html from what is already rendered (renders nothing)."""
+    from scenes import SceneContext, article_outputs
+
     _publish(out_dir, article_outputs(SceneContext()))
     click.echo(f"wrote {out_dir / 'manifest.json'} and {out_dir / 'index.html'}")
 
 
-def check_dataset(data_dir: Path) -> doctor.Check:
+def check_dataset(data_dir: Path):
     """The doctor's line on the cat/dog dataset: only a warning, `make all` skips what needs it."""
+    from render import doctor
+    from scenes.data import HOW_TO_POINT, DatasetError, load_catdog, missing_catdog_files
+
     missing = missing_catdog_files(data_dir) if data_dir.is_dir() else None
     if missing is None:
         return doctor.Check("dataset", doctor.WARN,
@@ -290,6 +381,8 @@ def run_doctor(data_dir: Path) -> None:
     otherwise.  The cat/dog dataset is only a warning: without it `make all`
     skips the cat/dog outputs and renders everything else.
     """
+    from render import doctor
+
     doctor.report(doctor.run_checks(check_dataset(data_dir)))
 
 
@@ -299,3 +392,7 @@ def run_doctor(data_dir: Path) -> None:
 def render_named(names: tuple[str, ...], **options) -> None:
     """Render the outputs named (see 'render list')."""
     run_render(list(names), **options)
+
+
+if __name__ == "__main__":
+    main()

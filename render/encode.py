@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Iterator, Protocol
 
-import imageio_ffmpeg
-
 try:
     import fcntl
 except ImportError:  # not POSIX: pipes keep their default size
@@ -34,11 +32,18 @@ except ImportError:  # not POSIX: pipes keep their default size
 
 from render.errors import RenderError
 from render.files import atomic_path
+from render.manifest import png_size
 
 STDERR_LINES = 8  # how much of ffmpeg's own report an error quotes
 PIPE_BYTES = 1 << 20  # a 1 MiB pipe: fewer wake-ups per frame than the default 64 KiB
 GIF_MAX_FPS = 50  # GIF delays are in 1/100 s, and browsers slow down anything under 2/100 s
 COMPONENT_TAG = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\] ")  # "[vost#0:0 @ 0x55...] " before a message
+# ffmpeg's description of the input's video stream, e.g.
+# "Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x...), yuv420p(tv, bt709, progressive), 1280x720 [SAR 1:1 ...]"
+INPUT_STREAM = re.compile(r"Stream #\d+:\d+\S*: Video: (?P<codec>[^\s,]+).*?, (?P<pix_fmt>[a-z0-9_]+)(?:\([^)]*\))?, "
+                          r"(?P<width>\d+)x(?P<height>\d+)")
+# Its last progress line, once every frame is decoded: "frame=  101 fps=... time=00:00:10.10 ..."
+DECODED = re.compile(r"frame=\s*(?P<frames>\d+)\b.*?time=\s*(?P<h>\d+):(?P<m>\d+):(?P<s>[\d.]+)")
 
 
 class EncodeError(RenderError):
@@ -74,6 +79,8 @@ class FrameSink(Protocol):
 
 
 def ffmpeg_exe() -> str:
+    import imageio_ffmpeg  # only when a video is written or read
+
     try:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as error:  # no bundled binary for this platform and none on PATH
@@ -148,7 +155,7 @@ class FfmpegProcess:
 
 @dataclass(frozen=True)
 class Probe:
-    """What a written file turns out to be, read back with imageio-ffmpeg."""
+    """What a written file turns out to be, from one decode of it by ffmpeg."""
 
     codec: str
     pix_fmt: str
@@ -156,20 +163,34 @@ class Probe:
     frames: int
     seconds: float
 
+    def facts(self) -> dict[str, int | float]:
+        """What the manifest records of a video file."""
+        width, height = self.size
+        return {"width": width, "height": height, "frames": self.frames, "duration": round(self.seconds, 3)}
+
 
 def probe(path: Path) -> Probe:
+    """Decode every frame of ``path`` once: codec, pixel format and size from the stream, frames and time from the end.
+
+    One ffmpeg process gives all five (imageio-ffmpeg's ``read_frames`` and
+    ``count_frames_and_secs`` would take two, and a third to close the first).
+    """
+    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(path), "-map", "0:v:0",
+            "-vf", "null", "-f", "null", "-"]
     try:
-        reader = imageio_ffmpeg.read_frames(str(path))
-        try:
-            meta = next(reader)
-        finally:
-            reader.close()
-        frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
-    except (OSError, RuntimeError, StopIteration) as error:
-        last_line = (str(error).strip().splitlines() or ["no output"])[-1]
-        raise EncodeError(f"cannot read back {path.name}: {last_line}") from None
-    pix_fmt = meta["pix_fmt"].split("(")[0].split(",")[0].strip()
-    return Probe(meta["codec"].strip(" ,"), pix_fmt, tuple(meta["size"]), frames, seconds)
+        done = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              check=False)
+    except OSError as error:
+        raise EncodeError(f"cannot read back {path.name}: {error.strerror or error}") from None
+    report = done.stderr.decode("utf-8", "replace")
+    stream = INPUT_STREAM.search(report)
+    decoded = DECODED.findall(report)
+    if done.returncode != 0 or stream is None or not decoded:
+        last_line = (report.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        raise EncodeError(f"cannot read back {path.name}: {COMPONENT_TAG.sub('', last_line.strip())}")
+    frames, hours, minutes, seconds = decoded[-1]
+    return Probe(stream["codec"], stream["pix_fmt"], (int(stream["width"]), int(stream["height"])), int(frames),
+                 int(hours) * 3600 + int(minutes) * 60 + float(seconds))
 
 
 def mp4_boxes(path: Path) -> list[str]:
@@ -212,6 +233,7 @@ class VideoFormat:
             )
         self.path = Path(path)
         self.shape = shape
+        self.facts: dict[str, int | float] = {}  # what the read-back found, once the file is written
 
     # -- what a format says ------------------------------------------------------
     def output_args(self) -> list[str]:
@@ -225,8 +247,8 @@ class VideoFormat:
     def expected_fps(self) -> float:
         return self.shape.fps
 
-    def verify(self, written: Path) -> None:
-        """Fail unless ``written`` has the codec, pixel format, size, frame count and duration asked."""
+    def verify(self, written: Path) -> dict[str, int | float]:
+        """Fail unless ``written`` has the codec, pixel format, size, frame count and duration asked; what it has."""
         found = probe(written)
         asked_size = (self.shape.width, self.shape.height)
         seconds = self.expected_frames / self.expected_fps
@@ -244,6 +266,7 @@ class VideoFormat:
             problems.append(f"{found.seconds:.2f} s long, not {seconds:.2f} s")
         if problems:
             raise EncodeError(f"{self.path.name} is not the video asked for: {'; '.join(problems)}")
+        return found.facts()
 
     # -- how it is written -------------------------------------------------------
     def analysis(self) -> contextlib.AbstractContextManager[FrameSink] | None:
@@ -256,7 +279,7 @@ class VideoFormat:
             with FfmpegProcess(self.command(temporary), self.path.name, self.pass_fds()) as process:
                 yield self.sink(process)
                 process.finish()
-            self.verify(temporary)
+            self.facts = self.verify(temporary)
 
     def command(self, temporary: Path) -> list[str]:
         return [*self.shape.raw_input_args(), *self.output_args(), str(temporary)]
@@ -284,11 +307,11 @@ class Mp4(VideoFormat):
         return [*BT709, "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
                 "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4"]
 
-    def verify(self, written: Path) -> None:
+    def verify(self, written: Path) -> dict[str, int | float]:
         boxes = mp4_boxes(written)
         if "moov" not in boxes or "mdat" not in boxes or boxes.index("moov") > boxes.index("mdat"):
             raise EncodeError(f"{self.path.name} does not start with its index (boxes {boxes}): no fast start")
-        super().verify(written)
+        return super().verify(written)
 
 
 class WebM(VideoFormat):
@@ -426,20 +449,18 @@ class Poster(VideoFormat):
             with FfmpegProcess(self.command(temporary), self.path.name) as process:
                 process.write(last.frame)
                 process.finish()
-            self.verify(temporary)
+            self.facts = self.verify(temporary)
 
-    def verify(self, written: Path) -> None:
-        found = probe(written)
-        if (found.codec, found.size) != (self.codec, (self.shape.width, self.shape.height)):
-            raise EncodeError(f"{self.path.name} is a {found.codec} of {found.size}, not the poster asked for")
+    def verify(self, written: Path) -> dict[str, int | float]:
+        """A PNG of the video's size: read from its header, no decoder needed for one frame."""
+        size = png_size(written)
+        asked = (self.shape.width, self.shape.height)
+        if size != asked:
+            found = "not a PNG" if size is None else f"a PNG of {size[0]}x{size[1]}"
+            raise EncodeError(f"{self.path.name} is {found}, not the {asked[0]}x{asked[1]} poster asked for")
+        return {"width": size[0], "height": size[1]}
 
 
 # format name (as in --formats) -> how it is written
 FORMATS: dict[str, type[VideoFormat]] = {"mp4": Mp4, "webm": WebM, "gif": Gif, "poster": Poster}
 
-
-def check_formats(formats: tuple[str, ...]) -> None:
-    unknown = [name for name in formats if name not in FORMATS]
-    if unknown or not formats:
-        raise EncodeError(f"unknown video format {', '.join(map(repr, unknown)) or '(none given)'}; "
-                          f"choose from {', '.join(FORMATS)}")

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure as MplFigure
 
 from render import spec
 from render.files import OutputLayout, atomic_path
+from render.settings import RenderSettings, RunSession, Written
 from render.theme import theme_context
 
 PIXEL_DENSITY = 2  # PNGs at 2x for high-density screens: 100 dpi figure sizes, saved at 200 dpi
@@ -117,3 +118,10 @@ def export_figure(name: str, figure: spec.Figure, layout: OutputLayout, theme: s
     for suffix, table in figure.tables.items():
         written.append(write_table(table, layout.data_file(name, suffix)))
     return written
+
+
+def write_figure(name: str, content: spec.Content, settings: RenderSettings, session: RunSession) -> list[Written]:
+    """The pipeline's figure writer (the PNGs' pixel sizes are read from their headers by the manifest)."""
+    if not isinstance(content, spec.Figure):
+        raise TypeError(f"the figure writer draws Figure content, got {type(content).__name__}")
+    return [Written(path) for path in export_figure(name, content, settings.layout, settings.theme)]

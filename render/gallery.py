@@ -5,18 +5,22 @@ what was rendered.  Jinja2 escapes every caption, alt text and snippet, so a
 ``<`` or ``&`` in a caption cannot break the page.  Snippets are given as the
 user would paste them into a blog post: HTML (``<img srcset>``, ``<video>``
 with WebM and MP4 sources, ``<iframe>``) and Markdown.
+
+The page carries a digest of what it was made from (the manifest, this
+module and its templates): when that has not changed, the page is not
+rewritten and Jinja2 is not even imported, so a run with nothing to do stays fast.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from render.files import write_text_atomic
-from render.manifest import read_manifest
+from render.manifest import MANIFEST_NAME, read_manifest
 
 TEMPLATES = Path(__file__).parent / "templates"
 INDEX_NAME = "index.html"
@@ -53,7 +57,7 @@ class GalleryItem:
         return video.get("duration") if video else None
 
     def html_snippet(self) -> str:
-        return _ENVIRONMENT.get_template("snippet.html.j2").render(item=self).strip()
+        return _environment().get_template("snippet.html.j2").render(item=self).strip()
 
     def markdown_snippet(self) -> str:
         alt = self.alt.replace("[", "(").replace("]", ")")
@@ -101,18 +105,42 @@ def gallery_items(manifest: dict[str, Any]) -> list[GalleryItem]:
     return items
 
 
-_ENVIRONMENT = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    autoescape=jinja2.select_autoescape(["html", "j2"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+@functools.cache
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _made_from(out_dir: Path, title: str) -> str:
+    """A digest of everything the page is made from: the manifest's bytes, the title, this code, the templates."""
+    digest = hashlib.sha256(title.encode())
+    for path in (out_dir / MANIFEST_NAME, Path(__file__), *sorted(TEMPLATES.glob("*.j2"))):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def write_gallery(out_dir: Path, title: str) -> Path | None:
-    """Write ``index.html`` from ``manifest.json``; ``None`` if there is no valid manifest."""
+    """Write ``index.html`` from ``manifest.json``; ``None`` if there is no valid manifest.
+
+    The first line of the page names the digest it was made from; a page
+    already made from the same digest is left as it is.
+    """
     manifest = read_manifest(out_dir)
     if manifest is None:
         return None
-    page = _ENVIRONMENT.get_template("gallery.html.j2").render(title=title, items=gallery_items(manifest))
-    return write_text_atomic(out_dir / INDEX_NAME, page)
+    index = out_dir / INDEX_NAME
+    stamp = f"<!-- made from {_made_from(out_dir, title)} -->"
+    try:
+        with open(index, encoding="utf-8") as page:
+            if page.readline().rstrip("\n") == stamp:
+                return index
+    except (OSError, UnicodeDecodeError):
+        pass
+    page = _environment().get_template("gallery.html.j2").render(title=title, items=gallery_items(manifest))
+    return write_text_atomic(index, f"{stamp}\n{page}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import importlib.machinery
 import importlib.util
 from pathlib import Path
 
@@ -50,6 +51,25 @@ def _imported_names(path: Path, module_name: str, is_package: bool) -> set[str]:
     return names
 
 
+def _find_module(name: str) -> importlib.machinery.ModuleSpec | None:
+    """Where module ``name`` is, found without importing it or its parents (only its top package).
+
+    ``importlib.util.find_spec("scenes.training.descent_history")`` would import
+    ``scenes.training`` to look inside it, and with it SciPy: a rebuild check must
+    stay cheap.  Here each part is looked up in its package's directory instead.
+    """
+    top, *rest = name.split(".")
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return None
+    for part in rest:
+        if spec is None or spec.submodule_search_locations is None:
+            return None  # a name defined in a module, not a module
+        spec = importlib.machinery.PathFinder.find_spec(part, list(spec.submodule_search_locations))
+    return spec
+
+
 def scene_sources(module_name: str) -> set[Path] | None:
     """The source files of ``module_name`` and of every module of its own package it imports, transitively.
 
@@ -62,10 +82,7 @@ def scene_sources(module_name: str) -> set[Path] | None:
     pending = [module_name]
     while pending:
         name = pending.pop()
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
+        spec = _find_module(name)
         if spec is None or not spec.origin or not spec.origin.endswith(".py"):
             if name == module_name:
                 return None
@@ -91,14 +108,19 @@ def declaring_module(output: Output) -> str:
     return module
 
 
-def scene_digest(output: Output) -> str | None:
+def scene_digest(output: Output, known: dict[str, str | None] | None = None) -> str | None:
     """The source of the scene code ``output`` is built from (``None``: unknown, never trust a record).
 
     Editing ``catdog.py`` leaves the blob figures alone; editing ``neuron.py``,
-    which every scene imports, re-renders everything.
+    which every scene imports, re-renders everything.  ``known`` holds the
+    digests already worked out in this run, by declaring module.
     """
-    sources = scene_sources(declaring_module(output))
-    return source_digest(sources) if sources else None
+    known = {} if known is None else known
+    module = declaring_module(output)
+    if module not in known:
+        sources = scene_sources(module)
+        known[module] = source_digest(sources) if sources else None
+    return known[module]
 
 
 def output_key(

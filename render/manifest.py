@@ -2,7 +2,7 @@
 
 Each rendered output leaves a record (``out_dir/.records/NAME.json``): its
 files with size, sha256, pixel size and duration, the parameters and seed
-that made it, library versions, render seconds, caption and alt text, and a
+that made it, library versions, caption and alt text, and a
 *key*: a digest of everything that determines the files (parameters, the
 settings of its kind, the bytes of the input files, the source code that
 computes and draws it).  A run skips an output only when its record's key
@@ -19,11 +19,12 @@ import importlib.metadata
 import json
 import struct
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from render.files import write_text_atomic
 
-MANIFEST_VERSION = 1
+# 2: no render seconds (records are the same bytes whichever worker or run made them)
+MANIFEST_VERSION = 2
 RECORDS_DIR = ".records"
 MANIFEST_NAME = "manifest.json"
 # What an output's files depend on besides our code; each is recorded, and part of the rebuild key.
@@ -31,7 +32,6 @@ LIBRARIES = (
     "numpy", "scipy", "matplotlib", "scikit-learn", "h5py", "click", "tqdm", "jinja2",
     "imageio-ffmpeg", "plotly", "kaleido", "choreographer",
 )
-VIDEO_FORMATS = {"mp4", "webm", "gif"}
 
 
 def sha256_of(path: Path) -> str:
@@ -66,23 +66,21 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def _png_size(path: Path) -> tuple[int, int] | None:
-    header = path.read_bytes()[:24]
+def png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG's header, or ``None`` if it is not a PNG."""
+    with open(path, "rb") as stream:
+        header = stream.read(24)
     if header[:8] != b"\x89PNG\r\n\x1a\n":
         return None
     return struct.unpack(">II", header[16:24])
 
 
-def _video_info(path: Path) -> dict[str, Any]:
-    from render.encode import probe  # imports ffmpeg helpers only when a video is described
+def describe_file(path: Path, out_dir: Path, facts: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Path (relative to the output directory), format, size, sha256, and pixels/duration where known.
 
-    found = probe(path)
-    width, height = found.size
-    return {"width": width, "height": height, "frames": found.frames, "duration": round(found.seconds, 3)}
-
-
-def describe_file(path: Path, out_dir: Path) -> dict[str, Any]:
-    """Path (relative to the output directory), format, size, sha256, and pixels/duration where known."""
+    ``facts`` are what the writer's own check of the file found (a video's
+    size, frames and duration): recorded as they are, the file is not read again.
+    """
     extension = path.suffix.lstrip(".").lower()
     info: dict[str, Any] = {
         "path": path.relative_to(out_dir).as_posix(),
@@ -90,12 +88,12 @@ def describe_file(path: Path, out_dir: Path) -> dict[str, Any]:
         "bytes": path.stat().st_size,
         "sha256": sha256_of(path),
     }
-    if extension == "png":
-        size = _png_size(path)
+    if facts:
+        info.update(facts)
+    elif extension == "png":
+        size = png_size(path)
         if size:
             info["width"], info["height"] = size
-    elif extension in VIDEO_FORMATS:
-        info.update(_video_info(path))
     return info
 
 
@@ -109,7 +107,6 @@ class OutputRecord:
     alt: str
     parameters: dict[str, Any]
     versions: dict[str, str]
-    seconds: float
     files: list[dict[str, Any]]
     version: int = MANIFEST_VERSION
 
@@ -167,7 +164,13 @@ def write_manifest(out_dir: Path, order: Sequence[str]) -> Path:
         "version": MANIFEST_VERSION,
         "outputs": [dataclasses.asdict(r) for r in records if r.name in rank],
     }
-    return write_text_atomic(out_dir / MANIFEST_NAME, json.dumps(manifest, indent=1) + "\n")
+    path, text = out_dir / MANIFEST_NAME, json.dumps(manifest, indent=1) + "\n"
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return path  # unchanged: not rewritten, so nothing that watches it is woken
+    except (OSError, UnicodeDecodeError):
+        pass
+    return write_text_atomic(path, text)
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:

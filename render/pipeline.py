@@ -1,120 +1,58 @@
-"""From declared outputs to files: pick the right writer, collect what happened.
+"""From declared outputs to files: decide what is stale, render it (in parallel if asked), collect what happened.
 
 The pipeline knows nothing about the article.  It receives ``Output``
-declarations, asks each whether its inputs are there, builds its content,
-hands it to the writer registered for its kind, and checks that every file
-the writer claims to have written exists.  One output failing does not stop
-the others: the caller gets an :class:`Outcome` for each.
+declarations, asks each whether its inputs are there and whether its files
+are up to date, builds the content of the others, hands it to the writer
+registered for its kind, and checks that every file the writer claims to have
+written exists.  One output failing does not stop the others: the caller gets
+an :class:`Outcome` for each, as each one ends.
+
+Writers are named, not imported: deciding that nothing needs rendering loads
+no plotting, video or browser library, and a worker loads only the writers of
+the outputs it renders.  Independent outputs render at once through joblib
+(``jobs``, ``backend``): loky worker processes on this machine, or a Dask
+cluster through joblib's Dask backend.  Every file and record is the same
+bytes whichever worker makes it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
+import importlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
-from render.chrome import chrome_identity
 from render.errors import RenderError
-from render.figure import export_figure
-from render.files import OutputLayout, OutputWriteError
+from render.files import OutputWriteError
 from render.keys import engine_digest, output_key, scene_digest
-from render.manifest import (
-    OutputRecord,
-    describe_file,
-    is_fresh,
-    library_versions,
-    load_record,
-    record_path,
-    save_record,
-)
-from render.spec import Content, Output
-from render.theme import DEFAULT_THEME, theme_suffix
-from render.surface import write_surface
-from render.video import write_video
+from render.manifest import OutputRecord, describe_file, is_fresh, library_versions, load_record, record_path, save_record
+from render.settings import RenderSettings, RunSession, Written, Writer
+from render.spec import Output
+from render.theme import theme_suffix
 
-
-@dataclass(frozen=True)
-class VideoSettings:
-    """How videos are encoded; ``None`` means the article's default (see render.video)."""
-
-    formats: tuple[str, ...] = ("mp4", "poster")
-    quality: str | None = None
-    fps: float | None = None
-    duration: float | None = None
-
-
-@dataclass(frozen=True)
-class SurfaceSettings:
-    """How 3D surfaces are written: plotly.js placement, fragments, static image formats."""
-
-    plotlyjs: str = "directory"
-    fragment: bool = False
-    image_formats: tuple[str, ...] = ("png",)
-    export_timeout: float = 60.0
-
-
-@dataclass(frozen=True)
-class RenderSettings:
-    out_dir: Path = Path("output")
-    theme: str = DEFAULT_THEME
-    video: VideoSettings = VideoSettings()
-    surface: SurfaceSettings = SurfaceSettings()
-    force: bool = False  # render even outputs whose files are up to date
-
-    def kind_settings(self, kind: str) -> dict[str, object]:
-        """The settings that change the files of an output of ``kind`` (part of its rebuild key)."""
-        if kind == "video":
-            return dataclasses.asdict(self.video)
-        if kind == "surface":
-            # How long an export may take does not change the image it makes.
-            return {k: v for k, v in dataclasses.asdict(self.surface).items() if k != "export_timeout"}
-        return {}
-
-    @property
-    def layout(self) -> OutputLayout:
-        return OutputLayout(self.out_dir, theme_suffix(self.theme))
-
-
-class RunSession:
-    """Resources shared by the outputs of one run, opened on first use, closed at the end.
-
-    A writer that needs something expensive (a browser for static exports)
-    asks ``session.shared(key, factory)``; ``factory`` returns a context
-    manager, entered once per run and exited when the run ends, even on error.
-    """
-
-    def __init__(self) -> None:
-        self._stack = contextlib.ExitStack()
-        self._resources: dict[str, object] = {}
-
-    def shared(self, key: str, factory: Callable[[], contextlib.AbstractContextManager]) -> object:
-        if key not in self._resources:
-            self._resources[key] = self._stack.enter_context(factory())
-        return self._resources[key]
-
-    def __enter__(self) -> "RunSession":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._stack.close()
-
-
-class Writer(Protocol):
-    def __call__(self, name: str, content: Content, settings: RenderSettings, session: RunSession) -> list[Path]: ...
-
-
-def write_figure(name: str, content: Content, settings: RenderSettings, session: RunSession) -> list[Path]:
-    return export_figure(name, content, settings.layout, settings.theme)
-
-
-WRITERS: dict[str, Writer] = {"figure": write_figure, "video": write_video, "surface": write_surface}
+# kind -> "module:function" of its writer, imported when an output of that kind is rendered
+WRITERS: dict[str, str] = {
+    "figure": "render.figure:write_figure",
+    "video": "render.video:write_video",
+    "surface": "render.surface:write_surface",
+}
 # The external program a kind's writer drives, by version (ffmpeg ships inside
 # imageio-ffmpeg, whose version is among the libraries): a new one re-renders.
-TOOL_VERSIONS: dict[str, Callable[[], str]] = {"surface": chrome_identity}
+TOOL_VERSIONS: dict[str, str] = {"surface": "render.chrome:chrome_identity"}
 GROUPS = {"figures": "figure", "videos": "video", "surfaces": "surface"}  # group name -> kind
+# Longest first, so that on N workers the last output to finish is a short one.
+RENDER_ORDER = ("video", "surface", "figure")
+BACKENDS = ("loky", "dask")
+
+
+def _load(reference: str) -> Callable:
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def writer_for(kind: str) -> Writer:
+    return _load(WRITERS[kind])
 
 
 @dataclass
@@ -130,6 +68,11 @@ class UnknownOutputError(RenderError):
     pass
 
 
+def output_names(outputs: Sequence[Output]) -> list[str]:
+    """Every name a command accepts: ``all``, the groups, then the outputs in article order."""
+    return ["all", *GROUPS, *(output.name for output in outputs)]
+
+
 def select_outputs(outputs: Sequence[Output], names: Iterable[str]) -> list[Output]:
     """The outputs named (or in a named group), in article order, each once."""
     by_name = {output.name: output for output in outputs}
@@ -142,9 +85,68 @@ def select_outputs(outputs: Sequence[Output], names: Iterable[str]) -> list[Outp
         elif name in by_name:
             wanted.add(name)
         else:
-            known = ", ".join(["all", *GROUPS, *by_name])
-            raise UnknownOutputError(f"unknown output {name!r}; known outputs: {known} (see 'render list')")
+            raise UnknownOutputError(f"unknown output {name!r}")
     return [output for output in outputs if output.name in wanted]
+
+
+def _stem(output: Output, settings: RenderSettings) -> str:
+    return f"{output.name}{theme_suffix(settings.theme)}"
+
+
+def check_output(output: Output, settings: RenderSettings, key: str | None) -> Outcome | None:
+    """``skipped`` (inputs missing) or ``unchanged`` (its record vouches for its files), else ``None``: render it."""
+    reason = output.unavailable()
+    if reason:
+        return Outcome(output.name, "skipped", reason)
+    if key is not None and not settings.force:
+        record = load_record(settings.out_dir, _stem(output, settings))
+        if is_fresh(record, key, settings.out_dir):
+            return Outcome(output.name, "unchanged", paths=[settings.out_dir / f["path"] for f in record.files])
+    return None
+
+
+def _written(entry: Written | Path) -> Written:
+    return entry if isinstance(entry, Written) else Written(Path(entry))
+
+
+def build_and_write(
+    output: Output,
+    settings: RenderSettings,
+    session: RunSession,
+    expected_errors: tuple[type[Exception], ...] = (),
+    key: str | None = None,
+) -> Outcome:
+    """Render one output now; with a ``key``, leave a record of its files.
+
+    A user-facing error becomes a failed outcome; a bug propagates.
+    """
+    out_dir = settings.out_dir
+    stem = _stem(output, settings)
+    started = time.perf_counter()
+    # From here the files may change: a record left behind by an earlier render
+    # would vouch for files this render may replace only in part.
+    record_path(out_dir, stem).unlink(missing_ok=True)
+    try:
+        writer = writer_for(output.kind)
+        content = output.build()
+        written = [_written(entry) for entry in writer(output.name, content, settings, session)]
+        missing = [str(w.path) for w in written if not w.path.is_file()]
+        if missing:
+            raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")
+        if key is not None:
+            record = OutputRecord(
+                name=output.name, kind=output.kind, theme=settings.theme, key=key, caption=output.caption,
+                alt=content.alt, parameters=output.parameters, versions=library_versions(),
+                files=[describe_file(w.path, out_dir, w.facts) for w in written],
+            )
+            save_record(out_dir, stem, record)
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        message = f"{error.strerror or error}{where}"
+        return Outcome(output.name, "failed", message, seconds=time.perf_counter() - started)
+    except (RenderError, OutputWriteError, *expected_errors) as error:
+        return Outcome(output.name, "failed", str(error), seconds=time.perf_counter() - started)
+    return Outcome(output.name, "rendered", paths=[w.path for w in written], seconds=time.perf_counter() - started)
 
 
 def render_output(
@@ -154,72 +156,97 @@ def render_output(
     expected_errors: tuple[type[Exception], ...] = (),
     key: str | None = None,
 ) -> Outcome:
-    """Render one output unless its record says it is up to date under ``key``.
+    """Render one output unless it is skipped or its record says it is up to date under ``key``."""
+    return check_output(output, settings, key) or build_and_write(output, settings, session, expected_errors, key)
 
-    A user-facing error becomes a failed outcome; a bug propagates.  With a
-    ``key``, a successful render leaves a record (see ``render.manifest``).
-    """
-    reason = output.unavailable()
-    if reason:
-        return Outcome(output.name, "skipped", reason)
-    out_dir = settings.out_dir
-    stem = f"{output.name}{theme_suffix(settings.theme)}"
-    if key is not None and not settings.force:
-        record = load_record(out_dir, stem)
-        if is_fresh(record, key, out_dir):
-            return Outcome(output.name, "unchanged", paths=[out_dir / f["path"] for f in record.files])
-    writer = WRITERS[output.kind]
-    started = time.perf_counter()
-    # From here the files may change: a record left behind by an earlier render
-    # would vouch for files this render may replace only in part.
-    record_path(out_dir, stem).unlink(missing_ok=True)
-    try:
-        content = output.build()
-        paths = writer(output.name, content, settings, session)
-        missing = [str(p) for p in paths if not Path(p).is_file()]
-        if missing:
-            raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")
-        seconds = time.perf_counter() - started
-        if key is not None:
-            record = OutputRecord(
-                name=output.name, kind=output.kind, theme=settings.theme, key=key, caption=output.caption,
-                alt=content.alt, parameters=output.parameters, versions=library_versions(),
-                seconds=round(seconds, 3), files=[describe_file(Path(p), out_dir) for p in paths],
-            )
-            save_record(out_dir, stem, record)
-    except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        message = f"{error.strerror or error}{where}"
-        return Outcome(output.name, "failed", message, seconds=time.perf_counter() - started)
-    except (RenderError, OutputWriteError, *expected_errors) as error:
-        return Outcome(output.name, "failed", str(error), seconds=time.perf_counter() - started)
-    return Outcome(output.name, "rendered", paths=paths, seconds=seconds)
+
+def _render_in_worker(
+    batch: Sequence[tuple[Output, str | None]], settings: RenderSettings, expected_errors: tuple[type[Exception], ...]
+) -> list[Outcome]:
+    """A worker's share: its outputs in one session, BLAS on one thread so workers do not fight for the cores."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1), RunSession() as session:
+        return [build_and_write(output, settings, session, expected_errors, key) for output, key in batch]
+
+
+def _batches(stale: Sequence[tuple[Output, str | None]]) -> list[list[tuple[Output, str | None]]]:
+    """One task per output, longest kinds first; the surfaces in one task, so that they share one browser."""
+    by_kind = sorted(stale, key=lambda pair: RENDER_ORDER.index(pair[0].kind) if pair[0].kind in RENDER_ORDER
+                     else len(RENDER_ORDER))
+    surfaces = [pair for pair in by_kind if pair[0].kind == "surface"]
+    batches = [[pair] for pair in by_kind if pair[0].kind != "surface"]
+    if surfaces:
+        batches.insert(sum(1 for pair in by_kind if pair[0].kind == "video"), surfaces)
+    return batches
+
+
+def _render_stale(
+    stale: Sequence[tuple[Output, str | None]],
+    settings: RenderSettings,
+    expected_errors: tuple[type[Exception], ...],
+    jobs: int,
+    backend: str,
+) -> Iterator[Outcome]:
+    """Render every stale output, yielding each outcome as soon as it is known."""
+    if backend == "loky" and (jobs == 1 or len(stale) <= 1):  # no worker to start for one output
+        with RunSession() as session:
+            for output, key in stale:
+                yield build_and_write(output, settings, session, expected_errors, key)
+        return
+    from joblib import Parallel, delayed, parallel_config
+
+    # Workers share the terminal: their frame bars would overwrite each other's lines.
+    settings = replace(settings, out_dir=settings.out_dir.resolve(), frame_progress=False)
+    with parallel_config(backend=backend, n_jobs=jobs):
+        tasks = Parallel(return_as="generator_unordered", batch_size=1)(
+            delayed(_render_in_worker)(batch, settings, expected_errors) for batch in _batches(stale)
+        )
+        for outcomes in tasks:
+            yield from outcomes
 
 
 def render_all(
     outputs: Sequence[Output],
     settings: RenderSettings,
     expected_errors: tuple[type[Exception], ...] = (),
-    report: Callable[[Outcome], None] = lambda outcome: None,
+    report: Callable[[Outcome, int, int], None] = lambda outcome, done, total: None,
+    jobs: int = 1,
+    backend: str = "loky",
 ) -> list[Outcome]:
-    """Render ``outputs`` in order, skipping those whose files are up to date."""
+    """Render ``outputs``, skipping those whose files are up to date; ``report(outcome, done, total)`` as each ends.
+
+    Keys and freshness are decided here, before any writer is loaded, so a run
+    with nothing to do imports nothing heavy.  ``jobs`` > 1 renders the stale
+    outputs in that many workers (``-1``: as many as the backend has).
+    """
     engine = engine_digest()
     versions = library_versions()
     tools: dict[str, str] = {}  # kind -> version of the external tool its writer drives
-    outcomes = []
-    with RunSession() as session:
-        for output in outputs:
-            if output.kind in TOOL_VERSIONS and output.kind not in tools:
-                tools[output.kind] = TOOL_VERSIONS[output.kind]()
-            scene = scene_digest(output)
-            try:
-                key = None if scene is None else output_key(
-                    output, settings.theme, settings.kind_settings(output.kind),
-                    code={"engine": engine, "scene": scene}, tools={**versions, "tool": tools.get(output.kind, "")},
-                )
-            except OSError:
-                key = None  # an unreadable input: render (and fail) without trusting any record
-            outcome = render_output(output, settings, session, expected_errors, key)
-            report(outcome)
-            outcomes.append(outcome)
+    scenes: dict[str, str | None] = {}  # declaring module -> digest of its sources
+    outcomes: list[Outcome] = []
+    stale: list[tuple[Output, str | None]] = []
+
+    def finished(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        report(outcome, len(outcomes), len(outputs))
+
+    for output in outputs:
+        if output.kind in TOOL_VERSIONS and output.kind not in tools:
+            tools[output.kind] = _load(TOOL_VERSIONS[output.kind])()
+        scene = scene_digest(output, scenes)
+        try:
+            key = None if scene is None else output_key(
+                output, settings.theme, settings.kind_settings(output.kind),
+                code={"engine": engine, "scene": scene}, tools={**versions, "tool": tools.get(output.kind, "")},
+            )
+        except OSError:
+            key = None  # an unreadable input: render (and fail) without trusting any record
+        outcome = check_output(output, settings, key)
+        if outcome is None:
+            stale.append((output, key))
+        else:
+            finished(outcome)
+    for outcome in _render_stale(stale, settings, expected_errors, jobs, backend):
+        finished(outcome)
     return outcomes

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Union
+from typing import TYPE_CHECKING, Callable, Union
 
-import numpy as np
+if TYPE_CHECKING:  # arrays are only annotations here: declaring outputs needs no numpy
+    import numpy as np
 
 
 @dataclass(frozen=True)

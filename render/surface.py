@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 import numpy as np
@@ -29,10 +28,8 @@ from scipy.interpolate import RegularGridInterpolator
 from render.chrome import ImageExporter
 from render.errors import RenderError
 from render.files import atomic_path, write_text_atomic
+from render.settings import RenderSettings, RunSession, Written
 from render.spec import Content, DescentView, Surface
-
-if TYPE_CHECKING:
-    from render.pipeline import RenderSettings, RunSession
 
 TEMPLATES = {"dark": "plotly_dark", "light": "plotly_white"}
 PATH_COLOR = "red"  # the article draws the descent in red on its contours
@@ -41,7 +38,6 @@ LIFT = 0.015  # the path floats this fraction of the loss range above the surfac
 SAMPLES_PER_STEP = 16  # points per gradient step, so the line follows the surface between iterations
 # Static images: 1200 x 900 pixels, drawn at 1.2x so the text stays legible in a blog's column.
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 750, 1.2
-IMAGE_FORMATS = ("png", "svg", "webp")
 PLOTLYJS_FILE = "plotly.min.js"
 INCLUDE_PLOTLYJS = {"directory": "directory", "cdn": "cdn", "inline": True}
 FRAGMENT_HEIGHT = "600px"
@@ -218,7 +214,7 @@ def write_plotlyjs(directory: Path) -> Path:
     return target
 
 
-def write_surface(name: str, content: Content, settings: "RenderSettings", session: "RunSession") -> list[Path]:
+def write_surface(name: str, content: Content, settings: RenderSettings, session: RunSession) -> list[Written]:
     """Write ``NAME.html`` (and ``plotly.min.js``), then ``NAME.png`` and the other image formats.
 
     The browser starts in the background before the page is written, so its
@@ -228,9 +224,6 @@ def write_surface(name: str, content: Content, settings: "RenderSettings", sessi
     if not isinstance(content, Surface):
         raise TypeError(f"the surface writer draws Surface content, got {type(content).__name__}")
     options = settings.surface
-    unknown = [f for f in options.image_formats if f not in IMAGE_FORMATS]
-    if unknown:
-        raise RenderError(f"unknown image format {', '.join(unknown)}; choose from {', '.join(IMAGE_FORMATS)}")
     exporter = session.shared("chrome", ImageExporter) if options.image_formats else None
     layout = settings.layout
     written: list[Path] = []
@@ -253,4 +246,4 @@ def write_surface(name: str, content: Content, settings: "RenderSettings", sessi
         with atomic_path(path) as temporary:
             temporary.write_bytes(image)
         written.append(path)
-    return written
+    return [Written(path) for path in written]

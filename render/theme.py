@@ -10,8 +10,6 @@ import contextlib
 from pathlib import Path
 from typing import Iterator
 
-import matplotlib.style
-
 STYLES = Path(__file__).parent / "styles"
 THEMES = {
     "dark": ("dark_background", STYLES / "article-dark.mplstyle"),
@@ -27,6 +25,8 @@ def theme_suffix(theme: str) -> str:
 
 @contextlib.contextmanager
 def theme_context(theme: str) -> Iterator[None]:
+    import matplotlib.style  # only when something is drawn: parsing options must not load matplotlib
+
     base, overrides = THEMES[theme]
     with matplotlib.style.context([base, str(overrides)], after_reset=True):
         yield

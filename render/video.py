@@ -17,7 +17,7 @@ import contextlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import matplotlib
 import numpy as np
@@ -28,22 +28,11 @@ from matplotlib.figure import Figure as MplFigure
 from tqdm.auto import tqdm
 
 from render import spec
-from render.encode import FORMATS, EncodeError, VideoFormat, VideoShape, check_formats
+from render.encode import FORMATS, EncodeError, VideoFormat, VideoShape
 from render.errors import RenderError
+from render.settings import ARTICLE_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.theme import theme_context
 
-if TYPE_CHECKING:
-    from render.pipeline import RenderSettings, RunSession, VideoSettings
-
-ARTICLE_FPS = 10.0  # the article's FFMpegWriter(fps=10): one frame per iteration
-DEFAULT_SIZE = (1280, 720)
-# name -> (width, height, fps), in the spirit of manim's -ql/-qm/-qh/-qk
-PRESETS: dict[str, tuple[int, int, float]] = {
-    "low": (854, 480, 15.0),
-    "medium": (1280, 720, 30.0),
-    "high": (1920, 1080, 60.0),
-    "4k": (3840, 2160, 60.0),
-}
 # Text is sized in points; a dpi proportional to the height keeps the same layout at every size.
 DPI_PER_PIXEL_OF_HEIGHT = 100 / 720
 
@@ -58,30 +47,7 @@ LOSS_MARGIN = 0.05  # of the loss range, above and below the curve
 MOVING_ZORDER = 3
 
 
-class VideoSettingsError(RenderError):
-    """A video option that cannot make a video (no frame, unknown preset, ...)."""
-
-
-# -- from the options to a shape ----------------------------------------------------
-def check_video_settings(video: VideoSettings) -> tuple[int, int, float]:
-    """Fail with a clear message on settings that cannot make a video; the size and frame rate."""
-    check_formats(tuple(video.formats))
-    if video.quality is not None and video.quality not in PRESETS:
-        raise VideoSettingsError(f"unknown quality {video.quality!r}; choose from {', '.join(PRESETS)}")
-    width, height, preset_fps = PRESETS[video.quality] if video.quality else (*DEFAULT_SIZE, ARTICLE_FPS)
-    fps = preset_fps if video.fps is None else float(video.fps)
-    if not (math.isfinite(fps) and fps > 0):
-        raise VideoSettingsError(f"the frame rate must be a positive number of frames per second, got {fps:g}")
-    if video.duration is not None:
-        if not (math.isfinite(video.duration) and video.duration > 0):
-            raise VideoSettingsError(f"the duration must be a positive number of seconds, got {video.duration:g}")
-        if video.duration < 1 / fps:
-            raise VideoSettingsError(
-                f"a duration of {video.duration:g} s is shorter than one frame at {fps:g} fps ({1 / fps:.3g} s)"
-            )
-    return width, height, fps
-
-
+# -- from the settings to a shape ----------------------------------------------------
 def video_shape(video: VideoSettings, rows: int) -> VideoShape:
     """Size, frame rate and frame count for a descent of ``rows`` recorded points.
 
@@ -89,7 +55,7 @@ def video_shape(video: VideoSettings, rows: int) -> VideoShape:
     iteration at 10 fps); a higher frame rate fills the same time with
     interpolated frames, and ``duration`` sets the length outright.
     """
-    width, height, fps = check_video_settings(video)
+    (width, height), fps = video.size, video.frame_rate
     duration = rows / ARTICLE_FPS if video.duration is None else video.duration
     return VideoShape(width, height, fps, max(1, round(fps * duration)))
 
@@ -255,6 +221,7 @@ def encode_frames(frames: Callable[[], Iterator[memoryview | bytes]], formats: S
     first_passes = [f.analysis() for f in formats]
     first_passes = [p for p in first_passes if p is not None]
     total = count * (2 if first_passes else 1)
+    # On a terminal a bar of frames; in a log (not a terminal) nothing: the run's own lines say what is done.
     with tqdm(total=total, unit="frame", desc=description, disable=None if progress is None else not progress,
               leave=False, dynamic_ncols=True) as bar:
         for passes in ([first_passes] if first_passes else []) + [[f.open() for f in formats]]:
@@ -267,19 +234,21 @@ def encode_frames(frames: Callable[[], Iterator[memoryview | bytes]], formats: S
     return [f.path for f in formats]
 
 
-def write_video(name: str, content: spec.Content, settings: RenderSettings, session: RunSession) -> list[Path]:
-    """The pipeline's video writer: ``NAME.mp4`` and the other formats asked for."""
+def write_video(name: str, content: spec.Content, settings: RenderSettings, session: RunSession) -> list[Written]:
+    """The pipeline's video writer: ``NAME.mp4`` and the other formats asked for, each with what its check found."""
     if not isinstance(content, spec.Animation) or not content.views:
-        raise VideoSettingsError(f"{name}: a video is made from an Animation with at least one view")
+        raise RenderError(f"{name}: a video is made from an Animation with at least one view")
     rows = max(len(view.history) for view in content.views)
     shape = video_shape(settings.video, rows)
     formats = [FORMATS[f](settings.layout.file(name, FORMATS[f].extension), shape) for f in settings.video.formats]
     with theme_context(settings.theme):
         frames = DescentFrames(content, shape)
-        return encode_frames(frames.frames, formats, shape.frames, description=name)
+        encode_frames(frames.frames, formats, shape.frames, description=name,
+                      progress=None if settings.frame_progress else False)
+    return [Written(f.path, f.facts) for f in formats]
 
 
 __all__ = [
-    "ARTICLE_FPS", "PRESETS", "DescentFrames", "EncodeError", "VideoSettingsError", "blit_frames",
-    "check_video_settings", "encode_frames", "frame_time", "path_until", "video_shape", "write_video",
+    "DescentFrames", "EncodeError", "blit_frames", "encode_frames", "frame_time", "path_until", "video_shape",
+    "write_video",
 ]

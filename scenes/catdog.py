@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,8 +12,9 @@ from render.spec import Curves, Figure, Images, Line, Output, Table
 from scenes.context import SceneContext
 from scenes.describe import describe_learning_curves, describe_samples
 from scenes.data import CATDOG_FILES, HOW_TO_POINT, CatDogData, load_catdog, missing_catdog_files
-from scenes.neuron import initialisation
-from scenes.training import LearningCurves, learning_curves
+
+if TYPE_CHECKING:
+    from scenes.training import LearningCurves
 
 LEARNING_RATE = 0.01
 N_ITER = 10_000
@@ -21,7 +23,11 @@ CLASS_NAMES = {0: "cat", 1: "dog"}
 
 
 class CatDogScene:
-    """Loads the article's images once and trains the neuron once per render."""
+    """Loads the article's images once and trains the neuron once per render.
+
+    The training code (and the SciPy it runs on) is imported when the neuron
+    is trained, not when the outputs are declared.
+    """
 
     def __init__(self, context: SceneContext):
         self.context = context
@@ -41,6 +47,9 @@ class CatDogScene:
 
     @cached_property
     def curves(self) -> LearningCurves:
+        from scenes.neuron import initialisation
+        from scenes.training import learning_curves
+
         X_train, X_test = self.data.flattened()
         start = initialisation(X_train.shape[1], self.context.rng("catdog-initialisation"))
         return learning_curves(

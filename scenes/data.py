@@ -3,6 +3,9 @@
 The cat/dog files are not ours to ship: they are read from a directory the
 user names, and every way they can be wrong becomes a :class:`DatasetError`
 whose message says which file, what was wrong and how to point at good files.
+
+h5py and scikit-learn are imported by the functions that read or make data:
+listing outputs and checking whether the files are there needs neither.
 """
 
 from __future__ import annotations
@@ -10,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import h5py
 import numpy as np
-from sklearn.datasets import make_blobs
 
 CATDOG_FILES = {"train": ("trainset.hdf5", "X_train", "Y_train"), "test": ("testset.hdf5", "X_test", "Y_test")}
 HOW_TO_POINT = "pass --data DIR or set RENDER_DATA to the directory holding trainset.hdf5 and testset.hdf5"
@@ -48,6 +49,8 @@ def missing_catdog_files(directory: Path) -> list[str]:
 
 
 def _read_split(path: Path, images_key: str, labels_key: str) -> CatDogImages:
+    import h5py
+
     if not path.is_file():
         raise DatasetError(f"{path} not found: {HOW_TO_POINT}")
     try:
@@ -112,6 +115,8 @@ def blobs(second_feature_scale: float) -> Blobs:
     function and leaves it at 1 for the "normalized" case.  ``random_state=0``
     is the article's: these points are the same for every ``--seed``.
     """
+    from sklearn.datasets import make_blobs
+
     X, y = make_blobs(n_samples=100, n_features=2, centers=2, random_state=0)
     X[:, 1] *= second_feature_scale
     return Blobs(X=X, y=y.reshape(-1, 1).astype(float), second_feature_scale=second_feature_scale)

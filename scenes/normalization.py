@@ -9,6 +9,7 @@ surface it moves on, and declares the figures drawn from them.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,9 +19,9 @@ from render.spec import (
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs
 from scenes.describe import describe_descent, describe_loss_curve, describe_scatter, describe_surface
-from scenes.landscape import LossSurface, loss_surface
-from scenes.neuron import Parameters, initialisation
-from scenes.training import HISTORY_COLUMNS, descent_history
+
+if TYPE_CHECKING:
+    from scenes.landscape import LossSurface
 
 LEARNING_RATE = 0.6
 N_ITER = 100
@@ -54,7 +55,11 @@ CAPTIONS = {
 
 
 class NormalizationExperiment:
-    """One run of the article's ``experimental_neuron`` on blobs with a given feature scale."""
+    """One run of the article's ``experimental_neuron`` on blobs with a given feature scale.
+
+    The maths (training, the loss landscape, and the SciPy they run on) is
+    imported when the descent is run, not when the outputs are declared.
+    """
 
     def __init__(self, context: SceneContext, variant: str, second_feature_scale: float):
         self.context = context
@@ -76,6 +81,9 @@ class NormalizationExperiment:
     @cached_property
     def history(self) -> np.ndarray:
         """``W0, W1, b, i, loss`` for each of the ``N_ITER + 1`` points of the descent."""
+        from scenes.neuron import Parameters, initialisation
+        from scenes.training import descent_history
+
         initial = initialisation(2, self.context.rng(f"experiment-{self.variant}"))
         start = Parameters(W=np.array([[START_W[0]], [START_W[1]]]), b=initial.b)
         return descent_history(self.data.X, self.data.y, start, LEARNING_RATE, N_ITER)
@@ -83,6 +91,8 @@ class NormalizationExperiment:
     @cached_property
     def surface(self) -> LossSurface:
         """The loss over the article's meshgrid at the trained bias."""
+        from scenes.landscape import loss_surface
+
         return loss_surface(self.data.X, self.data.y, b=self.history[-1, 2], lim=GRID_LIMIT, h=self.context.grid_size)
 
     def descent_view(self) -> DescentView:
@@ -91,6 +101,8 @@ class NormalizationExperiment:
         return DescentView(s.W11, s.W22, s.loss, self.history, title=f"{self.variant} features")
 
     def history_table(self) -> Table:
+        from scenes.training import HISTORY_COLUMNS
+
         return Table(HISTORY_COLUMNS, self.history)
 
     def blobs_figure(self) -> Figure:

@@ -30,23 +30,34 @@ def test_list_is_in_article_order():
     assert names.index("contour-compressed") < names.index("blobs-normalized")
 
 
-def test_unknown_output_exits_2_and_lists_the_known_ones(tmp_path):
-    result = run("contour-squashed", "--out", str(tmp_path))
+@pytest.mark.parametrize("typed, line", [
+    ("contour-compresed", "error: unknown output 'contour-compresed'; did you mean contour-compressed? (see 'render list')"),
+    ("contour-squashed", "error: unknown output 'contour-squashed'; did you mean contour-compressed or "
+                         "contour-normalized? (see 'render list')"),
+    ("vidoes", "error: unknown output 'vidoes'; did you mean videos? (see 'render list')"),
+    ("descent", "error: unknown output 'descent'; did you mean descent-compressed or descent-normalized or "
+                "descent-comparison? (see 'render list')"),
+    ("zebra", "error: unknown output 'zebra' (see 'render list')"),
+])
+def test_a_typo_gets_one_line_with_the_closest_names(tmp_path, typed, line):
+    result = run("blobs-compressed", typed, "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
-    assert "Error: unknown output 'contour-squashed'; known outputs: all, figures" in result.output
-    assert "contour-compressed" in result.output and "(see 'render list')" in result.output
-    assert "Traceback" not in result.output
+    assert result.output.splitlines() == [line]
+    assert not (tmp_path / "out").exists()
 
 
 def test_figures_without_data_render_and_say_what_was_skipped(tmp_path):
     result = run("figures", "--out", str(tmp_path / "out"), "--data", str(tmp_path / "none"), "--grid-size", "20")
     assert result.exit_code == 0, result.output
-    skipped = [line for line in result.output.splitlines() if line.startswith("skipped")]
+    skipped = [line for line in result.output.splitlines() if "] skipped" in line]
     assert skipped == [
-        f"skipped {name}: needs trainset.hdf5 and testset.hdf5 in {tmp_path / 'none'}: "
+        f"[{k}/8] skipped {name}: needs trainset.hdf5 and testset.hdf5 in {tmp_path / 'none'}: "
         "pass --data DIR or set RENDER_DATA to the directory holding trainset.hdf5 and testset.hdf5"
-        for name in ("catdog-samples", "catdog-learning-curves")
+        for k, name in enumerate(("catdog-samples", "catdog-learning-curves"), start=1)
     ]
+    assert [line.partition("]")[0] + "]" for line in result.output.splitlines()[2:-1]] == [
+        f"[{k}/8]" for k in range(3, 9)]
+    assert result.output.splitlines()[-1].startswith("6 rendered, 2 skipped in ")
     for name in FIGURES[2:]:
         assert (tmp_path / "out" / f"{name}.png").is_file()
         assert (tmp_path / "out" / f"{name}.svg").is_file()
@@ -73,7 +84,7 @@ def test_corrupt_data_fails_that_output_in_one_line(tmp_path, catdog_dir):
     (catdog_dir / "trainset.hdf5").write_bytes(b"garbage")
     result = run("catdog-samples", "blobs-normalized", "--out", str(tmp_path), "--data", str(catdog_dir))
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    errors = [line.partition("] ")[2] for line in result.output.splitlines() if "] error:" in line]
     assert len(errors) == 1 and errors[0].startswith(f"error: catdog-samples: {catdog_dir / 'trainset.hdf5'} is not")
     assert "Traceback" not in result.output
     assert (tmp_path / "blobs-normalized.png").is_file()

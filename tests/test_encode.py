@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import render.encode
-from render.encode import FORMATS, EncodeError, Gif, Mp4, Poster, VideoShape, WebM, check_formats, mp4_boxes, probe
+from render.encode import FORMATS, EncodeError, Gif, Mp4, Poster, VideoShape, WebM, mp4_boxes, probe
+from render.settings import VideoSettings
 from render.errors import RenderError
 from render.video import encode_frames
 
@@ -98,7 +99,7 @@ def test_odd_size_is_refused_for_420_video():
 
 def test_unknown_format_is_a_clear_error():
     with pytest.raises(RenderError, match="unknown video format 'avi'; choose from mp4, webm, gif, poster"):
-        check_formats(("mp4", "avi"))
+        VideoSettings(formats=("mp4", "avi"))
 
 
 def test_too_few_frames_fails_the_check_and_leaves_nothing(tmp_path):

@@ -9,7 +9,7 @@ from render.manifest import MANIFEST_VERSION
 
 def record(name, kind, files, theme="dark", caption="A caption", alt="An alt text"):
     return {"name": name, "kind": kind, "theme": theme, "key": "k", "caption": caption, "alt": alt,
-            "parameters": {}, "versions": {}, "seconds": 0.1, "files": files, "version": MANIFEST_VERSION}
+            "parameters": {}, "versions": {}, "files": files, "version": MANIFEST_VERSION}
 
 
 def png(path, width=1200, height=800):

@@ -19,14 +19,20 @@ import render.chrome
 from render.chrome import find_chrome
 from render.cli import main
 from render.files import PARTIAL_MARK
-from render.pipeline import RenderSettings, RunSession, SurfaceSettings
+from render.settings import RenderSettings, RunSession, SurfaceSettings
 from render.spec import DescentView, Surface
 from render.surface import (
     IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, PATH_COLOR, SurfaceExportError, camera_eye, path_on_surface,
-    surface_figure, surface_height, write_surface,
+    surface_figure, surface_height,
 )
+from render.surface import write_surface as surface_writer
 from scenes import SceneContext
 from scenes.normalization import NormalizationExperiment
+
+
+def write_surface(*args) -> list[Path]:
+    """The writer's files, by path (their facts are tested with the manifest)."""
+    return [written.path for written in surface_writer(*args)]
 
 HAS_CHROME = find_chrome().path is not None
 needs_chrome = pytest.mark.skipif(not HAS_CHROME, reason=f"no Chrome: {find_chrome().problem}")
@@ -223,7 +229,8 @@ def test_the_light_theme_writes_a_light_twin(tmp_path):
 # -- without a Chrome -----------------------------------------------------------------------------
 
 def run_cli(*args, env):
-    return CliRunner().invoke(main, list(args), env={"RENDER_DATA": None, **env}, catch_exceptions=False)
+    """In this process (--jobs 1): worker processes started by an earlier test would keep that test's environment."""
+    return CliRunner().invoke(main, [*args, "--jobs", "1"], env={"RENDER_DATA": None, **env}, catch_exceptions=False)
 
 
 def test_a_missing_chrome_fails_the_png_in_one_line_and_keeps_everything_else(tmp_path):
@@ -231,7 +238,7 @@ def test_a_missing_chrome_fails_the_png_in_one_line_and_keeps_everything_else(tm
     result = run_cli("surface-compressed", "contour-compressed", "--out", str(out), "--grid-size", "20",
                      env={"BROWSER_PATH": "/nonexistent"})
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    errors = [line.partition("] ")[2] for line in result.output.splitlines() if "] error:" in line]
     assert errors == [
         "error: surface-compressed: surface-compressed.html, plotly.min.js written, but no surface-compressed.png: "
         "no Chrome for static images: BROWSER_PATH=/nonexistent does not exist; "
@@ -251,7 +258,8 @@ def test_no_chrome_anywhere_says_how_to_get_one(tmp_path, monkeypatch):
     result = run_cli("surface-normalized", "--out", str(tmp_path / "out"), "--grid-size", "20",
                      env={"BROWSER_PATH": None, "PATH": str(empty)})
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == (
+    assert result.output.splitlines()[-1].startswith("1 failed in ")
+    assert result.output.splitlines()[-2] == "[1/1] " + (
         "error: surface-normalized: surface-normalized.html, plotly.min.js written, but no surface-normalized.png: "
         "no Chrome for static images: no Chrome or Chromium found (BROWSER_PATH unset; none of "
         "chromium-headless-shell, chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH "

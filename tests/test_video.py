@@ -18,12 +18,12 @@ import render.video
 from render.cli import main
 from render.encode import Mp4, Poster, VideoShape, probe
 from render.errors import RenderError
-from render.pipeline import RenderSettings, RunSession, VideoSettings, render_output
+from render.pipeline import render_output
+from render.settings import RenderSettings, RunSession, VideoSettings
 from render.spec import Animation, Output
 from render.theme import theme_context
 from render.video import (
     DescentFrames,
-    check_video_settings,
     encode_frames,
     frame_time,
     path_until,
@@ -96,23 +96,23 @@ def test_fps_overrides_the_preset_and_duration_sets_the_frame_count():
     assert video_shape(VideoSettings(duration=2.04), rows=101).frames == 20  # 20.4 rounds to 20
 
 
-@pytest.mark.parametrize("settings, message", [
-    (VideoSettings(fps=0), "the frame rate must be a positive number of frames per second, got 0"),
-    (VideoSettings(fps=-5), "the frame rate must be a positive number of frames per second, got -5"),
-    (VideoSettings(quality="8k"), "unknown quality '8k'; choose from low, medium, high, 4k"),
-    (VideoSettings(formats=("mp4", "mov")), "unknown video format 'mov'; choose from mp4, webm, gif, poster"),
-    (VideoSettings(formats=()), "unknown video format (none given); choose from mp4, webm, gif, poster"),
-    (VideoSettings(duration=0.05), "a duration of 0.05 s is shorter than one frame at 10 fps (0.1 s)"),
-    (VideoSettings(fps=60, duration=0.01), "a duration of 0.01 s is shorter than one frame at 60 fps (0.0167 s)"),
+@pytest.mark.parametrize("options, message", [
+    (dict(fps=0), "the frame rate must be a positive number of frames per second, got 0"),
+    (dict(fps=-5), "the frame rate must be a positive number of frames per second, got -5"),
+    (dict(quality="8k"), "unknown quality '8k'; choose from low, medium, high, 4k"),
+    (dict(formats=("mp4", "mov")), "unknown video format 'mov'; choose from mp4, webm, gif, poster"),
+    (dict(formats=()), "unknown video format (none given); choose from mp4, webm, gif, poster"),
+    (dict(duration=0.05), "a duration of 0.05 s is shorter than one frame at 10 fps (0.1 s)"),
+    (dict(fps=60, duration=0.01), "a duration of 0.01 s is shorter than one frame at 60 fps (0.0167 s)"),
 ])
-def test_bad_settings_are_clear_errors(settings, message):
+def test_bad_settings_are_refused_when_made(options, message):
     with pytest.raises(RenderError) as error:
-        check_video_settings(settings)
+        VideoSettings(**options)
     assert str(error.value) == message
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--duration", "0.05"], "Error: a duration of 0.05 s is shorter than one frame at 10 fps (0.1 s)"),
+    (["--duration", "0.05"], "error: a duration of 0.05 s is shorter than one frame at 10 fps (0.1 s)"),
     (["--fps", "0"], "Error: Invalid value for '--fps': 0.0 is not in the range x>0."),
     (["--quality", "8k"], "Error: Invalid value for '--quality': '8k' is not one of 'low', 'medium', 'high', '4k'."),
     (["--formats", "mp4,mov"],

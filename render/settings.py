@@ -1,0 +1,184 @@
+"""What a render is asked to do, and what every writer is handed: the bottom of ``render``.
+
+The pipeline and the writers (figure, video, surface) all import this module
+and it imports none of them, so there is no import circle between the code
+that schedules outputs and the code that writes them.  It holds:
+
+* the settings types, each default defined here once (the command line shows
+  these defaults, the Makefile passes nothing unless told to), each checked
+  once, when it is made: a ``VideoSettings`` that exists can make a video;
+* :class:`RunSession`, the resources the outputs of one run share;
+* the :class:`Writer` protocol and :class:`Written`, what a writer returns:
+  each file with the facts its own check found, so nothing reads a file back twice.
+
+It imports nothing heavy: the command line parses its options from here
+before any plotting, video or browser library is loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Protocol
+
+from render.encode import FORMATS
+from render.errors import RenderError
+from render.files import OutputLayout
+from render.theme import DEFAULT_THEME, theme_suffix
+
+ARTICLE_FPS = 10.0  # the article's FFMpegWriter(fps=10): one frame per iteration
+DEFAULT_SIZE = (1280, 720)
+# name -> (width, height, fps), in the spirit of manim's -ql/-qm/-qh/-qk
+PRESETS: dict[str, tuple[int, int, float]] = {
+    "low": (854, 480, 15.0),
+    "medium": (1280, 720, 30.0),
+    "high": (1920, 1080, 60.0),
+    "4k": (3840, 2160, 60.0),
+}
+# WebM beside MP4 so a page's <video> offers both sources, and a poster to show before it plays.
+DEFAULT_VIDEO_FORMATS = ("mp4", "webm", "poster")
+IMAGE_FORMATS = ("png", "svg", "webp")  # what kaleido draws a surface as
+PLOTLYJS_MODES = ("directory", "cdn", "inline")
+
+
+class SettingsError(RenderError):
+    """A setting that cannot make an output (no frame, unknown preset, ...)."""
+
+
+def _unknown(what: str, given: tuple[str, ...], choices) -> SettingsError | None:
+    unknown = [name for name in given if name not in choices]
+    if unknown or not given:
+        return SettingsError(f"unknown {what} {', '.join(map(repr, unknown)) or '(none given)'}; "
+                             f"choose from {', '.join(choices)}")
+    return None
+
+
+@dataclass(frozen=True)
+class VideoSettings:
+    """How videos are encoded; ``None`` means the article's default: 1280x720, one frame per iteration at 10 fps.
+
+    Checked when made, so every writer can trust it: ``size`` and ``frame_rate``
+    are the resolved values.
+    """
+
+    formats: tuple[str, ...] = DEFAULT_VIDEO_FORMATS
+    quality: str | None = None
+    fps: float | None = None
+    duration: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "formats", tuple(self.formats))
+        error = _unknown("video format", self.formats, FORMATS)
+        if error:
+            raise error
+        if self.quality is not None and self.quality not in PRESETS:
+            raise SettingsError(f"unknown quality {self.quality!r}; choose from {', '.join(PRESETS)}")
+        fps = self.frame_rate
+        if not (math.isfinite(fps) and fps > 0):
+            raise SettingsError(f"the frame rate must be a positive number of frames per second, got {fps:g}")
+        if self.duration is not None:
+            if not (math.isfinite(self.duration) and self.duration > 0):
+                raise SettingsError(f"the duration must be a positive number of seconds, got {self.duration:g}")
+            if self.duration < 1 / fps:
+                raise SettingsError(
+                    f"a duration of {self.duration:g} s is shorter than one frame at {fps:g} fps ({1 / fps:.3g} s)"
+                )
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return PRESETS[self.quality][:2] if self.quality else DEFAULT_SIZE
+
+    @property
+    def frame_rate(self) -> float:
+        if self.fps is not None:
+            return float(self.fps)
+        return PRESETS[self.quality][2] if self.quality else ARTICLE_FPS
+
+
+@dataclass(frozen=True)
+class SurfaceSettings:
+    """How 3D surfaces are written: plotly.js placement, fragments, static image formats."""
+
+    plotlyjs: str = "directory"
+    fragment: bool = False
+    image_formats: tuple[str, ...] = ("png",)
+    export_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "image_formats", tuple(self.image_formats))
+        if self.plotlyjs not in PLOTLYJS_MODES:
+            raise SettingsError(f"unknown plotly.js placement {self.plotlyjs!r}; choose from {', '.join(PLOTLYJS_MODES)}")
+        unknown = [f for f in self.image_formats if f not in IMAGE_FORMATS]  # none at all is allowed: HTML only
+        if unknown:
+            raise _unknown("image format", tuple(unknown), IMAGE_FORMATS)
+        if not (math.isfinite(self.export_timeout) and self.export_timeout > 0):
+            raise SettingsError(f"the export timeout must be a positive number of seconds, got {self.export_timeout:g}")
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    out_dir: Path = Path("output")
+    theme: str = DEFAULT_THEME
+    video: VideoSettings = field(default_factory=VideoSettings)
+    surface: SurfaceSettings = field(default_factory=SurfaceSettings)
+    force: bool = False  # render even outputs whose files are up to date
+    # A frame progress bar for videos, on a terminal; off when several workers share one terminal.
+    frame_progress: bool = True
+
+    def kind_settings(self, kind: str) -> dict[str, object]:
+        """The settings that change the files of an output of ``kind`` (part of its rebuild key)."""
+        if kind == "video":
+            return dataclasses.asdict(self.video)
+        if kind == "surface":
+            # How long an export may take does not change the image it makes.
+            return {k: v for k, v in dataclasses.asdict(self.surface).items() if k != "export_timeout"}
+        return {}
+
+    @property
+    def layout(self) -> OutputLayout:
+        return OutputLayout(self.out_dir, theme_suffix(self.theme))
+
+
+class RunSession:
+    """Resources shared by the outputs of one run, opened on first use, closed at the end.
+
+    A writer that needs something expensive (a browser for static exports)
+    asks ``session.shared(key, factory)``; ``factory`` returns a context
+    manager, entered once per run and exited when the run ends, even on error.
+    (With ``--jobs N`` each worker process has a session of its own.)
+    """
+
+    def __init__(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._resources: dict[str, object] = {}
+
+    def shared(self, key: str, factory: Callable[[], contextlib.AbstractContextManager]) -> object:
+        if key not in self._resources:
+            self._resources[key] = self._stack.enter_context(factory())
+        return self._resources[key]
+
+    def __enter__(self) -> "RunSession":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stack.close()
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file a writer wrote, and what its check of that file found.
+
+    ``facts`` are the measurements the manifest records (``width``,
+    ``height``, ``frames``, ``duration``): a video's come from the one read-back
+    that verified it, so the manifest never probes the file again.
+    """
+
+    path: Path
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Writer(Protocol):
+    def __call__(self, name: str, content: Any, settings: RenderSettings, session: RunSession) -> list[Written]: ...

@@ -71,9 +71,10 @@ def _shared_options(command):
                      show_default=True,
                      help="Surface pages: one shared plotly.min.js beside them, the CDN, or inlined in each."),
         click.option("--fragment", is_flag=True, help="Write surface pages as <div> fragments to paste into a page."),
-        click.option("--image-formats", type=FormatList(IMAGE_FORMATS, "image"),
+        click.option("--image-formats", type=FormatList(IMAGE_FORMATS, "image", allow_empty=True),
                      default=",".join(SurfaceSettings.image_formats), show_default=True, metavar="LIST",
-                     help=f"Surface images, comma-separated: {', '.join(IMAGE_FORMATS)} (drawn in Chrome)."),
+                     help=f"Surface images, comma-separated: {', '.join(IMAGE_FORMATS)} (drawn in Chrome); "
+                          "empty for the pages alone."),
         click.option("--export-timeout", type=click.FloatRange(min=0, min_open=True),
                      default=SurfaceSettings.export_timeout,
                      show_default=True, metavar="SECONDS",
@@ -99,16 +100,17 @@ def _shared_options(command):
 class FormatList(click.ParamType):
     """A comma-separated list of formats from a writer's registry, checked when the options are parsed."""
 
-    def __init__(self, choices, what: str) -> None:
+    def __init__(self, choices, what: str, allow_empty: bool = False) -> None:
         self.choices = tuple(choices)
         self.name = f"{what} formats"
+        self.allow_empty = allow_empty
 
     def convert(self, value, param, ctx) -> tuple[str, ...]:
         if isinstance(value, tuple):
             return value
         formats = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
         unknown = [f for f in formats if f not in self.choices]
-        if unknown or not formats:
+        if unknown or not (formats or self.allow_empty):
             self.fail(f"unknown {self.name[:-1]} {', '.join(map(repr, unknown)) or 'list (empty)'}; "
                       f"choose from {', '.join(self.choices)}", param, ctx)
         return formats

@@ -1,0 +1,93 @@
+"""Outputs rendered at once: the same bytes whatever the number of workers or where they run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from render.pipeline import _batches
+from render.spec import Output
+
+NAMES = ["blobs-compressed", "loss-compressed", "contour-normalized", "descent-normalized", "surface-normalized"]
+OPTIONS = ["--grid-size", "16", "--duration", "1", "--quality", "low", "--formats", "mp4,webm,poster",
+           "--image-formats", ""]
+
+
+def render_exe() -> str:
+    found = shutil.which("render", path=os.path.dirname(sys.executable))
+    assert found, "the project is not installed (pip install -e .)"
+    return found
+
+
+def render(out: Path, *args: str) -> str:
+    done = subprocess.run([render_exe(), *NAMES, "--out", str(out), *OPTIONS, *args], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "RENDER_DATA": "/nonexistent"})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".publish.lock"}
+
+
+def test_two_workers_write_the_same_bytes_as_one(tmp_path):
+    serial = render(tmp_path / "one", "--jobs", "1")
+    parallel = render(tmp_path / "two", "--jobs", "2")
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+    assert any(name.endswith(".webm") for name in one) and "manifest.json" in one and "index.html" in one
+    for output in (serial, parallel):
+        lines = output.splitlines()
+        assert sorted(line.split("] ")[0] + "]" for line in lines[:-1]) == sorted(f"[{k}/5]" for k in range(1, 6))
+    assert parallel.splitlines()[-1].endswith("(2 jobs)") and serial.splitlines()[-1].endswith("(1 job)")
+
+
+def test_workers_take_the_longest_outputs_first_and_the_surfaces_together():
+    def output(name: str, kind: str) -> tuple[Output, None]:
+        return Output(name, kind, "", lambda: None), None
+
+    stale = [output("a", "figure"), output("s1", "surface"), output("v1", "video"), output("b", "figure"),
+             output("s2", "surface"), output("v2", "video")]
+    assert [[o.name for o, _ in batch] for batch in _batches(stale)] == [["v1"], ["v2"], ["s1", "s2"], ["a"], ["b"]]
+
+
+def test_ctrl_c_stops_every_worker_and_encoder(tmp_path):
+    """An interrupted parallel render leaves no process behind and nothing at an output path."""
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [render_exe(), "videos", "--out", str(out), "--jobs", "2", "--grid-size", "16", "--quality", "medium",
+         "--duration", "30"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.glob(".*.partial.*")):
+        time.sleep(0.2)  # until the encoders are writing
+    assert list(out.glob(".*.partial.*")), "the videos never started"
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C at a terminal does: the whole foreground group
+    process.communicate(timeout=120)
+    assert process.returncode != 0
+    time.sleep(1)
+    leftover = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout.split()
+    assert leftover == []
+    assert [p.name for p in out.glob("*") if p.suffix in (".mp4", ".webm", ".png")] == []
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_writes_the_same_bytes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    render(tmp_path / "local", "--jobs", "1")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        output = render(tmp_path / "dask", "--backend", "dask", "--scheduler", cluster.scheduler_address)
+    assert output.splitlines()[-1].endswith("(all Dask jobs)")
+    local, dask = files(tmp_path / "local"), files(tmp_path / "dask")
+    assert sorted(local) == sorted(dask)
+    assert [name for name in local if local[name] != dask[name]] == []

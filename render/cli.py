@@ -248,8 +248,11 @@ def run_render(
     try:
         selected = select_outputs(declared, names)
     except UnknownOutputError:
-        unknown = next(name for name in names if name not in output_names(declared))
-        _usage_error(_unknown_output(unknown, output_names(declared)))
+        known = output_names(declared)
+        unknown = next(name for name in names if name not in known)
+        if unknown == names[0]:  # `render lsit` is read as an output name: a command may be what was meant
+            known += [name for name, command in main.commands.items() if not command.hidden and name not in known]
+        _usage_error(_unknown_output(unknown, known))
     explicit = {name for name in names if name != "all" and name not in GROUPS}
     for output in selected:
         reason = output.name in explicit and output.unavailable()

@@ -46,6 +46,12 @@ def test_a_typo_gets_one_line_with_the_closest_names(tmp_path, typed, line):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_mistyped_command_is_suggested_too():
+    result = run("lsit")
+    assert result.exit_code == 2
+    assert result.output == "error: unknown output 'lsit'; did you mean list? (see 'render list')\n"
+
+
 def test_figures_without_data_render_and_say_what_was_skipped(tmp_path):
     result = run("figures", "--out", str(tmp_path / "out"), "--data", str(tmp_path / "none"), "--grid-size", "20")
     assert result.exit_code == 0, result.output

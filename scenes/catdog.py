@@ -6,8 +6,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from render.spec import Curves, Figure, Images, Line, Output, Table
 from scenes.context import SceneContext
 from scenes.describe import describe_learning_curves, describe_samples
@@ -25,8 +23,8 @@ CLASS_NAMES = {0: "cat", 1: "dog"}
 class CatDogScene:
     """Loads the article's images once and trains the neuron once per render.
 
-    The training code (and the SciPy it runs on) is imported when the neuron
-    is trained, not when the outputs are declared.
+    The training code (and the NumPy and SciPy it runs on) is imported when
+    the neuron is trained or a figure built, not when the outputs are declared.
     """
 
     def __init__(self, context: SceneContext):
@@ -57,6 +55,8 @@ class CatDogScene:
         )
 
     def samples(self) -> Figure:
+        import numpy as np
+
         indices = [i for i in SAMPLE_INDICES if i < len(self.data.train.images)]
         labels = self.data.train.labels[indices, 0].astype(int)
         titles = tuple(f"{CLASS_NAMES[label]} ({label})" for label in labels)
@@ -68,6 +68,8 @@ class CatDogScene:
         )
 
     def learning_curves(self) -> Figure:
+        import numpy as np
+
         c = self.curves
         it = c.iterations
         return Figure(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -22,4 +24,6 @@ class SceneContext:
 
     def rng(self, stream: str) -> np.random.Generator:
         """An independent generator for ``stream`` (e.g. the cat/dog initialisation)."""
+        import numpy as np  # declaring outputs does not need it; drawing from a stream does
+
         return np.random.default_rng([self.seed, zlib.crc32(stream.encode())])

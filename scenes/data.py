@@ -4,16 +4,18 @@ The cat/dog files are not ours to ship: they are read from a directory the
 user names, and every way they can be wrong becomes a :class:`DatasetError`
 whose message says which file, what was wrong and how to point at good files.
 
-h5py and scikit-learn are imported by the functions that read or make data:
-listing outputs and checking whether the files are there needs neither.
+h5py, scikit-learn and NumPy are imported by the functions that read or make
+data: listing outputs and checking whether the files are there needs none of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 CATDOG_FILES = {"train": ("trainset.hdf5", "X_train", "Y_train"), "test": ("testset.hdf5", "X_test", "Y_test")}
 HOW_TO_POINT = "pass --data DIR or set RENDER_DATA to the directory holding trainset.hdf5 and testset.hdf5"
@@ -50,6 +52,7 @@ def missing_catdog_files(directory: Path) -> list[str]:
 
 def _read_split(path: Path, images_key: str, labels_key: str) -> CatDogImages:
     import h5py
+    import numpy as np
 
     if not path.is_file():
         raise DatasetError(f"{path} not found: {HOW_TO_POINT}")

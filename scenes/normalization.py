@@ -11,8 +11,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from render.spec import (
     Animation, Contour, Curves, DescentPath, DescentView, Figure, Line, Output, Scatter, Surface, Table,
 )
@@ -21,6 +19,8 @@ from scenes.data import Blobs, blobs
 from scenes.describe import describe_descent, describe_loss_curve, describe_scatter, describe_surface
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from scenes.landscape import LossSurface
 
 LEARNING_RATE = 0.6
@@ -57,8 +57,8 @@ CAPTIONS = {
 class NormalizationExperiment:
     """One run of the article's ``experimental_neuron`` on blobs with a given feature scale.
 
-    The maths (training, the loss landscape, and the SciPy they run on) is
-    imported when the descent is run, not when the outputs are declared.
+    The maths (training, the loss landscape, and the NumPy and SciPy they run
+    on) is imported when the descent is run, not when the outputs are declared.
     """
 
     def __init__(self, context: SceneContext, variant: str, second_feature_scale: float):
@@ -81,6 +81,8 @@ class NormalizationExperiment:
     @cached_property
     def history(self) -> np.ndarray:
         """``W0, W1, b, i, loss`` for each of the ``N_ITER + 1`` points of the descent."""
+        import numpy as np
+
         from scenes.neuron import Parameters, initialisation
         from scenes.training import descent_history
 
@@ -106,6 +108,8 @@ class NormalizationExperiment:
         return Table(HISTORY_COLUMNS, self.history)
 
     def blobs_figure(self) -> Figure:
+        import numpy as np
+
         X, y = self.data.X, self.data.y
         return Figure(
             panels=(Scatter(X[:, 0], X[:, 1], y.ravel(), xlabel="feature 0",

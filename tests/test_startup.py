@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+# The libraries that drawing, encoding, exporting and training need, and NumPy: declaring the outputs
+# and deciding what is stale need none of them.
 HEAVY = ("matplotlib", "plotly", "kaleido", "sklearn", "scipy", "h5py", "imageio_ffmpeg", "jinja2",
-         "joblib", "threadpoolctl", "asyncio")
+         "joblib", "threadpoolctl", "asyncio", "numpy")
 
 
 def heavy_modules_after(code: str, cwd: Path | None = None) -> list[str]:

@@ -41,8 +41,9 @@ WRITERS: dict[str, str] = {
 # imageio-ffmpeg, whose version is among the libraries): a new one re-renders.
 TOOL_VERSIONS: dict[str, str] = {"surface": "render.chrome:chrome_identity"}
 GROUPS = {"figures": "figure", "videos": "video", "surfaces": "surface"}  # group name -> kind
-# Longest first, so that on N workers the last output to finish is a short one.
-RENDER_ORDER = ("video", "surface", "figure")
+# Longest first, so that on N workers the last output to finish is a short one: the surfaces
+# (one task, sharing a browser; a 3D export is seconds of software WebGL), the videos, the figures.
+RENDER_ORDER = ("surface", "video", "figure")
 BACKENDS = ("loky", "dask")
 
 
@@ -160,25 +161,30 @@ def render_output(
     return check_output(output, settings, key) or build_and_write(output, settings, session, expected_errors, key)
 
 
+def _one_blas_thread():
+    """BLAS on one thread while outputs render: workers do not fight for the cores, and a product
+    sums in the same order however many workers there are, so the files are the same bytes."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 def _render_in_worker(
     batch: Sequence[tuple[Output, str | None]], settings: RenderSettings, expected_errors: tuple[type[Exception], ...]
 ) -> list[Outcome]:
-    """A worker's share: its outputs in one session, BLAS on one thread so workers do not fight for the cores."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1), RunSession() as session:
+    """A worker's share: its outputs in one session."""
+    with _one_blas_thread(), RunSession() as session:
         return [build_and_write(output, settings, session, expected_errors, key) for output, key in batch]
 
 
 def _batches(stale: Sequence[tuple[Output, str | None]]) -> list[list[tuple[Output, str | None]]]:
-    """One task per output, longest kinds first; the surfaces in one task, so that they share one browser."""
-    by_kind = sorted(stale, key=lambda pair: RENDER_ORDER.index(pair[0].kind) if pair[0].kind in RENDER_ORDER
-                     else len(RENDER_ORDER))
-    surfaces = [pair for pair in by_kind if pair[0].kind == "surface"]
-    batches = [[pair] for pair in by_kind if pair[0].kind != "surface"]
-    if surfaces:
-        batches.insert(sum(1 for pair in by_kind if pair[0].kind == "video"), surfaces)
-    return batches
+    """Tasks for the workers, longest first: one per output, but the surfaces together, sharing one browser."""
+    rank = {kind: position for position, kind in enumerate(RENDER_ORDER)}
+    batches: dict[str, list[tuple[Output, str | None]]] = {}
+    for pair in sorted(stale, key=lambda pair: rank.get(pair[0].kind, len(rank))):
+        shared = pair[0].kind == "surface"
+        batches.setdefault(pair[0].kind if shared else pair[0].name, []).append(pair)
+    return list(batches.values())
 
 
 def _render_stale(
@@ -190,7 +196,7 @@ def _render_stale(
 ) -> Iterator[Outcome]:
     """Render every stale output, yielding each outcome as soon as it is known."""
     if backend == "loky" and (jobs == 1 or len(stale) <= 1):  # no worker to start for one output
-        with RunSession() as session:
+        with _one_blas_thread(), RunSession() as session:
             for output, key in stale:
                 yield build_and_write(output, settings, session, expected_errors, key)
         return

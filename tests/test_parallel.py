@@ -51,13 +51,13 @@ def test_two_workers_write_the_same_bytes_as_one(tmp_path):
     assert parallel.splitlines()[-1].endswith("(2 jobs)") and serial.splitlines()[-1].endswith("(1 job)")
 
 
-def test_workers_take_the_longest_outputs_first_and_the_surfaces_together():
+def test_workers_take_the_longest_tasks_first_and_the_surfaces_together():
     def output(name: str, kind: str) -> tuple[Output, None]:
         return Output(name, kind, "", lambda: None), None
 
     stale = [output("a", "figure"), output("s1", "surface"), output("v1", "video"), output("b", "figure"),
              output("s2", "surface"), output("v2", "video")]
-    assert [[o.name for o, _ in batch] for batch in _batches(stale)] == [["v1"], ["v2"], ["s1", "s2"], ["a"], ["b"]]
+    assert [[o.name for o, _ in batch] for batch in _batches(stale)] == [["s1", "s2"], ["v1"], ["v2"], ["a"], ["b"]]
 
 
 def test_ctrl_c_stops_every_worker_and_encoder(tmp_path):

@@ -27,7 +27,7 @@ from render.errors import RenderError
 from render.files import OutputWriteError
 from render.keys import engine_digest, output_key, scene_digest
 from render.manifest import OutputRecord, describe_file, is_fresh, library_versions, load_record, record_path, save_record
-from render.settings import RenderSettings, RunSession, Written, Writer
+from render.settings import RenderSettings, RunSession, Writer
 from render.spec import Output
 from render.theme import theme_suffix
 
@@ -106,10 +106,6 @@ def check_output(output: Output, settings: RenderSettings, key: str | None) -> O
     return None
 
 
-def _written(entry: Written | Path) -> Written:
-    return entry if isinstance(entry, Written) else Written(Path(entry))
-
-
 def build_and_write(
     output: Output,
     settings: RenderSettings,
@@ -130,7 +126,7 @@ def build_and_write(
     try:
         writer = writer_for(output.kind)
         content = output.build()
-        written = [_written(entry) for entry in writer(output.name, content, settings, session)]
+        written = writer(output.name, content, settings, session)
         missing = [str(w.path) for w in written if not w.path.is_file()]
         if missing:
             raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")

@@ -246,6 +246,34 @@ def test_write_video_through_the_pipeline(tmp_path, views):
     assert not list(tmp_path.glob(".*partial*"))
 
 
+def test_each_file_is_read_back_once_and_the_record_holds_what_that_found(tmp_path, views, monkeypatch):
+    """One decode per video file (none for the poster), and the manifest's numbers are that decode's."""
+    import render.encode
+    from render.manifest import load_record
+
+    decodes = []
+    real_probe = render.encode.probe
+
+    def counted(path):
+        decodes.append(Path(path).suffix)
+        return real_probe(path)
+
+    monkeypatch.setattr(render.encode, "probe", counted)
+    output = Output("descent-normalized", "video", "caption", lambda: Animation(views[1:]))
+    settings = RenderSettings(out_dir=tmp_path, video=VideoSettings(formats=("mp4", "webm", "poster"), duration=1.2))
+    with RunSession() as session:
+        outcome = render_output(output, settings, session, key="k")
+    assert outcome.status == "rendered", outcome.message
+    assert sorted(decodes) == [".mp4", ".webm"]
+    files = {f["path"]: f for f in load_record(tmp_path, "descent-normalized").files}
+    for name in ("descent-normalized.mp4", "descent-normalized.webm"):
+        found = real_probe(tmp_path / name)
+        assert (files[name]["width"], files[name]["height"]) == found.size == (1280, 720)
+        assert files[name]["frames"] == found.frames == 12
+        assert files[name]["duration"] == round(found.seconds, 3)
+    assert (files["descent-normalized.png"]["width"], files["descent-normalized.png"]["height"]) == (1280, 720)
+
+
 def test_interrupted_video_leaves_no_file(tmp_path, views, monkeypatch):
     real_update = DescentFrames.update
 

@@ -2,7 +2,7 @@ import h5py
 import numpy as np
 import pytest
 
-from scenes.data import DatasetError, blobs, load_catdog, missing_catdog_files
+from scenes.data import DatasetError, blobs, load_catdog, make_blobs, missing_catdog_files
 from tests.conftest import write_catdog
 
 
@@ -71,6 +71,18 @@ def test_blobs_are_the_articles():
     np.testing.assert_allclose(compressed.X[:, 1], normalized.X[:, 1] * 10)
     np.testing.assert_array_equal(compressed.X[:, 0], normalized.X[:, 0])
     assert sorted(np.unique(compressed.y)) == [0.0, 1.0]
+
+
+@pytest.mark.parametrize("n_samples, n_features, centers, random_state",
+                         [(100, 2, 2, 0), (101, 3, 4, 7), (7, 1, 3, 123), (100, 2, 2, 2**31 - 1)])
+def test_make_blobs_is_scikit_learns_bit_for_bit(n_samples, n_features, centers, random_state):
+    from sklearn import datasets
+
+    ours = make_blobs(n_samples=n_samples, n_features=n_features, centers=centers, random_state=random_state)
+    theirs = datasets.make_blobs(n_samples=n_samples, n_features=n_features, centers=centers,
+                                 random_state=random_state)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    np.testing.assert_array_equal(ours[1], theirs[1])
 
 
 def test_reports_non_numeric_entries(catdog_dir):

@@ -14,9 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg.blas import dsymv, sdot, ssymv
 from scipy.special import expit
-from tqdm.auto import tqdm
 
 from scenes.neuron import Parameters, gradients, log_loss_from_logits, logits, update
 
@@ -103,6 +101,10 @@ def learning_curves(
     the residual sum at those steps and evaluating losses and accuracies in
     blocks, the test logits with one matrix product per block.
     """
+    # Here, not at the top: the descent history (every video) needs neither BLAS calls nor a progress bar.
+    from scipy.linalg.blas import dsymv, sdot, ssymv
+    from tqdm.auto import tqdm
+
     drift_tolerance = 1e-9  # logit units; see above
     y = y_train.ravel().astype(float)
     y_t = y_test.ravel().astype(float)

@@ -191,6 +191,8 @@ def _render_stale(
     backend: str,
 ) -> Iterator[Outcome]:
     """Render every stale output, yielding each outcome as soon as it is known."""
+    if not stale:
+        return
     if backend == "loky" and (jobs == 1 or len(stale) <= 1):  # no worker to start for one output
         with _one_blas_thread(), RunSession() as session:
             for output, key in stale:

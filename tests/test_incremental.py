@@ -179,7 +179,7 @@ def test_parallel_runs_produce_the_same_files_as_a_serial_run(tmp_path):
     run_parallel(parallel)
     assert snapshot(parallel) == snapshot(serial)
     second = run_parallel(parallel)
-    assert "rendered" not in second and second.count("up to date") == 5
+    assert "] rendered" not in second and second.count("] up to date") == 5
     assert not [p for p in parallel.rglob("*") if ".partial" in p.name]
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest

@@ -14,9 +14,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-import render.video
 from render.cli import main
-from render.encode import Mp4, Poster, VideoShape, probe
+from render.encode import Mp4, VideoShape, probe
 from render.errors import RenderError
 from render.pipeline import render_output
 from render.settings import RenderSettings, RunSession, VideoSettings

@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -28,8 +29,12 @@ from render.settings import (
     RenderSettings,
     SurfaceSettings,
     VideoSettings,
+    unknown_choices,
 )
 from render.theme import DEFAULT_THEME, THEMES
+
+if TYPE_CHECKING:
+    from render import doctor
 
 GALLERY_TITLE = "A single neuron: cats vs dogs, and why normalization matters"
 PUBLISH_LOCK = ".publish.lock"
@@ -102,6 +107,7 @@ class FormatList(click.ParamType):
 
     def __init__(self, choices, what: str, allow_empty: bool = False) -> None:
         self.choices = tuple(choices)
+        self.what = f"{what} format"
         self.name = f"{what} formats"
         self.allow_empty = allow_empty
 
@@ -109,10 +115,9 @@ class FormatList(click.ParamType):
         if isinstance(value, tuple):
             return value
         formats = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
-        unknown = [f for f in formats if f not in self.choices]
-        if unknown or not (formats or self.allow_empty):
-            self.fail(f"unknown {self.name[:-1]} {', '.join(map(repr, unknown)) or 'list (empty)'}; "
-                      f"choose from {', '.join(self.choices)}", param, ctx)
+        error = unknown_choices(self.what, formats, self.choices, self.allow_empty)
+        if error:
+            self.fail(str(error), param, ctx)
         return formats
 
 
@@ -353,7 +358,7 @@ def render_gallery(out_dir: Path) -> None:
     click.echo(f"wrote {out_dir / 'manifest.json'} and {out_dir / 'index.html'}")
 
 
-def check_dataset(data_dir: Path):
+def check_dataset(data_dir: Path) -> "doctor.Check":
     """The doctor's line on the cat/dog dataset: only a warning, `make all` skips what needs it."""
     from render import doctor
     from scenes.data import HOW_TO_POINT, DatasetError, load_catdog, missing_catdog_files

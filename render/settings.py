@@ -48,9 +48,11 @@ class SettingsError(RenderError):
     """A setting that cannot make an output (no frame, unknown preset, ...)."""
 
 
-def _unknown(what: str, given: tuple[str, ...], choices) -> SettingsError | None:
+def unknown_choices(what: str, given: tuple[str, ...], choices, allow_empty: bool = False) -> SettingsError | None:
+    """The error for names not among ``choices`` (or for none at all), else ``None``: one wording for the
+    command line, which checks a list as it is parsed, and for the settings, which check it when made."""
     unknown = [name for name in given if name not in choices]
-    if unknown or not given:
+    if unknown or not (given or allow_empty):
         return SettingsError(f"unknown {what} {', '.join(map(repr, unknown)) or '(none given)'}; "
                              f"choose from {', '.join(choices)}")
     return None
@@ -71,7 +73,7 @@ class VideoSettings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "formats", tuple(self.formats))
-        error = _unknown("video format", self.formats, FORMATS)
+        error = unknown_choices("video format", self.formats, FORMATS)
         if error:
             raise error
         if self.quality is not None and self.quality not in PRESETS:
@@ -111,9 +113,9 @@ class SurfaceSettings:
         object.__setattr__(self, "image_formats", tuple(self.image_formats))
         if self.plotlyjs not in PLOTLYJS_MODES:
             raise SettingsError(f"unknown plotly.js placement {self.plotlyjs!r}; choose from {', '.join(PLOTLYJS_MODES)}")
-        unknown = [f for f in self.image_formats if f not in IMAGE_FORMATS]  # none at all is allowed: HTML only
-        if unknown:
-            raise _unknown("image format", tuple(unknown), IMAGE_FORMATS)
+        error = unknown_choices("image format", self.image_formats, IMAGE_FORMATS, allow_empty=True)  # HTML only
+        if error:
+            raise error
         if not (math.isfinite(self.export_timeout) and self.export_timeout > 0):
             raise SettingsError(f"the export timeout must be a positive number of seconds, got {self.export_timeout:g}")
 

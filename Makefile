@@ -6,6 +6,10 @@
 #   make figures / videos / surfaces / gallery   one kind of output, or the gallery page
 #   make test / make bench       the tests / the benchmarks
 #   make doctor                  what works here (ffmpeg, Chrome, dataset) before a long render
+#   make figures OUT=DIR VIDEO_FORMATS=mp4,gif RENDER_FLAGS="--theme light --seed 3"
+#                                into DIR (gallery too), in those formats, with more options;
+#                                values reach render as typed (RENDER_FLAGS split at blanks, no quoting)
+#   make clean                   empties OUT but for its .gitkeep
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,8 +18,19 @@ OUT ?= output
 VIDEO_FORMATS ?=
 JOBS ?=
 RENDER_FLAGS ?=
-RENDER_OPTIONS = --out $(OUT) $(if $(VIDEO_FORMATS),--formats $(VIDEO_FORMATS)) $(if $(JOBS),--jobs $(JOBS)) \
-	$(RENDER_FLAGS)
+# These four are data, never code.  Make pastes a $(VAR) into the shell command as text, where a
+# blank splits it and a quote, `;` or `$(...)` in it runs, whatever quoting surrounds it; so the
+# recipes read them from their environment instead, as "$$OUT".  `:= $(value VAR)` keeps a value
+# as typed: make would otherwise expand a `$(...)` in it itself, `$(shell ...)` included.
+override OUT := $(value OUT)
+override VIDEO_FORMATS := $(value VIDEO_FORMATS)
+override JOBS := $(value JOBS)
+override RENDER_FLAGS := $(value RENDER_FLAGS)
+export OUT VIDEO_FORMATS JOBS RENDER_FLAGS
+# Shell text holding no value, only names: RENDER_FLAGS is left unquoted to split it into words,
+# under `set -f` so that a `*` stays a `*`; splitting never runs a `;`, `$(...)` or backquote.
+RENDER = set -f; $(BIN)/render
+RENDER_OPTIONS = --out "$$OUT" $${VIDEO_FORMATS:+--formats "$$VIDEO_FORMATS"} $${JOBS:+--jobs "$$JOBS"} $$RENDER_FLAGS
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
@@ -28,25 +43,25 @@ SURFACES := surface-compressed surface-normalized
 .PHONY: all figures videos surfaces gallery list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)
 
 all: $(INSTALLED) chrome
-	$(BIN)/render all $(RENDER_OPTIONS)
+	$(RENDER) all $(RENDER_OPTIONS)
 
 figures: $(INSTALLED)
-	$(BIN)/render figures $(RENDER_OPTIONS)
+	$(RENDER) figures $(RENDER_OPTIONS)
 
 videos: $(INSTALLED)
-	$(BIN)/render videos $(RENDER_OPTIONS)
+	$(RENDER) videos $(RENDER_OPTIONS)
 
 surfaces: $(INSTALLED) chrome
-	$(BIN)/render surfaces $(RENDER_OPTIONS)
+	$(RENDER) surfaces $(RENDER_OPTIONS)
 
 $(FIGURES) $(VIDEOS) $(SURFACES): $(INSTALLED)
-	$(BIN)/render $@ $(RENDER_OPTIONS)
+	$(RENDER) $@ $(RENDER_OPTIONS)
 
 $(SURFACES): chrome
 
 # manifest.json and index.html from what is rendered (every render command also refreshes them).
 gallery: $(INSTALLED)
-	$(BIN)/render gallery --out $(OUT)
+	$(BIN)/render gallery --out "$$OUT"
 
 list: $(INSTALLED)
 	@$(BIN)/render list
@@ -91,5 +106,13 @@ $(INSTALLED): pyproject.toml
 	@touch $@
 	@echo "installed: $(BIN)/render"
 
+# Everything in OUT but .gitkeep.  A relative OUT is found as ./OUT, so that a name starting with
+# `-`, `!` or `(` is a directory and not find's expression (which would then run on `.`); an empty
+# OUT, which would mean `.` too, deletes nothing.
 clean:
-	if [ -d $(OUT) ]; then find $(OUT) -mindepth 1 ! -name .gitkeep -delete; fi
+	case "$$OUT" in \
+	  "") echo "error: OUT is empty; nothing deleted" >&2; exit 2 ;; \
+	  /*) dir="$$OUT" ;; \
+	  *) dir="./$$OUT" ;; \
+	esac; \
+	if [ -d "$$dir" ]; then find "$$dir" -mindepth 1 ! -name .gitkeep -delete; fi

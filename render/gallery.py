@@ -1,10 +1,13 @@
 """``output/index.html``: every output in article order, ready to look at and to embed.
 
 The gallery is generated from ``manifest.json`` alone, so it shows exactly
-what was rendered.  Jinja2 escapes every caption, alt text and snippet, so a
-``<`` or ``&`` in a caption cannot break the page.  Snippets are given as the
-user would paste them into a blog post: HTML (``<img srcset>``, ``<video>``
-with WebM and MP4 sources, ``<iframe>``) and Markdown.
+what was rendered.  ``read_manifest`` drops any output whose files are not
+plain paths inside the output directory, so a hand-edited manifest cannot put
+a ``javascript:`` or ``../`` URL on the page.  Jinja2 escapes every name,
+caption, alt text and snippet, so a ``<`` or ``&`` in a caption cannot break
+the page.  Snippets are given as the user would paste them into a blog post:
+HTML (``<img srcset>``, ``<video>`` with WebM and MP4 sources, ``<iframe>``)
+and Markdown.
 
 The page carries a digest of what it was made from (the manifest, this
 module and its templates): when that has not changed, the page is not

@@ -9,16 +9,23 @@ computes and draws it).  A run skips an output only when its record's key
 equals the new key and every file is still there unchanged.  Records are
 written one per output, atomically, so parallel ``make -j`` runs never
 write the same file; ``manifest.json`` merges them in article order.
+
+Records and the manifest are data anyone can edit, and their paths reach
+pages and file reads: a record is trusted only if every file is a plain
+relative path inside the output directory with a suffix a writer writes
+(:func:`is_output_path`); anything else counts as damaged.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import json
+import re
 import struct
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
 
 from render.files import write_text_atomic
@@ -32,6 +39,10 @@ LIBRARIES = (
     "numpy", "scipy", "matplotlib", "scikit-learn", "h5py", "click", "tqdm", "jinja2",
     "imageio-ffmpeg", "plotly", "kaleido", "choreographer",
 )
+# A file or output name: letters, digits, "_", "-", "@", "." (not first, so never "." or ".." or hidden).
+PLAIN_NAME = re.compile(r"[\w@-][\w.@-]*")
+# Names joined by "/": nothing absolute, empty, "..", "\\", ":" (a URL scheme), "%", space or control character.
+PLAIN_PATH = re.compile(rf"{PLAIN_NAME.pattern}(?:/{PLAIN_NAME.pattern})*")
 
 
 def sha256_of(path: Path) -> str:
@@ -97,6 +108,40 @@ def describe_file(path: Path, out_dir: Path, facts: Mapping[str, Any] | None = N
     return info
 
 
+@functools.cache
+def output_suffixes() -> frozenset[str]:
+    """Every suffix a writer writes: figures (png, svg), surface pages and plotly.js (html, js), data (csv),
+    each video format and each surface image format."""
+    # Imported here, not at the top: render.encode imports this module.
+    from render.encode import FORMATS
+    from render.settings import IMAGE_FORMATS
+
+    extensions = {"png", "svg", "html", "js", "csv", *(f.extension for f in FORMATS.values()), *IMAGE_FORMATS}
+    return frozenset(f".{extension}" for extension in extensions)
+
+
+def is_output_path(path: object, out_dir: Path) -> bool:
+    """True for a path this toolkit could have written: plain, relative, inside ``out_dir`` once symlinks
+    are followed, with one of :func:`output_suffixes`.  Records and manifests are data, and these paths
+    reach pages (``javascript:``, ``../``) and file reads."""
+    if not (isinstance(path, str) and PLAIN_PATH.fullmatch(path)):
+        return False
+    if PurePosixPath(path).suffix not in output_suffixes():
+        return False
+    try:
+        root = Path(out_dir).resolve()
+        return (root / path).resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
+def _is_file_entry(file: object, out_dir: Path) -> bool:
+    """A record's file entry: an output path, its format (the suffix, as :func:`describe_file` writes it), its size."""
+    return (isinstance(file, dict) and is_output_path(file.get("path"), out_dir)
+            and file.get("format") == PurePosixPath(file["path"]).suffix[1:]
+            and isinstance(file.get("bytes"), int))
+
+
 @dataclasses.dataclass
 class OutputRecord:
     name: str
@@ -115,16 +160,29 @@ def record_path(out_dir: Path, stem: str) -> Path:
     return out_dir / RECORDS_DIR / f"{stem}.json"
 
 
-def load_record(out_dir: Path, stem: str) -> OutputRecord | None:
-    """The stored record, or ``None`` if absent, corrupt, or written by another version."""
-    path = record_path(out_dir, stem)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != MANIFEST_VERSION:
-            return None
-        return OutputRecord(**data)
-    except (OSError, ValueError, TypeError, AttributeError):
+def checked_record(data: object, out_dir: Path) -> OutputRecord | None:
+    """``data`` as a record, or ``None`` if another version wrote it or it is damaged: a field missing or
+    of the wrong type, a name that is not a plain file stem, a file that is not :func:`is_output_path`."""
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return None
+    try:
+        record = OutputRecord(**data)
+    except TypeError:
+        return None
+    texts = (record.name, record.kind, record.theme, record.key, record.caption, record.alt)
+    if not (all(isinstance(text, str) for text in texts) and PLAIN_NAME.fullmatch(record.name)
+            and isinstance(record.files, list) and all(_is_file_entry(f, out_dir) for f in record.files)):
+        return None
+    return record
+
+
+def load_record(out_dir: Path, stem: str) -> OutputRecord | None:
+    """The stored record, or ``None`` if absent, corrupt, damaged, or written by another version."""
+    try:
+        data = json.loads(record_path(out_dir, stem).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return checked_record(data, out_dir)
 
 
 def save_record(out_dir: Path, stem: str, record: OutputRecord) -> Path:
@@ -174,8 +232,14 @@ def write_manifest(out_dir: Path, order: Sequence[str]) -> Path:
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:
+    """The manifest with only the outputs :func:`checked_record` accepts (it can be edited by hand too),
+    or ``None`` if it is absent, corrupt or written by another version."""
     try:
         manifest = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return manifest if isinstance(manifest, dict) and manifest.get("version") == MANIFEST_VERSION else None
+    if not (isinstance(manifest, dict) and manifest.get("version") == MANIFEST_VERSION
+            and isinstance(manifest.get("outputs", []), list)):
+        return None
+    outputs = [output for output in manifest.get("outputs", []) if checked_record(output, out_dir) is not None]
+    return {**manifest, "outputs": outputs}

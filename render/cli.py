@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import fcntl
+import math
 import os
 import signal
 import sys
@@ -18,12 +19,18 @@ from typing import TYPE_CHECKING
 
 import click
 
+from render.console import interrupted
 from render.encode import FORMATS
 from render.errors import RenderError
 from render.pipeline import BACKENDS, GROUPS, Outcome, UnknownOutputError, output_names, render_all, select_outputs
 from render.settings import (
     DEFAULT_VIDEO_FORMATS,
+    FPS_RANGE,
+    GRID_SIZE_RANGE,
     IMAGE_FORMATS,
+    MAX_DURATION,
+    MAX_EXPORT_TIMEOUT,
+    MAX_SURFACE_POINTS,
     PLOTLYJS_MODES,
     PRESETS,
     RenderSettings,
@@ -68,10 +75,11 @@ def _shared_options(command):
         click.option("--quality", type=click.Choice(list(PRESETS)), default=None,
                      help="Video size and frame rate: low 854x480@15, medium 1280x720@30, "
                           "high 1920x1080@60, 4k 3840x2160@60.  [default: 1280x720 at the article's 10 fps]"),
-        click.option("--fps", type=click.FloatRange(min=0, min_open=True), default=None,
-                     help="Video frames per second (overrides the quality preset's)."),
-        click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=None,
-                     help="Video length in seconds; more frames than iterations are interpolated."),
+        click.option("--fps", type=FiniteRange(*FPS_RANGE), default=None,
+                     help="Video frames per second (overrides the quality preset's).  [%g<=x<=%g]" % FPS_RANGE),
+        click.option("--duration", type=FiniteRange(min=0, min_open=True, max=MAX_DURATION), default=None,
+                     help="Video length in seconds; more frames than iterations are interpolated.  "
+                          "[0<x<=%g]" % MAX_DURATION),
         click.option("--plotlyjs", type=click.Choice(PLOTLYJS_MODES), default=SurfaceSettings.plotlyjs,
                      show_default=True,
                      help="Surface pages: one shared plotly.min.js beside them, the CDN, or inlined in each."),
@@ -80,13 +88,14 @@ def _shared_options(command):
                      default=",".join(SurfaceSettings.image_formats), show_default=True, metavar="LIST",
                      help=f"Surface images, comma-separated: {', '.join(IMAGE_FORMATS)} (drawn in Chrome); "
                           "empty for the pages alone."),
-        click.option("--export-timeout", type=click.FloatRange(min=0, min_open=True),
+        click.option("--export-timeout", type=FiniteRange(min=0, min_open=True, max=MAX_EXPORT_TIMEOUT),
                      default=SurfaceSettings.export_timeout,
                      show_default=True, metavar="SECONDS",
                      help="Longest a surface image may take before that image is reported failed."),
         click.option("--force", is_flag=True, help="Render even the outputs whose files are up to date."),
-        click.option("--grid-size", type=click.IntRange(min=2, max=5000), default=100, show_default=True,
-                     help="Points per side of the loss meshgrid (the article's h)."),
+        click.option("--grid-size", type=click.IntRange(*GRID_SIZE_RANGE), default=100, show_default=True,
+                     help="Points per side of the loss meshgrid (the article's h); the 3D surfaces take at most "
+                          "%d." % math.isqrt(MAX_SURFACE_POINTS)),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
                      help="Outputs rendered at once, each in a worker process.  "
                           "[default: the cores available, here %d; with --backend dask: every Dask worker]"
@@ -96,10 +105,23 @@ def _shared_options(command):
                           "(needs --scheduler and the [distributed] extra)."),
         click.option("--scheduler", metavar="ADDRESS", default=None,
                      help="The Dask scheduler for --backend dask, e.g. tcp://10.0.0.5:8786."),
+        click.option("--verbose", "-v", is_flag=True,
+                     help="With an unexpected error in an output, print its full traceback too."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+class FiniteRange(click.FloatRange):
+    """A float range that refuses ``nan`` and ``inf``: click's own lets ``nan`` through (it compares
+    false with every bound) and ``inf`` wherever there is no upper bound."""
+
+    def convert(self, value, param, ctx):
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return super().convert(number, param, ctx)
 
 
 class FormatList(click.ParamType):
@@ -121,8 +143,11 @@ class FormatList(click.ParamType):
         return formats
 
 
-def _report(outcome: Outcome, done: int, total: int) -> None:
-    """One line per output as it ends, with how far along the whole run is: ``[5/13] rendered NAME in 2.1 s: ...``."""
+def _report(outcome: Outcome, done: int, total: int, verbose: bool = False) -> None:
+    """One line per output as it ends, with how far along the whole run is: ``[5/13] rendered NAME in 2.1 s: ...``.
+
+    An unexpected error's traceback follows its line with ``verbose``; without, the line says how to see it.
+    """
     where = f"[{done}/{total}]"
     if outcome.status == "rendered":
         files = ", ".join(p.name for p in outcome.paths)
@@ -132,7 +157,10 @@ def _report(outcome: Outcome, done: int, total: int) -> None:
     elif outcome.status == "skipped":
         click.echo(f"{where} skipped {outcome.name}: {outcome.message}")
     else:
-        click.echo(f"{where} error: {outcome.name}: {outcome.message}", err=True)
+        hint = " (--verbose shows where)" if outcome.traceback and not verbose else ""
+        click.echo(f"{where} error: {outcome.name}: {outcome.message}{hint}", err=True)
+        if outcome.traceback and verbose:
+            click.echo(outcome.traceback.rstrip(), err=True)
 
 
 def _summary(outcomes: list[Outcome], seconds: float, jobs: int | str) -> str:
@@ -234,6 +262,7 @@ def run_render(
     jobs: int | None = None,
     backend: str = "loky",
     scheduler: str | None = None,
+    verbose: bool = False,
 ) -> None:
     """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
     started = time.perf_counter()
@@ -263,12 +292,16 @@ def run_render(
         reason = output.name in explicit and output.unavailable()
         if reason:
             _usage_error(f"{output.name} {reason}")
+    side = math.isqrt(MAX_SURFACE_POINTS)
+    if grid_size > side and any(output.kind == "surface" for output in selected):
+        _usage_error(f"--grid-size {grid_size} makes 3D surfaces of {grid_size ** 2} points, more than a browser "
+                     f"can draw; the surfaces take at most --grid-size {side}")
     jobs, client = _parallel(jobs, backend, scheduler)
     _prepare_out_dir(out_dir)
     settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
     try:
-        outcomes = render_all(selected, settings, expected_errors=(DatasetError,), report=_report,
-                              jobs=jobs, backend=backend)
+        outcomes = render_all(selected, settings, expected_errors=(DatasetError,),
+                              report=lambda *progress: _report(*progress, verbose=verbose), jobs=jobs, backend=backend)
     finally:
         if client is not None:
             client.close()
@@ -278,8 +311,39 @@ def run_render(
         sys.exit(EXIT_FAILED)
 
 
+class Interrupted(Exception):
+    """Ctrl-C while a command ran."""
+
+
 class ArticleCommands(click.Group):
-    """A group whose unknown first word is an output name: ``render NAME...``."""
+    """A group whose unknown first word is an output name: ``render NAME...``.
+
+    It also says every mistake in one line (click would print the usage block
+    first) and a Ctrl-C in one line with the shell's status for it, 130
+    (click would print "Aborted!" and exit 1).
+    """
+
+    def main(self, args=None, prog_name=None, **extra):
+        extra.pop("standalone_mode", None)  # always ours: one-line errors, and an exit status
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            # `render NAME...` runs the hidden `outputs` command, whose options are all's.
+            sub = error.ctx.info_name if error.ctx is not None and error.ctx.parent is not None else None
+            command = "render" if sub is None else f"render {'all' if sub == 'outputs' else sub}"
+            _usage_error(f"{error.format_message().rstrip('.')} (see '{command} --help')")
+        except click.ClickException as error:
+            click.echo(f"error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except (Interrupted, click.Abort, KeyboardInterrupt):
+            interrupted()
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click turns it into "Aborted!", exit 1
+            raise Interrupted from None
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         if args and args[0] not in self.commands and not args[0].startswith("-"):

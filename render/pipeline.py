@@ -17,8 +17,12 @@ bytes whichever worker makes it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import signal
+import threading
 import time
+import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -63,6 +67,21 @@ class Outcome:
     message: str = ""
     paths: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    traceback: str = ""  # for an unexpected error: where it happened, shown on request
+
+
+def failure(name: str, error: BaseException, seconds: float = 0.0, expected: bool = False) -> Outcome:
+    """One output's failure in one line.  An error nobody foresaw (a bug, or data odd in a way no check
+    knows) carries its traceback, and the line names its type, since its message alone may say little."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f" ({error.filename})" if error.filename else ""
+        return Outcome(name, "failed", f"{error.strerror}{where}", seconds=seconds)
+    text = (str(error).strip().splitlines() or [""])[0]
+    if expected:
+        return Outcome(name, "failed", text, seconds=seconds)
+    message = f"unexpected {type(error).__name__}" + (f": {text}" if text else "")
+    return Outcome(name, "failed", message, seconds=seconds,
+                   traceback="".join(traceback.format_exception(error)))
 
 
 class UnknownOutputError(RenderError):
@@ -115,7 +134,10 @@ def build_and_write(
 ) -> Outcome:
     """Render one output now; with a ``key``, leave a record of its files.
 
-    A user-facing error becomes a failed outcome; a bug propagates.
+    Any error becomes this output's failed outcome, so the others still
+    render and are published: a user-facing one (``RenderError``, an
+    ``expected_errors`` type, a file system error) in its own words, anything
+    else with its traceback.  Only an interrupt ends the run.
     """
     out_dir = settings.out_dir
     stem = _stem(output, settings)
@@ -137,12 +159,10 @@ def build_and_write(
                 files=[describe_file(w.path, out_dir, w.facts) for w in written],
             )
             save_record(out_dir, stem, record)
-    except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        message = f"{error.strerror or error}{where}"
-        return Outcome(output.name, "failed", message, seconds=time.perf_counter() - started)
     except (RenderError, OutputWriteError, *expected_errors) as error:
-        return Outcome(output.name, "failed", str(error), seconds=time.perf_counter() - started)
+        return failure(output.name, error, time.perf_counter() - started, expected=True)
+    except Exception as error:  # noqa: BLE001 -- one output's surprise is its own failure, not the run's
+        return failure(output.name, error, time.perf_counter() - started, expected=isinstance(error, OSError))
     return Outcome(output.name, "rendered", paths=[w.path for w in written], seconds=time.perf_counter() - started)
 
 
@@ -165,11 +185,45 @@ def _one_blas_thread():
     return threadpool_limits(limits=1)
 
 
+@contextlib.contextmanager
+def _sigint_ignored_by_new_workers() -> Iterator[None]:
+    """Ctrl-C ignored while worker processes are started, so that they start ignoring it.
+
+    Ctrl-C at a terminal reaches every process of the group: a worker still
+    importing would print a traceback of its imports beside the run's one
+    line.  An ignored signal stays ignored across ``exec``, and Python then
+    keeps ignoring it; each task turns it back on (:func:`_interruptible`).
+    The window is the time it takes to start the processes, not their imports.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C raises ``KeyboardInterrupt`` in a worker's task, so ffmpeg and Chrome are stopped and
+    nothing is left half-written (a Dask worker runs tasks in threads, where signals are not ours)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _render_in_worker(
     batch: Sequence[tuple[Output, str | None]], settings: RenderSettings, expected_errors: tuple[type[Exception], ...]
 ) -> list[Outcome]:
     """A worker's share: its outputs in one session."""
-    with _one_blas_thread(), RunSession() as session:
+    with _interruptible(), _one_blas_thread(), RunSession() as session:
         return [build_and_write(output, settings, session, expected_errors, key) for output, key in batch]
 
 
@@ -203,9 +257,10 @@ def _render_stale(
     # Workers share the terminal: their frame bars would overwrite each other's lines.
     settings = replace(settings, out_dir=settings.out_dir.resolve(), frame_progress=False)
     with parallel_config(backend=backend, n_jobs=jobs):
-        tasks = Parallel(return_as="generator_unordered", batch_size=1)(
-            delayed(_render_in_worker)(batch, settings, expected_errors) for batch in _batches(stale)
-        )
+        with _sigint_ignored_by_new_workers():  # the first tasks are dispatched, and the workers started, here
+            tasks = Parallel(return_as="generator_unordered", batch_size=1)(
+                delayed(_render_in_worker)(batch, settings, expected_errors) for batch in _batches(stale)
+            )
         for outcomes in tasks:
             yield from outcomes
 
@@ -236,21 +291,33 @@ def render_all(
         report(outcome, len(outcomes), len(outputs))
 
     for output in outputs:
-        if output.kind in TOOL_VERSIONS and output.kind not in tools:
-            tools[output.kind] = _load(TOOL_VERSIONS[output.kind])()
-        scene = scene_digest(output, scenes)
         try:
-            key = None if scene is None else output_key(
-                output, settings.theme, settings.kind_settings(output.kind),
-                code={"engine": engine, "scene": scene}, tools={**versions, "tool": tools.get(output.kind, "")},
-            )
-        except OSError:
-            key = None  # an unreadable input: render (and fail) without trusting any record
-        outcome = check_output(output, settings, key)
+            if output.kind in TOOL_VERSIONS and output.kind not in tools:
+                tools[output.kind] = _load(TOOL_VERSIONS[output.kind])()
+            scene = scene_digest(output, scenes)
+            try:
+                key = None if scene is None else output_key(
+                    output, settings.theme, settings.kind_settings(output.kind),
+                    code={"engine": engine, "scene": scene}, tools={**versions, "tool": tools.get(output.kind, "")},
+                )
+            except OSError:
+                key = None  # an unreadable input: render (and fail) without trusting any record
+            outcome = check_output(output, settings, key)
+        except (RenderError, *expected_errors) as error:
+            outcome = failure(output.name, error, expected=True)
+        except Exception as error:  # noqa: BLE001 -- as in build_and_write: this output's failure only
+            outcome = failure(output.name, error)
         if outcome is None:
             stale.append((output, key))
         else:
             finished(outcome)
-    for outcome in _render_stale(stale, settings, expected_errors, jobs, backend):
-        finished(outcome)
+    pending = {output.name for output, _ in stale}
+    try:
+        for outcome in _render_stale(stale, settings, expected_errors, jobs, backend):
+            pending.discard(outcome.name)
+            finished(outcome)
+    except Exception as error:  # noqa: BLE001 -- a worker died (killed, out of memory): its outputs failed
+        for output, _ in stale:
+            if output.name in pending:
+                finished(failure(output.name, error))
     return outcomes

@@ -42,6 +42,16 @@ PRESETS: dict[str, tuple[int, int, float]] = {
 DEFAULT_VIDEO_FORMATS = ("mp4", "webm", "poster")
 IMAGE_FORMATS = ("png", "svg", "webp")  # what kaleido draws a surface as
 PLOTLYJS_MODES = ("directory", "cdn", "inline")
+# Bounds of the numbers a render is asked for, checked when the command line is parsed and again
+# when the settings are made: beyond them a render fails late, inside ffmpeg or Chrome, or never ends.
+FPS_RANGE = (1, 240)  # frames per second: ffmpeg's rate parser and players handle these
+MAX_DURATION = 600  # seconds of video: ten minutes of a descent is already a lecture
+MAX_FRAMES = 36_000  # ten minutes at 60 fps: the frames are streamed, but every one is drawn and encoded
+MAX_EXPORT_TIMEOUT = 3600  # seconds a surface image may take: an hour means a browser has hung
+GRID_SIZE_RANGE = (2, 1000)  # points per side of the loss meshgrid (see MAX_SURFACE_POINTS)
+# A 3D surface of more points than this is a page of tens of megabytes that a browser's WebGL
+# (and kaleido's export) cannot draw: 5000 x 5000 took 6.8 GB and failed in Chrome.
+MAX_SURFACE_POINTS = 500 * 500
 
 
 class SettingsError(RenderError):
@@ -79,11 +89,16 @@ class VideoSettings:
         if self.quality is not None and self.quality not in PRESETS:
             raise SettingsError(f"unknown quality {self.quality!r}; choose from {', '.join(PRESETS)}")
         fps = self.frame_rate
-        if not (math.isfinite(fps) and fps > 0):
-            raise SettingsError(f"the frame rate must be a positive number of frames per second, got {fps:g}")
+        if not (math.isfinite(fps) and FPS_RANGE[0] <= fps <= FPS_RANGE[1]):
+            raise SettingsError(f"the frame rate must be between {FPS_RANGE[0]:g} and {FPS_RANGE[1]:g} frames per "
+                                f"second, got {fps:g}")
         if self.duration is not None:
-            if not (math.isfinite(self.duration) and self.duration > 0):
-                raise SettingsError(f"the duration must be a positive number of seconds, got {self.duration:g}")
+            if not (math.isfinite(self.duration) and 0 < self.duration <= MAX_DURATION):
+                raise SettingsError(f"the duration must be a positive number of seconds, at most {MAX_DURATION:g}, "
+                                    f"got {self.duration:g}")
+            if self.duration * fps > MAX_FRAMES:
+                raise SettingsError(f"{self.duration:g} s at {fps:g} fps is {self.duration * fps:.0f} frames, more "
+                                    f"than {MAX_FRAMES}: lower --fps or --duration")
             if self.duration < 1 / fps:
                 raise SettingsError(
                     f"a duration of {self.duration:g} s is shorter than one frame at {fps:g} fps ({1 / fps:.3g} s)"
@@ -116,8 +131,9 @@ class SurfaceSettings:
         error = unknown_choices("image format", self.image_formats, IMAGE_FORMATS, allow_empty=True)  # HTML only
         if error:
             raise error
-        if not (math.isfinite(self.export_timeout) and self.export_timeout > 0):
-            raise SettingsError(f"the export timeout must be a positive number of seconds, got {self.export_timeout:g}")
+        if not (math.isfinite(self.export_timeout) and 0 < self.export_timeout <= MAX_EXPORT_TIMEOUT):
+            raise SettingsError(f"the export timeout must be a positive number of seconds, at most "
+                                f"{MAX_EXPORT_TIMEOUT:g}, got {self.export_timeout:g}")
 
 
 @dataclass(frozen=True)

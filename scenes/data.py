@@ -73,6 +73,13 @@ def _read_split(path: Path, images_key: str, labels_key: str) -> CatDogImages:
             labels = np.asarray(store[labels_key])
     except OSError as error:
         raise DatasetError(f"{path} is not a readable HDF5 file ({error}): use the article's {path.name}") from None
+    for key, values in ((images_key, images), (labels_key, labels)):
+        # NaN or infinity would train to NaN losses and captions saying "falls from nan to nan".
+        not_finite = int(np.count_nonzero(~np.isfinite(values))) if values.dtype.kind == "f" else 0
+        if not_finite:
+            raise DatasetError(f"{path}: {key} holds {not_finite} value{'s' if not_finite > 1 else ''} that "
+                               f"{'are' if not_finite > 1 else 'is'} not finite (NaN or infinity): "
+                               f"use the article's {path.name}")
     if images.ndim != 3 or images.shape[0] == 0:
         raise DatasetError(f"{path}: {images_key} has shape {images.shape}, expected (n, height, width) images")
     if labels.reshape(-1).shape[0] != images.shape[0]:

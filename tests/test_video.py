@@ -96,8 +96,8 @@ def test_fps_overrides_the_preset_and_duration_sets_the_frame_count():
 
 
 @pytest.mark.parametrize("options, message", [
-    (dict(fps=0), "the frame rate must be a positive number of frames per second, got 0"),
-    (dict(fps=-5), "the frame rate must be a positive number of frames per second, got -5"),
+    (dict(fps=0), "the frame rate must be between 1 and 240 frames per second, got 0"),
+    (dict(fps=-5), "the frame rate must be between 1 and 240 frames per second, got -5"),
     (dict(quality="8k"), "unknown quality '8k'; choose from low, medium, high, 4k"),
     (dict(formats=("mp4", "mov")), "unknown video format 'mov'; choose from mp4, webm, gif, poster"),
     (dict(formats=()), "unknown video format (none given); choose from mp4, webm, gif, poster"),
@@ -112,10 +112,11 @@ def test_bad_settings_are_refused_when_made(options, message):
 
 @pytest.mark.parametrize("args, message", [
     (["--duration", "0.05"], "error: a duration of 0.05 s is shorter than one frame at 10 fps (0.1 s)"),
-    (["--fps", "0"], "Error: Invalid value for '--fps': 0.0 is not in the range x>0."),
-    (["--quality", "8k"], "Error: Invalid value for '--quality': '8k' is not one of 'low', 'medium', 'high', '4k'."),
-    (["--formats", "mp4,mov"],
-     "Error: Invalid value for '--formats': unknown video format 'mov'; choose from mp4, webm, gif, poster"),
+    (["--fps", "0"], "error: Invalid value for '--fps': 0.0 is not in the range 1<=x<=240 (see 'render all --help')"),
+    (["--quality", "8k"], "error: Invalid value for '--quality': '8k' is not one of 'low', 'medium', 'high', '4k' "
+                          "(see 'render all --help')"),
+    (["--formats", "mp4,mov"], "error: Invalid value for '--formats': unknown video format 'mov'; "
+                               "choose from mp4, webm, gif, poster (see 'render all --help')"),
 ])
 def test_bad_video_options_exit_2_before_rendering(tmp_path, args, message):
     result = CliRunner().invoke(main, ["descent-compressed", "--out", str(tmp_path / "out"), *args],

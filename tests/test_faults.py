@@ -1,0 +1,145 @@
+"""The faults a real machine and a hostile user throw: each one output's failure, a one-line error,
+or a refusal before any work, never a traceback that ends the run or a render that never ends."""
+
+import json
+import math
+
+import h5py
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from render.cli import main
+from render.errors import RenderError
+from render.settings import SurfaceSettings, VideoSettings
+from scenes.data import DatasetError, load_catdog
+from tests.conftest import write_catdog
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, list(args), env=env or {"RENDER_DATA": None}, catch_exceptions=False)
+
+
+def error_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if "error:" in line]
+
+
+# -- 1. one output's surprise is that output's failure --------------------------------
+@pytest.mark.parametrize("odd", ["single training sample", "negative int16 pixels"])
+def test_an_odd_dataset_fails_its_outputs_and_the_others_are_published(tmp_path, odd):
+    data = write_catdog(tmp_path / "data")
+    with h5py.File(data / "trainset.hdf5", "r+") as store:
+        images, labels = store["X_train"][()], store["Y_train"][()]
+        del store["X_train"], store["Y_train"]
+        if odd == "single training sample":
+            store["X_train"], store["Y_train"] = images[:1], labels[:1]
+        else:
+            store["X_train"], store["Y_train"] = -images.astype(np.int16) - 1, labels
+    with h5py.File(data / "testset.hdf5", "r+") as store:
+        if odd == "negative int16 pixels":
+            test_images = store["X_test"][()]
+            del store["X_test"]
+            store["X_test"] = -test_images.astype(np.int16) - 1
+    out = tmp_path / "out"
+    result = run("catdog-samples", "blobs-normalized", "--out", str(out), "--data", str(data), "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    errors = error_lines(result.output)
+    assert len(errors) == 1 and errors[0].startswith("[1/2] error: catdog-samples: unexpected ")
+    assert errors[0].endswith("(--verbose shows where)")
+    assert "Traceback" not in result.output
+    assert (out / "blobs-normalized.png").is_file()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [entry["name"] for entry in manifest["outputs"]] == ["blobs-normalized"]
+    assert (out / "index.html").is_file()
+
+
+def test_verbose_prints_the_traceback_of_an_unexpected_error(tmp_path, monkeypatch):
+    import scenes.normalization
+
+    def broken(self):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(scenes.normalization.NormalizationExperiment, "blobs_figure", broken)
+    quiet = run("blobs-normalized", "loss-normalized", "--out", str(tmp_path), "--jobs", "1")
+    assert quiet.exit_code == 1
+    assert error_lines(quiet.output) == [
+        "[1/2] error: blobs-normalized: unexpected ZeroDivisionError: division by zero (--verbose shows where)"
+    ]
+    assert (tmp_path / "loss-normalized.png").is_file()
+    loud = run("blobs-normalized", "--out", str(tmp_path), "--jobs", "1", "--verbose")
+    assert "Traceback (most recent call last)" in loud.output and "in broken" in loud.output
+
+
+# -- 3. data that is not finite is refused ----------------------------------------------
+@pytest.mark.parametrize("key, bad", [("X_train", np.nan), ("X_train", np.inf), ("Y_train", -np.inf)])
+def test_the_loader_refuses_values_that_are_not_finite(tmp_path, key, bad):
+    data = write_catdog(tmp_path)
+    with h5py.File(data / "trainset.hdf5", "r+") as store:
+        values = store[key][()].astype(float)
+        values.flat[:3] = bad
+        del store[key]
+        store[key] = values
+    with pytest.raises(DatasetError) as error:
+        load_catdog(data)
+    assert str(error.value) == (f"{data / 'trainset.hdf5'}: {key} holds 3 values that are not finite "
+                                "(NaN or infinity): use the article's trainset.hdf5")
+
+
+def test_doctor_is_not_ready_to_trust_nan_pixels(tmp_path):
+    data = write_catdog(tmp_path)
+    with h5py.File(data / "testset.hdf5", "r+") as store:
+        values = store["X_test"][()].astype(float)
+        values[0, 0, 0] = np.nan
+        del store["X_test"]
+        store["X_test"] = values
+    result = run("doctor", "--data", str(data))
+    line = next(line for line in result.output.splitlines() if line.startswith("dataset"))
+    assert "warn" in line and "X_test holds 1 value that is not finite" in line
+
+
+# -- 4. every numeric option is checked when parsed ---------------------------------------
+@pytest.mark.parametrize("args, message", [
+    (["--export-timeout", "nan"], "Invalid value for '--export-timeout': 'nan' is not a finite number"),
+    (["--export-timeout", "inf"], "Invalid value for '--export-timeout': 'inf' is not a finite number"),
+    (["--export-timeout", "1e300"], "Invalid value for '--export-timeout': 1e+300 is not in the range 0<x<=3600"),
+    (["--fps", "1e-300"], "Invalid value for '--fps': 1e-300 is not in the range 1<=x<=240"),
+    (["--fps", "1e300"], "Invalid value for '--fps': 1e+300 is not in the range 1<=x<=240"),
+    (["--fps", "nan"], "Invalid value for '--fps': 'nan' is not a finite number"),
+    (["--duration", "1e300"], "Invalid value for '--duration': 1e+300 is not in the range 0<x<=600"),
+    (["--duration", "-inf"], "Invalid value for '--duration': '-inf' is not a finite number"),
+    (["--grid-size", "5000"], "Invalid value for '--grid-size': 5000 is not in the range 2<=x<=1000"),
+])
+def test_numeric_options_out_of_bounds_exit_2_in_one_line(tmp_path, args, message):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["descent-normalized", "--out", str(out), *args], env={"RENDER_DATA": None})
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [f"error: {message} (see 'render all --help')"]
+    assert not out.exists()
+
+
+def test_frames_beyond_the_limit_are_refused_before_rendering(tmp_path):
+    result = run("descent-normalized", "--out", str(tmp_path / "out"), "--fps", "240", "--duration", "600")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("error: 600 s at 240 fps is 144000 frames, more than 36000: "
+                                     "lower --fps or --duration")
+
+
+# -- 8. bounded memory for huge requests ----------------------------------------------------
+def test_a_surface_grid_no_browser_can_draw_is_refused_before_the_work(tmp_path):
+    result = run("surface-normalized", "contour-normalized", "--out", str(tmp_path / "out"), "--grid-size", "800")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("error: --grid-size 800 makes 3D surfaces of 640000 points, more than a "
+                                     "browser can draw; the surfaces take at most --grid-size 500")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("options", [dict(fps=math.nan), dict(fps=1e300), dict(duration=math.inf)])
+def test_video_settings_refuse_what_the_parser_refuses(options):
+    with pytest.raises(RenderError):
+        VideoSettings(**options)
+
+
+@pytest.mark.parametrize("timeout", [math.nan, math.inf, 1e300, 0.0])
+def test_surface_settings_refuse_timeouts_that_never_end(timeout):
+    with pytest.raises(RenderError):
+        SurfaceSettings(export_timeout=timeout)

@@ -22,15 +22,15 @@ import concurrent.futures
 import contextlib
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from render.errors import RenderError
+from render.processes import kill_group, last_line, run_bounded
 
 BROWSER_ENV = "BROWSER_PATH"
 # Names tried on PATH, in order: Debian's headless shell is the lightest.
@@ -139,15 +139,13 @@ def find_chrome(environ: Mapping[str, str] | None = None) -> ChromeSearch:
 def chrome_version(path: Path, timeout: float = 15.0) -> str:
     """``Chromium 156.0...`` as the browser reports it; a :class:`ChromeError` if it cannot run."""
     try:
-        done = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise ChromeError(f"{path} --version did not answer within {timeout:g} s") from None
-    except OSError as error:
-        raise ChromeError(f"{path} cannot be run: {error.strerror or error}") from None
-    if done.returncode != 0 or not done.stdout.strip():
-        detail = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-        raise ChromeError(f"{path} --version failed: {detail}")
-    return done.stdout.strip()
+        done = run_bounded([str(path), "--version"], timeout, f"{path} --version")
+    except RenderError as error:
+        raise ChromeError(str(error)) from None
+    version = last_line(done.stdout, "")
+    if done.returncode != 0 or not version:
+        raise ChromeError(f"{path} --version failed: {last_line(done.stderr, f'exit status {done.returncode}')}")
+    return version
 
 
 def chrome_identity() -> str:
@@ -162,16 +160,6 @@ def chrome_identity() -> str:
         return f"{found.path} {chrome_version(found.path)}"
     except ChromeError as error:
         return f"unusable: {error}"
-
-
-def _kill_process_group(process: subprocess.Popen) -> None:
-    """Kill a browser that would not close: choreographer starts it in a session of its own."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError):
-        process.kill()
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(CLOSE_TIMEOUT)
 
 
 class ImageExporter:
@@ -194,7 +182,7 @@ class ImageExporter:
         self._starting = None  # the kaleido.Kaleido being opened, or open
 
     # -- lifetime -----------------------------------------------------------------------------
-    def __enter__(self) -> "ImageExporter":
+    def __enter__(self) -> ImageExporter:
         if self.search.path is not None:
             self._loop = asyncio.new_event_loop()
             self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
@@ -256,7 +244,7 @@ class ImageExporter:
                 self._submit(browser.close()).result(CLOSE_TIMEOUT)
         process = getattr(browser, "subprocess", None)
         if process is not None and process.poll() is None:
-            _kill_process_group(process)
+            kill_group(process)
 
     def _ready_browser(self):
         """The open browser, waiting for it to start; a start failure is kept and raised again."""

@@ -9,14 +9,16 @@ it is missing, so its absence is a warning, not a failure.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from importlib import metadata
 
 import click
 
 from render.chrome import ChromeError, chrome_version, find_chrome
+from render.encode import ffmpeg_version
+from render.errors import RenderError
 from render.manifest import LIBRARIES
+from render.processes import last_line, run_bounded, text_of
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
 # ffmpeg encoders: those `make all` uses (its VIDEO_FORMATS is mp4,webm,poster), and the GIF one.
@@ -35,11 +37,11 @@ class Check:
 
 
 def _run(args: list[str], timeout: float = 30.0) -> str:
-    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+    """What ``args`` prints, as text; a :class:`RenderError` with its last line if it fails or hangs."""
+    done = run_bounded(args, timeout, " ".join(args))
     if done.returncode != 0:
-        detail = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-        raise RuntimeError(detail)
-    return done.stdout
+        raise RenderError(last_line(done.stderr, f"exit status {done.returncode}"))
+    return text_of(done.stdout)
 
 
 def encoders_listed(listing: str) -> set[str]:
@@ -61,9 +63,9 @@ def check_ffmpeg() -> list[Check]:
     except Exception as error:  # noqa: BLE001 -- any failure here means: no ffmpeg
         return [Check("ffmpeg", FAIL, f"no ffmpeg: {error}; reinstall imageio-ffmpeg or set IMAGEIO_FFMPEG_EXE")]
     try:
-        version = _run([exe, "-hide_banner", "-version"]).splitlines()[0].split(" Copyright")[0]
+        version = ffmpeg_version(exe)
         listing = _run([exe, "-hide_banner", "-encoders"])
-    except (OSError, RuntimeError, subprocess.TimeoutExpired) as error:
+    except RenderError as error:
         return [Check("ffmpeg", FAIL, f"{exe} does not run: {error}")]
     available = encoders_listed(listing)
     checks = [Check("ffmpeg", OK, f"{exe} ({version})")]

@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Iterator, Protocol
@@ -33,9 +34,14 @@ except ImportError:  # not POSIX: pipes keep their default size
 from render.errors import RenderError
 from render.files import atomic_path
 from render.manifest import png_size
+from render.processes import kill_group, last_line, run_bounded, text_of
 
 STDERR_LINES = 8  # how much of ffmpeg's own report an error quotes
 PIPE_BYTES = 1 << 20  # a 1 MiB pipe: fewer wake-ups per frame than the default 64 KiB
+# Deadlines of an ffmpeg run: at least this, plus this much per megapixel of frames (drawing included).
+DEADLINE_FLOOR = 120.0
+SECONDS_PER_MEGAPIXEL_FRAME = 0.25
+VERSION_TIMEOUT = 15.0
 GIF_MAX_FPS = 50  # GIF delays are in 1/100 s, and browsers slow down anything under 2/100 s
 COMPONENT_TAG = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\] ")  # "[vost#0:0 @ 0x55...] " before a message
 # ffmpeg's description of the input's video stream, e.g.
@@ -87,21 +93,58 @@ def ffmpeg_exe() -> str:
         raise EncodeError(f"no ffmpeg binary: {error}") from None
 
 
+def work_deadline(shape: VideoShape) -> float:
+    """Seconds one ffmpeg run on ``shape``'s frames may take, drawing them included: a generous floor,
+    plus a budget per megapixel of frames some ten times what a loaded two-core machine needs."""
+    megapixel_frames = shape.width * shape.height * shape.frames / 1e6
+    return DEADLINE_FLOOR + SECONDS_PER_MEGAPIXEL_FRAME * megapixel_frames
+
+
+def ffmpeg_version(exe: str) -> str:
+    """The first line of ``ffmpeg -version`` (``ffmpeg version 7.0.2-static ...``), without its copyright."""
+    done = run_bounded([exe, "-hide_banner", "-version"], VERSION_TIMEOUT, f"{exe} -version")
+    first = (text_of(done.stdout).strip().splitlines() or [""])[0].split(" Copyright")[0].strip()
+    if done.returncode != 0 or not first:
+        raise EncodeError(last_line(done.stderr, f"exit status {done.returncode}"))
+    return first
+
+
+def ffmpeg_identity() -> str:
+    """Which ffmpeg writes the videos: its path, size and version, or why there is none.
+
+    Part of a video's rebuild key: pointing ``IMAGEIO_FFMPEG_EXE`` at another
+    ffmpeg, or upgrading it, re-renders the videos.
+    """
+    try:
+        exe = ffmpeg_exe()
+        return f"{os.path.realpath(exe)} {os.path.getsize(exe)} {ffmpeg_version(exe)}"
+    except (RenderError, OSError) as error:
+        return f"unusable: {error}"
+
+
 class FfmpegProcess:
-    """One ffmpeg run fed on stdin; killed and waited for if the block it serves fails.
+    """One ffmpeg run fed on stdin, with a deadline; killed, with its process group, if the block it serves fails.
 
     ffmpeg runs in its own session, so a Ctrl-C at the terminal reaches only
     Python, which then kills it: ffmpeg never gets to finalize a half-written
-    file on its own.  Its report goes to an anonymous temporary file, not a
-    pipe, so a talkative ffmpeg can never block on a full pipe.
+    file on its own.  Its report goes to an anonymous temporary file and its
+    output is read by a thread as it comes, so neither a talkative ffmpeg nor
+    one that writes before it reads can block on a full pipe.  A watchdog
+    kills it at ``deadline`` seconds: one that stops reading (asleep, stopped,
+    hung) fails the render instead of hanging it.
     """
 
-    def __init__(self, args: list[str], description: str, pass_fds: tuple[int, ...] = ()) -> None:
+    def __init__(self, args: list[str], description: str, deadline: float, pass_fds: tuple[int, ...] = ()) -> None:
         self.args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y", *args]
         self.description = description
+        self.deadline = deadline
         self.pass_fds = pass_fds
         self._process: subprocess.Popen | None = None
         self._log = None
+        self._output = bytearray()
+        self._reader: threading.Thread | None = None
+        self._watchdog: threading.Timer | None = None
+        self._expired = threading.Event()
 
     def __enter__(self) -> "FfmpegProcess":
         self._log = tempfile.TemporaryFile()
@@ -115,41 +158,57 @@ class FfmpegProcess:
             raise EncodeError(f"cannot start ffmpeg for {self.description}: {error.strerror}") from None
         with contextlib.suppress(OSError, AttributeError):  # a larger pipe is an optimisation, not a requirement
             fcntl.fcntl(self._process.stdin.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+        self._reader = threading.Thread(target=self._drain, name="ffmpeg output", daemon=True)
+        self._reader.start()
+        self._watchdog = threading.Timer(self.deadline, self._expire)
+        self._watchdog.daemon = True
+        self._watchdog.start()
         return self
+
+    def _drain(self) -> None:
+        stdout = self._process.stdout
+        while chunk := stdout.read1(1 << 16):
+            self._output += chunk
+
+    def _expire(self) -> None:
+        self._expired.set()
+        kill_group(self._process)
 
     def write(self, frame: memoryview | bytes) -> None:
         try:
             self._process.stdin.write(frame)
-        except BrokenPipeError:
+        except (BrokenPipeError, ValueError):  # ValueError: the watchdog closed the pipe under us
             raise self._failure("stopped reading frames") from None
 
     def finish(self) -> bytes:
         """Close ffmpeg's input, wait for it to finish; its stdout, or an error with its report."""
-        try:
+        with contextlib.suppress(BrokenPipeError):
             self._process.stdin.close()
-        except BrokenPipeError:
-            pass
-        output = self._process.stdout.read()
-        if self._process.wait() != 0:
+        self._process.wait()  # bounded: the watchdog kills it at the deadline
+        self._reader.join()
+        if self._process.returncode != 0 or self._expired.is_set():
             raise self._failure(f"exited with status {self._process.returncode}")
-        return output
+        return bytes(self._output)
 
     def _failure(self, what: str) -> EncodeError:
-        self._process.kill()
-        self._process.wait()
+        kill_group(self._process)
+        if self._expired.is_set():
+            return EncodeError(f"ffmpeg did not finish {self.description} within {self.deadline:.0f} s and was "
+                               "stopped (is it the ffmpeg you meant? `render doctor` checks it)")
         self._log.seek(0)
-        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        lines = text_of(self._log.read()).strip().splitlines()
         report = " | ".join(COMPONENT_TAG.sub("", line.strip()) for line in lines[-STDERR_LINES:])
         return EncodeError(f"ffmpeg {what} while writing {self.description}: {report or '(no message)'}")
 
     def __exit__(self, exc_type, exc, traceback) -> None:
         process = self._process
+        self._watchdog.cancel()
         if process.poll() is None:  # the block failed (or never called finish): stop ffmpeg now
-            process.kill()
-            process.wait()
-        for stream in (process.stdin, process.stdout):
-            with contextlib.suppress(BrokenPipeError):
-                stream.close()
+            kill_group(process)
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            process.stdin.close()
+        self._reader.join()
+        process.stdout.close()
         self._log.close()
 
 
@@ -169,25 +228,29 @@ class Probe:
         return {"width": width, "height": height, "frames": self.frames, "duration": round(self.seconds, 3)}
 
 
-def probe(path: Path) -> Probe:
+def probe(path: Path, deadline: float = DEADLINE_FLOOR, name: str | None = None) -> Probe:
     """Decode every frame of ``path`` once: codec, pixel format and size from the stream, frames and time from the end.
 
     One ffmpeg process gives all five (imageio-ffmpeg's ``read_frames`` and
     ``count_frames_and_secs`` would take two, and a third to close the first).
+    ``name`` is what errors call the file (a temporary file is named for the
+    file it will become).
     """
+    name = name or path.name
     args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(path), "-map", "0:v:0",
             "-vf", "null", "-f", "null", "-"]
     try:
-        done = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              check=False)
-    except OSError as error:
-        raise EncodeError(f"cannot read back {path.name}: {error.strerror or error}") from None
-    report = done.stderr.decode("utf-8", "replace")
+        done = run_bounded(args, deadline, f"reading back {name}")
+    except RenderError as error:
+        raise EncodeError(f"cannot read back {name}: {error}") from None
+    report = text_of(done.stderr)
     stream = INPUT_STREAM.search(report)
     decoded = DECODED.findall(report)
     if done.returncode != 0 or stream is None or not decoded:
-        last_line = (report.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-        raise EncodeError(f"cannot read back {path.name}: {COMPONENT_TAG.sub('', last_line.strip())}")
+        why = (f"ffmpeg exited with status {done.returncode}" if done.returncode != 0
+               else "ffmpeg found no video stream" if stream is None else "ffmpeg decoded no frame")
+        last = COMPONENT_TAG.sub("", last_line(done.stderr, "(no message)")).replace(str(path), name)
+        raise EncodeError(f"cannot read back {name}: {why}: {last}")
     frames, hours, minutes, seconds = decoded[-1]
     return Probe(stream["codec"], stream["pix_fmt"], (int(stream["width"]), int(stream["height"])), int(frames),
                  int(hours) * 3600 + int(minutes) * 60 + float(seconds))
@@ -249,7 +312,7 @@ class VideoFormat:
 
     def verify(self, written: Path) -> dict[str, int | float]:
         """Fail unless ``written`` has the codec, pixel format, size, frame count and duration asked; what it has."""
-        found = probe(written)
+        found = probe(written, work_deadline(self.shape), self.path.name)
         asked_size = (self.shape.width, self.shape.height)
         seconds = self.expected_frames / self.expected_fps
         problems = []
@@ -276,7 +339,8 @@ class VideoFormat:
     @contextlib.contextmanager
     def open(self) -> Iterator[FrameSink]:
         with atomic_path(self.path) as temporary:
-            with FfmpegProcess(self.command(temporary), self.path.name, self.pass_fds()) as process:
+            with FfmpegProcess(self.command(temporary), self.path.name, work_deadline(self.shape),
+                               self.pass_fds()) as process:
                 yield self.sink(process)
                 process.finish()
             self.facts = self.verify(temporary)
@@ -384,7 +448,7 @@ class Gif(VideoFormat):
     def analysis(self) -> Iterator[FrameSink]:
         args = [*self.shape.raw_input_args(self.expected_fps), "-vf", "palettegen=stats_mode=full",
                 "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"]
-        with FfmpegProcess(args, f"the palette of {self.path.name}") as process:
+        with FfmpegProcess(args, f"the palette of {self.path.name}", work_deadline(self.shape)) as process:
             yield self._decimate(process)
             palette = process.finish()
         width, height = self.palette_shape
@@ -455,7 +519,7 @@ class Poster(VideoFormat):
         if last.frame is None:
             raise EncodeError(f"no frame to make {self.path.name} from")
         with atomic_path(self.path) as temporary:
-            with FfmpegProcess(self.command(temporary), self.path.name) as process:
+            with FfmpegProcess(self.command(temporary), self.path.name, work_deadline(self.shape)) as process:
                 process.write(last.frame)
                 process.finish()
             self.facts = self.verify(temporary)

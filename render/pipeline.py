@@ -41,9 +41,8 @@ WRITERS: dict[str, str] = {
     "video": "render.video:write_video",
     "surface": "render.surface:write_surface",
 }
-# The external program a kind's writer drives, by version (ffmpeg ships inside
-# imageio-ffmpeg, whose version is among the libraries): a new one re-renders.
-TOOL_VERSIONS: dict[str, str] = {"surface": "render.chrome:chrome_identity"}
+# The external program a kind's writer drives, by path and version: another one re-renders.
+TOOL_VERSIONS: dict[str, str] = {"surface": "render.chrome:chrome_identity", "video": "render.encode:ffmpeg_identity"}
 GROUPS = {"figures": "figure", "videos": "video", "surfaces": "surface"}  # group name -> kind
 # Longest first, so that on N workers the last output to finish is a short one: the surfaces
 # (one task, sharing a browser; a 3D export is seconds of software WebGL), the videos, the figures.

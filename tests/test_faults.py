@@ -3,15 +3,21 @@ or a refusal before any work, never a traceback that ends the run or a render th
 
 import json
 import math
+import subprocess
+import time
 
 import h5py
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import render.encode
+from render.chrome import ChromeError, chrome_version
 from render.cli import main
+from render.encode import EncodeError, Mp4, VideoShape, probe
 from render.errors import RenderError
 from render.settings import SurfaceSettings, VideoSettings
+from render.video import encode_frames
 from scenes.data import DatasetError, load_catdog
 from tests.conftest import write_catdog
 
@@ -143,3 +149,122 @@ def test_video_settings_refuse_what_the_parser_refuses(options):
 def test_surface_settings_refuse_timeouts_that_never_end(timeout):
     with pytest.raises(RenderError):
         SurfaceSettings(export_timeout=timeout)
+
+
+# -- 2. every external process is bounded -----------------------------------------------------
+def script(path, body: str):
+    path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def processes_running(marker: str) -> list[str]:
+    done = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
+    return done.stdout.split()
+
+
+SHAPE = VideoShape(64, 48, 10.0, 12)
+FRAME = bytes(SHAPE.frame_bytes)
+
+
+@pytest.fixture
+def short_deadlines(monkeypatch):
+    """ffmpeg runs may take 2 s here, whatever their work."""
+    monkeypatch.setattr(render.encode, "DEADLINE_FLOOR", 2.0)
+    monkeypatch.setattr(render.encode, "SECONDS_PER_MEGAPIXEL_FRAME", 0.0)
+
+
+def test_an_ffmpeg_that_sleeps_is_stopped_at_its_deadline_with_its_children(tmp_path, monkeypatch, short_deadlines):
+    fake = script(tmp_path / "ffmpeg", "sleep 4242.25")
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(fake))
+    started = time.monotonic()
+    with pytest.raises(EncodeError) as error:
+        encode_frames(lambda: iter([FRAME] * SHAPE.frames), [Mp4(tmp_path / "v.mp4", SHAPE)], SHAPE.frames)
+    assert time.monotonic() - started < 60
+    assert str(error.value).startswith("ffmpeg did not finish v.mp4 within 2 s and was stopped")
+    assert processes_running("sleep 4242.25") == []
+    assert [p.name for p in tmp_path.iterdir()] == ["ffmpeg"]
+
+
+def test_an_ffmpeg_that_writes_before_it_reads_cannot_block_on_its_pipe(tmp_path, monkeypatch):
+    # 8 MiB on stdout before reading a frame: more than any pipe holds, unless someone reads it.
+    fake = script(tmp_path / "ffmpeg", "head -c 8388608 /dev/zero; cat > /dev/null; exit 3")
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(fake))
+    monkeypatch.setattr(render.encode, "DEADLINE_FLOOR", 60.0)
+    with pytest.raises(EncodeError) as error:
+        encode_frames(lambda: iter([FRAME] * SHAPE.frames), [Mp4(tmp_path / "v.mp4", SHAPE)], SHAPE.frames)
+    assert str(error.value) == "ffmpeg exited with status 3 while writing v.mp4: (no message)"
+
+
+def test_a_read_back_that_hangs_is_stopped(tmp_path, monkeypatch):
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"not read")
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(script(tmp_path / "ffmpeg", "sleep 4242.5")))
+    with pytest.raises(EncodeError) as error:
+        probe(video, deadline=1.0)
+    assert str(error.value) == "cannot read back v.mp4: reading back v.mp4 did not finish within 1 s and was stopped"
+    assert processes_running("sleep 4242.5") == []
+
+
+def test_a_chrome_version_that_hangs_leaves_no_child_behind(tmp_path):
+    chrome = script(tmp_path / "chrome", "sleep 4242.75; echo Chromium 1")
+    with pytest.raises(ChromeError) as error:
+        chrome_version(chrome, timeout=1.0)
+    assert str(error.value) == f"{chrome} --version did not finish within 1 s and was stopped"
+    assert processes_running("sleep 4242.75") == []
+
+
+def test_tools_that_print_bytes_that_are_not_utf8_give_one_line(tmp_path, catdog_dir):
+    chrome = script(tmp_path / "chrome", r"printf 'Chromium \377\376 1.2\n'")
+    assert chrome_version(chrome) == "Chromium \ufffd\ufffd 1.2"
+    ffmpeg = script(tmp_path / "ffmpeg", r"printf 'bad \377 news\n' >&2; exit 1")
+    result = CliRunner().invoke(main, ["doctor", "--data", str(catdog_dir)],
+                                env={"IMAGEIO_FFMPEG_EXE": str(ffmpeg), "BROWSER_PATH": str(chrome)})
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("ffmpeg"))
+    assert line == f"ffmpeg     FAIL  {ffmpeg} does not run: bad \ufffd news"
+
+
+# -- 6. the rebuild key covers the ffmpeg that writes the videos ----------------------------------
+def test_another_ffmpeg_re_renders_the_videos(tmp_path, monkeypatch):
+    import imageio_ffmpeg
+
+    real = imageio_ffmpeg.get_ffmpeg_exe()
+    args = ["descent-normalized", "--out", str(tmp_path / "out"), "--grid-size", "12", "--duration", "0.5",
+            "--formats", "mp4", "--jobs", "1"]
+    monkeypatch.delenv("IMAGEIO_FFMPEG_EXE", raising=False)
+    assert "rendered descent-normalized" in run(*args).output
+    assert "up to date descent-normalized" in run(*args).output
+    wrapper = script(tmp_path / "other-ffmpeg", f'exec "{real}" "$@"')
+    env = {"RENDER_DATA": None, "IMAGEIO_FFMPEG_EXE": str(wrapper)}
+    assert "rendered descent-normalized" in run(*args, env=env).output
+    assert "up to date descent-normalized" in run(*args, env=env).output
+
+
+# -- 11. the flaky read-back -----------------------------------------------------------------------
+@pytest.mark.slow
+def test_the_read_back_waits_for_an_ffmpeg_slow_to_start(tmp_path, monkeypatch):
+    """Under load, test_gif_palette_and_poster_in_one_pass_with_the_mp4 once failed with "cannot read back
+    v.gif".  The read-back then used imageio-ffmpeg's read_frames, which gives ffmpeg at most 10 s of
+    wall-clock time to print the file's header, whatever the file, and then fails with "Could not load meta
+    information / === stderr ===".  It is now one ffmpeg decode whose deadline grows with the work."""
+    import imageio_ffmpeg
+
+    real = imageio_ffmpeg.get_ffmpeg_exe()
+    shape = VideoShape(64, 48, 10.0, 12)
+    encode_frames(lambda: iter([bytes(shape.frame_bytes)] * shape.frames), [Mp4(tmp_path / "v.mp4", shape)],
+                  shape.frames)
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(script(tmp_path / "slow-ffmpeg", f'sleep 11; exec "{real}" "$@"')))
+    found = probe(tmp_path / "v.mp4")
+    assert (found.codec, found.size, found.frames) == ("h264", (64, 48), 12)
+
+
+def test_a_failed_read_back_names_the_file_and_why_in_one_line(tmp_path):
+    broken = tmp_path / ".v.x1y2.partial.mp4"
+    broken.write_bytes(b"\x00" * 64)
+    with pytest.raises(EncodeError) as error:
+        probe(broken, name="v.mp4")
+    message = str(error.value)
+    assert message.startswith("cannot read back v.mp4: ffmpeg exited with status ")
+    assert "partial" not in message and "===" not in message and "\n" not in message

@@ -56,7 +56,8 @@ def test_the_noop_render_loads_nothing_heavy(tmp_path):
     first = subprocess.run([sys.executable, "-m", "render.cli", *args], capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     assert (out / "index.html").is_file() and (out / "descent-normalized.mp4").is_file()
-    assert heavy_modules_after(invoke(*args)) == []
+    # imageio_ffmpeg (a few milliseconds) names the ffmpeg binary, whose identity is part of a video's key.
+    assert heavy_modules_after(invoke(*args)) == ["imageio_ffmpeg"]
     again = subprocess.run([sys.executable, "-m", "render.cli", *args], capture_output=True, text=True, timeout=300)
     assert [line.split("] ")[1] for line in again.stdout.splitlines()[:3]] == [
         f"up to date {name}" for name in names]

@@ -254,9 +254,9 @@ def test_each_file_is_read_back_once_and_the_record_holds_what_that_found(tmp_pa
     decodes = []
     real_probe = render.encode.probe
 
-    def counted(path):
+    def counted(path, *args, **kwargs):
         decodes.append(Path(path).suffix)
-        return real_probe(path)
+        return real_probe(path, *args, **kwargs)
 
     monkeypatch.setattr(render.encode, "probe", counted)
     output = Output("descent-normalized", "video", "caption", lambda: Animation(views[1:]))

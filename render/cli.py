@@ -194,17 +194,20 @@ def _unknown_output(name: str, known: list[str]) -> str:
 
 
 def _publish(out_dir: Path, declared) -> None:
-    """Merge the records into manifest.json and write the gallery page from it.
+    """Merge the records into manifest.json and write the gallery page from it; remove what killed runs left.
 
     Under an exclusive lock on the output directory, so that of several renders
-    running at once (``make -j``) the last to publish reads every record.
+    running at once (``make -j``) the last to publish reads every record, and
+    no hidden file another one is writing is taken for a leftover.
     """
+    from render.files import remove_leftovers
     from render.gallery import write_gallery
     from render.manifest import write_manifest
 
     try:
         with open(out_dir / PUBLISH_LOCK, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            remove_leftovers(out_dir)
             write_manifest(out_dir, [output.name for output in declared])
             write_gallery(out_dir, GALLERY_TITLE)
     except OSError as error:

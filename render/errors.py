@@ -9,3 +9,12 @@ from __future__ import annotations
 
 class RenderError(Exception):
     """A failure a user can act on (bad input, a missing tool); reported in one line."""
+
+
+class PartlyWritten(RenderError):
+    """An output failed, but some of its files are complete and worth publishing without the others
+    (a surface's page without its image): ``written`` lists them."""
+
+    def __init__(self, message: str, written: list) -> None:
+        super().__init__(message)
+        self.written = list(written)

@@ -4,18 +4,29 @@ Every file is written under a hidden temporary name in its final directory
 and renamed into place only once complete: ``os.replace`` is atomic on one
 filesystem, so a reader (a browser, ``make``) sees the old file or the new
 one, never a partial one, even if the render is interrupted.
+
+An output's files are written together in a staging directory of their own
+(:class:`Staging`) and published together once all of them are complete:
+a video whose WebM fails publishes none of its files, not only those that
+finished first.  A staging directory is locked by the process that writes
+it, so whatever a killed process left (staging directories, hidden
+``.partial`` files) is recognised and removed by a later run
+(:func:`remove_leftovers`), never what a running one is writing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 PARTIAL_MARK = ".partial"
+STAGING_DIR = ".staging"  # out_dir/.staging/NAME.XXXX/: one render's files before they are published
 
 
 class OutputWriteError(Exception):
@@ -69,3 +80,99 @@ class OutputLayout:
         """
         stem = f"{name}{self.theme_suffix}-{suffix}" if suffix else f"{name}{self.theme_suffix}"
         return self.out_dir / "data" / f"{stem}.{extension}"
+
+
+class Staging:
+    """A directory beside the outputs where one render writes every file, to publish them together.
+
+    Held locked (``flock`` on the directory itself) from creation to removal,
+    so :func:`remove_leftovers` tells a live render from one that was killed:
+    the kernel releases a killed process's locks.  Leaving the block removes
+    the directory and whatever was not published.
+    """
+
+    def __init__(self, out_dir: Path, name: str) -> None:
+        self.out_dir = Path(out_dir)
+        self.name = name
+        self.directory: Path | None = None
+        self._lock: int | None = None  # a descriptor of the directory, holding its lock
+
+    def __enter__(self) -> "Staging":
+        parent = self.out_dir / STAGING_DIR
+        parent.mkdir(parents=True, exist_ok=True)
+        # Created and locked under a shared lock of the parent, which remove_leftovers holds exclusively:
+        # it never sees a directory between its creation and its lock.
+        with _locked(parent, fcntl.LOCK_SH):
+            self.directory = Path(tempfile.mkdtemp(dir=parent, prefix=f"{self.name}."))
+            self._lock = os.open(self.directory, os.O_RDONLY)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
+        os.close(self._lock)
+
+    def final_path(self, staged: Path) -> Path:
+        """Where a file written in the staging directory is published."""
+        return self.out_dir / Path(staged).relative_to(self.directory)
+
+    def publish(self, staged: Iterable[Path]) -> list[Path]:
+        """Move ``staged`` files into place, each atomically, in the order given; their final paths."""
+        published = []
+        for path in staged:
+            final = self.final_path(path)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, final)
+            published.append(final)
+        return published
+
+
+@contextlib.contextmanager
+def _locked(directory: Path, mode: int) -> Iterator[None]:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, mode)
+        yield
+    finally:
+        os.close(descriptor)  # and with it the lock
+
+
+def remove_leftovers(out_dir: Path, partial_dirs: Iterable[str] = ("", "data", ".records")) -> list[Path]:
+    """Remove what killed renders left in ``out_dir``: unlocked staging directories, and hidden
+    ``.partial`` files in ``partial_dirs``; what was removed.
+
+    The ``.partial`` files outside staging are written only under the caller's
+    lock on the output directory (the manifest and gallery), so call this
+    holding it.
+    """
+    removed: list[Path] = []
+    parent = Path(out_dir) / STAGING_DIR
+    if parent.is_dir():
+        with _locked(parent, fcntl.LOCK_EX):
+            for directory in parent.iterdir():
+                if directory.is_dir() and not _in_use(directory):
+                    shutil.rmtree(directory, ignore_errors=True)
+                    removed.append(directory)
+    for name in partial_dirs:
+        directory = Path(out_dir) / name
+        if directory.is_dir():
+            for path in directory.glob(f".*{PARTIAL_MARK}*"):
+                with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                    path.unlink()
+                    removed.append(path)
+    return removed
+
+
+def _in_use(directory: Path) -> bool:
+    """Whether a live process holds ``directory``'s lock (a killed one's lock is released by the kernel)."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -27,11 +28,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from render.errors import RenderError
-from render.files import OutputWriteError
+from render.errors import PartlyWritten, RenderError
+from render.files import OutputWriteError, Staging
 from render.keys import engine_digest, output_key, scene_digest
-from render.manifest import OutputRecord, describe_file, is_fresh, library_versions, load_record, record_path, save_record
-from render.settings import RenderSettings, RunSession, Writer
+from render.manifest import (
+    RECORDS_DIR,
+    OutputRecord,
+    describe_file,
+    is_fresh,
+    library_versions,
+    load_record,
+    record_path,
+    save_record,
+)
+from render.settings import RenderSettings, RunSession, Writer, Written
 from render.spec import Output
 from render.theme import theme_suffix
 
@@ -138,31 +148,75 @@ def build_and_write(
     ``expected_errors`` type, a file system error) in its own words, anything
     else with its traceback.  Only an interrupt ends the run.
     """
-    out_dir = settings.out_dir
     stem = _stem(output, settings)
     started = time.perf_counter()
-    # From here the files may change: a record left behind by an earlier render
-    # would vouch for files this render may replace only in part.
-    record_path(out_dir, stem).unlink(missing_ok=True)
     try:
-        writer = writer_for(output.kind)
-        content = output.build()
-        written = writer(output.name, content, settings, session)
-        missing = [str(w.path) for w in written if not w.path.is_file()]
-        if missing:
-            raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")
-        if key is not None:
-            record = OutputRecord(
+        with Staging(settings.out_dir, stem) as staging:
+            try:
+                written = _write(output, replace(settings, out_dir=staging.directory), session)
+            except PartlyWritten as error:  # complete files worth having without the rest (a page without its image)
+                _publish(staging, stem, error.written, record=None)
+                raise
+            record = None if key is None else OutputRecord(
                 name=output.name, kind=output.kind, theme=settings.theme, key=key, caption=output.caption,
-                alt=content.alt, parameters=output.parameters, versions=library_versions(),
-                files=[describe_file(w.path, out_dir, w.facts) for w in written],
+                alt=written.alt, parameters=output.parameters, versions=library_versions(),
+                files=[describe_file(w.path, staging.directory, w.facts) for w in written.files],
             )
-            save_record(out_dir, stem, record)
+            paths = _publish(staging, stem, [w.path for w in written.files], record)
     except (RenderError, OutputWriteError, *expected_errors) as error:
         return failure(output.name, error, time.perf_counter() - started, expected=True)
     except Exception as error:  # noqa: BLE001 -- one output's surprise is its own failure, not the run's
         return failure(output.name, error, time.perf_counter() - started, expected=isinstance(error, OSError))
-    return Outcome(output.name, "rendered", paths=[w.path for w in written], seconds=time.perf_counter() - started)
+    return Outcome(output.name, "rendered", paths=paths, seconds=time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class _Made:
+    files: list[Written]
+    alt: str
+
+
+def _write(output: Output, settings: RenderSettings, session: RunSession) -> _Made:
+    """Build ``output``'s content and have its writer write it under ``settings.out_dir`` (a staging directory)."""
+    writer = writer_for(output.kind)
+    content = output.build()
+    written = writer(output.name, content, settings, session)
+    missing = [str(w.path) for w in written if not w.path.is_file()]
+    if missing:
+        raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")
+    return _Made(written, content.alt)
+
+
+def _publish(staging: Staging, stem: str, staged: Sequence[Path], record: OutputRecord | None) -> list[Path]:
+    """Move one render's files into place together, then its record; remove the files of the render it replaces.
+
+    Afterwards the output's files on disk are exactly those published (and
+    its record, if any, lists them): a format or a data file the previous
+    render made and this one did not is removed, unless another output's
+    record lists it too (the surfaces share ``plotly.min.js``).
+    """
+    out_dir = staging.out_dir
+    previous = load_record(out_dir, stem)
+    # From here the files change: the old record would vouch for files being replaced.
+    record_path(out_dir, stem).unlink(missing_ok=True)
+    published = staging.publish(staged)
+    if record is not None:  # last: a record vouches for files only once they are all in place
+        staging.publish([save_record(staging.directory, stem, record)])
+    if previous is not None:
+        replaced = {out_dir / f["path"] for f in previous.files} - set(published)
+        for path in replaced - _listed_by_others(out_dir, stem):
+            path.unlink(missing_ok=True)
+    return published
+
+
+def _listed_by_others(out_dir: Path, stem: str) -> set[Path]:
+    """Every file the records of the other outputs (and theme twins) list."""
+    listed: set[Path] = set()
+    for path in (out_dir / RECORDS_DIR).glob("*.json"):
+        other = load_record(out_dir, path.stem) if path.stem != stem else None
+        if other is not None:
+            listed.update(out_dir / f["path"] for f in other.files)
+    return listed
 
 
 def render_output(
@@ -198,10 +252,18 @@ def _sigint_ignored_by_new_workers() -> Iterator[None]:
         yield
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The process that tracks the workers' semaphores starts here too: an interrupted run leaves it one or
+    # two to remove, which it does, with a warning per run that would follow the one line of an interrupt.
+    warning = "ignore:resource_tracker:UserWarning"
+    added = warning not in sys.warnoptions
+    if added:
+        sys.warnoptions.append(warning)  # the options child interpreters are started with
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        if added:
+            sys.warnoptions.remove(warning)
 
 
 @contextlib.contextmanager

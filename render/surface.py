@@ -26,7 +26,7 @@ from plotly.offline import get_plotlyjs
 from scipy.interpolate import RegularGridInterpolator
 
 from render.chrome import ImageExporter
-from render.errors import RenderError
+from render.errors import PartlyWritten, RenderError
 from render.files import atomic_path, write_text_atomic
 from render.settings import RenderSettings, RunSession, Written
 from render.spec import Content, DescentView, Surface
@@ -59,8 +59,8 @@ PAGE = jinja2.Environment(autoescape=True).from_string("""\
 """)
 
 
-class SurfaceExportError(RenderError):
-    """The page was written but a static image was not; the message names both."""
+class SurfaceExportError(PartlyWritten):
+    """The page was written but a static image was not; the message names both, and the page is published."""
 
 
 def surface_height(view: DescentView, w0: np.ndarray, w1: np.ndarray) -> np.ndarray:
@@ -242,7 +242,7 @@ def write_surface(name: str, content: Content, settings: RenderSettings, session
                                     options.export_timeout)
         except RenderError as error:
             done = ", ".join(p.name for p in written)
-            raise SurfaceExportError(f"{done} written, but no {path.name}: {error}") from None
+            raise SurfaceExportError(f"{done} written, but no {path.name}: {error}", written) from None
         with atomic_path(path) as temporary:
             temporary.write_bytes(image)
         written.append(path)

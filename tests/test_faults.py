@@ -3,6 +3,8 @@ or a refusal before any work, never a traceback that ends the run or a render th
 
 import json
 import math
+import os
+import signal
 import subprocess
 import time
 
@@ -16,6 +18,7 @@ from render.chrome import ChromeError, chrome_version
 from render.cli import main
 from render.encode import EncodeError, Mp4, VideoShape, probe
 from render.errors import RenderError
+from render.manifest import RECORDS_DIR
 from render.settings import SurfaceSettings, VideoSettings
 from render.video import encode_frames
 from scenes.data import DatasetError, load_catdog
@@ -268,3 +271,131 @@ def test_a_failed_read_back_names_the_file_and_why_in_one_line(tmp_path):
     message = str(error.value)
     assert message.startswith("cannot read back v.mp4: ffmpeg exited with status ")
     assert "partial" not in message and "===" not in message and "\n" not in message
+
+
+# -- 5. nothing stale, nothing half-published, nothing hidden left behind ----------------------------
+def files_of(out, name: str) -> set[str]:
+    """Every file on disk that belongs to output ``name`` (dark theme), relative to ``out``."""
+    return {p.relative_to(out).as_posix() for p in out.rglob(f"{name}*")
+            if p.is_file() and RECORDS_DIR not in p.parts}
+
+
+def recorded(out, name: str) -> set[str]:
+    return {f["path"] for f in json.loads((out / RECORDS_DIR / f"{name}.json").read_text())["files"]}
+
+
+def test_after_a_render_the_files_on_disk_are_exactly_those_its_record_lists(tmp_path):
+    out = tmp_path / "out"
+    video = ["descent-normalized", "--out", str(out), "--grid-size", "12", "--duration", "0.5", "--jobs", "1"]
+    assert run(*video, "--formats", "mp4,webm,gif,poster").exit_code == 0
+    assert files_of(out, "descent-normalized") == recorded(out, "descent-normalized") == {
+        "descent-normalized.mp4", "descent-normalized.webm", "descent-normalized.gif", "descent-normalized.png"}
+    assert run(*video, "--formats", "mp4", "--seed", "1").exit_code == 0
+    assert files_of(out, "descent-normalized") == recorded(out, "descent-normalized") == {"descent-normalized.mp4"}
+
+
+def test_a_surface_page_rendered_without_images_removes_the_old_image_but_not_shared_files(tmp_path, monkeypatch):
+    """plotly.min.js is listed by both surfaces: it stays while another record lists it."""
+    out = tmp_path / "out"
+    surfaces = ["surface-normalized", "surface-compressed", "--out", str(out), "--grid-size", "12", "--jobs", "1",
+                "--image-formats", ""]
+    assert run(*surfaces).exit_code == 0
+    (out / "surface-normalized.png").write_bytes(b"an image of an earlier render")  # listed by the old record
+    record = json.loads((out / RECORDS_DIR / "surface-normalized.json").read_text())
+    record["files"].append({"path": "surface-normalized.png", "format": "png", "bytes": 29, "sha256": "0" * 64})
+    (out / RECORDS_DIR / "surface-normalized.json").write_text(json.dumps(record))
+    assert run("surface-normalized", *surfaces[2:], "--plotlyjs", "cdn").exit_code == 0
+    assert files_of(out, "surface-normalized") == recorded(out, "surface-normalized") == {"surface-normalized.html"}
+    assert (out / "plotly.min.js").is_file()  # surface-compressed's page still loads it
+
+
+def test_when_one_format_fails_no_file_of_that_render_is_published(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    video = ["descent-normalized", "--out", str(out), "--grid-size", "12", "--duration", "0.5", "--jobs", "1",
+             "--formats", "mp4,webm,poster"]
+    assert run(*video).exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("descent-normalized*")}
+    monkeypatch.setattr(render.encode.WebM, "output_args", lambda self: ["-c:v", "no-such-encoder", "-f", "webm"])
+    failed = run(*video, "--seed", "3", "--force")
+    assert failed.exit_code == 1
+    assert "error: descent-normalized: ffmpeg " in failed.output
+    assert {p: p.read_bytes() for p in out.rglob("descent-normalized*")} == before  # the poster too
+    assert [p for p in out.rglob("*") if ".partial" in p.name] == []
+
+
+def test_the_next_run_removes_what_a_killed_one_left_and_nothing_a_live_one_writes(tmp_path):
+    import fcntl
+
+    from render.files import STAGING_DIR, Staging
+
+    out = tmp_path / "out"
+    (out / "data").mkdir(parents=True)
+    (out / RECORDS_DIR).mkdir()
+    killed = out / STAGING_DIR / "descent-compressed.k1ll3d"
+    killed.mkdir(parents=True)
+    (killed / ".descent-compressed.x7.partial.mp4").write_bytes(b"half a video")
+    left = [out / ".descent-compressed.a1b2.partial.mp4", out / "data" / ".loss-compressed.c3.partial.csv",
+            out / RECORDS_DIR / ".loss-compressed.d4.partial.json"]
+    for path in left:
+        path.write_bytes(b"half")
+    with Staging(out, "descent-normalized") as live:
+        (live.directory / "descent-normalized.mp4").write_bytes(b"being written")
+        assert run("gallery", "--out", str(out)).exit_code == 0
+        assert [p.name for p in (out / STAGING_DIR).iterdir() if p.is_dir()] == [live.directory.name]
+        assert (live.directory / "descent-normalized.mp4").read_bytes() == b"being written"
+        descriptor = os.open(live.directory, os.O_RDONLY)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # still its writer's
+        os.close(descriptor)
+    assert not killed.exists()
+    assert [path for path in left if path.exists()] == []
+    assert not live.directory.exists()
+
+
+# -- 10. quiet interrupts -------------------------------------------------------------------------
+def render_command() -> str:
+    import shutil
+    import sys
+
+    found = shutil.which("render", path=os.path.dirname(sys.executable))
+    assert found, "the project is not installed (pip install -e .)"
+    return found
+
+
+def maps_of(pid: int) -> str:
+    try:
+        return open(f"/proc/{pid}/maps").read()
+    except OSError:
+        return ""
+
+
+def children_of(pid: int) -> list[int]:
+    children = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as listing:
+            children += [int(child) for child in listing.read().split()]
+    return children
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc to see what the command is doing")
+@pytest.mark.parametrize("moment", ["importing NumPy", "starting workers"])
+def test_ctrl_c_at_any_moment_prints_one_line_and_exits_130(tmp_path, moment):
+    out = tmp_path / "out"
+    jobs = "1" if moment == "importing NumPy" else "2"
+    process = subprocess.Popen(
+        [render_command(), "videos", "--out", str(out), "--jobs", jobs, "--grid-size", "16", "--duration", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if moment == "importing NumPy" and "_multiarray_umath" in maps_of(process.pid):
+            break
+        if moment == "starting workers" and children_of(process.pid):
+            break
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C at a terminal: the whole foreground group
+    _, stderr = process.communicate(timeout=120)
+    assert (process.returncode, stderr.decode()) == (130, "interrupted\n")
+    time.sleep(1)
+    assert processes_running(str(out)) == []
+    assert [p.name for p in out.glob("*") if p.suffix in (".mp4", ".webm", ".png")] == []

@@ -61,7 +61,8 @@ def test_workers_take_the_longest_tasks_first_and_the_surfaces_together():
 
 
 def test_ctrl_c_stops_every_worker_and_encoder(tmp_path):
-    """An interrupted parallel render leaves no process behind and nothing at an output path."""
+    """An interrupted parallel render says so in one line, leaves no process behind and nothing at an output
+    path, and the next run removes what the killed encoders left."""
     out = tmp_path / "out"
     process = subprocess.Popen(
         [render_exe(), "videos", "--out", str(out), "--jobs", "2", "--grid-size", "16", "--quality", "medium",
@@ -69,18 +70,18 @@ def test_ctrl_c_stops_every_worker_and_encoder(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(out.glob(".*.partial.*")):
+    while time.monotonic() < deadline and not list(out.rglob(".*.partial.*")):
         time.sleep(0.2)  # until the encoders are writing
-    assert list(out.glob(".*.partial.*")), "the videos never started"
+    assert list(out.rglob(".*.partial.*")), "the videos never started"
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C at a terminal does: the whole foreground group
-    process.communicate(timeout=120)
-    assert process.returncode != 0
+    _, stderr = process.communicate(timeout=120)
+    assert (process.returncode, stderr.decode()) == (130, "interrupted\n")
     time.sleep(1)
     leftover = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout.split()
     assert leftover == []
-    # Nothing at an output path.  (A worker killed while encoding may leave a hidden
-    # .NAME.*.partial.* file beside them: cleaning those on the next run is the next step.)
     assert [p.name for p in out.glob("*") if p.suffix in (".mp4", ".webm", ".png") and not p.name.startswith(".")] == []
+    subprocess.run([render_exe(), "gallery", "--out", str(out)], check=True, capture_output=True, timeout=120)
+    assert [p for p in out.rglob("*") if ".partial" in p.name or p.parent.name == ".staging" and p.is_dir()] == []
 
 
 @pytest.mark.slow

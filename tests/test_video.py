@@ -243,7 +243,7 @@ def test_write_video_through_the_pipeline(tmp_path, views):
         assert (found.size, found.frames) == ((1280, 720), 6)
     poster = decoded(tmp_path / "descent-normalized-light.png")[0]
     assert poster[5, 5].tolist() == [255, 255, 255]  # the light theme
-    assert not list(tmp_path.glob(".*partial*"))
+    assert not list(tmp_path.rglob(".*partial*"))
 
 
 def test_each_file_is_read_back_once_and_the_record_holds_what_that_found(tmp_path, views, monkeypatch):
@@ -313,7 +313,7 @@ def test_make_videos_writes_every_format_of_every_video(tmp_path):
             assert (found.codec, found.size, found.frames) == (codec, (1280, 720), 101), f"{name}.{extension}"
             assert found.seconds == pytest.approx(10.1, abs=0.06)
         assert probe(tmp_path / f"{name}.png").size == (1280, 720)
-    assert not list(tmp_path.glob(".*partial*"))
+    assert not list(tmp_path.rglob(".*partial*"))
 
 
 def ffmpeg_processes_writing(directory: Path) -> list[int]:
@@ -337,14 +337,15 @@ def test_killed_mid_encode_leaves_no_file_and_no_ffmpeg(tmp_path, signum):
     process = subprocess.Popen([render_exe(), "descent-compressed", "--out", str(tmp_path), "--quality", "high",
                                 "--formats", "mp4,webm"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while not [p for p in tmp_path.glob(".*partial*") if p.stat().st_size > 0]:  # ffmpeg has begun writing
+    while not [p for p in tmp_path.rglob(".*partial*") if p.stat().st_size > 0]:  # ffmpeg has begun writing
         assert process.poll() is None and time.monotonic() < deadline, process.communicate()
         time.sleep(0.05)
     process.send_signal(signum)
     process.wait(timeout=60)
     assert process.returncode != 0
     assert not ffmpeg_processes_writing(tmp_path)
-    assert [p.name for p in tmp_path.iterdir() if p.name != ".records"] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name not in (".records", ".staging")] == []
+    assert list((tmp_path / ".staging").iterdir()) == []  # its own staging directory is removed
 
 
 def test_the_same_render_gives_byte_identical_videos_in_every_format(tmp_path):

@@ -30,6 +30,7 @@ from render.settings import (
     IMAGE_FORMATS,
     MAX_DURATION,
     MAX_EXPORT_TIMEOUT,
+    MAX_JOBS,
     MAX_SURFACE_POINTS,
     PLOTLYJS_MODES,
     PRESETS,
@@ -96,7 +97,7 @@ def _shared_options(command):
         click.option("--grid-size", type=click.IntRange(*GRID_SIZE_RANGE), default=100, show_default=True,
                      help="Points per side of the loss meshgrid (the article's h); the 3D surfaces take at most "
                           "%d." % math.isqrt(MAX_SURFACE_POINTS)),
-        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+        click.option("--jobs", "-j", type=click.IntRange(1, MAX_JOBS), default=None, metavar="N",
                      help="Outputs rendered at once, each in a worker process.  "
                           "[default: the cores available, here %d; with --backend dask: every Dask worker]"
                           % available_cores()),

@@ -317,10 +317,13 @@ def _render_stale(
 
     # Workers share the terminal: their frame bars would overwrite each other's lines.
     settings = replace(settings, out_dir=settings.out_dir.resolve(), frame_progress=False)
+    batches = _batches(stale)
+    if backend == "loky":  # no more processes than tasks, however many jobs were asked for
+        jobs = min(jobs, len(batches))
     with parallel_config(backend=backend, n_jobs=jobs):
         with _sigint_ignored_by_new_workers():  # the first tasks are dispatched, and the workers started, here
             tasks = Parallel(return_as="generator_unordered", batch_size=1)(
-                delayed(_render_in_worker)(batch, settings, expected_errors) for batch in _batches(stale)
+                delayed(_render_in_worker)(batch, settings, expected_errors) for batch in batches
             )
         for outcomes in tasks:
             yield from outcomes

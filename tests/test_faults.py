@@ -117,6 +117,7 @@ def test_doctor_is_not_ready_to_trust_nan_pixels(tmp_path):
     (["--duration", "1e300"], "Invalid value for '--duration': 1e+300 is not in the range 0<x<=600"),
     (["--duration", "-inf"], "Invalid value for '--duration': '-inf' is not a finite number"),
     (["--grid-size", "5000"], "Invalid value for '--grid-size': 5000 is not in the range 2<=x<=1000"),
+    (["--jobs", "99999999999"], "Invalid value for '--jobs' / '-j': 99999999999 is not in the range 1<=x<=256"),
 ])
 def test_numeric_options_out_of_bounds_exit_2_in_one_line(tmp_path, args, message):
     out = tmp_path / "out"

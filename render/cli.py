@@ -19,10 +19,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from render.console import interrupted
 from render.encode import FORMATS
 from render.errors import RenderError
-from render.pipeline import BACKENDS, GROUPS, Outcome, UnknownOutputError, output_names, render_all, select_outputs
+from render.exits import EXIT_FAILED, EXIT_USAGE, interrupted
+from render.pipeline import (
+    BACKENDS,
+    GROUPS,
+    Outcome,
+    UnknownOutputError,
+    output_names,
+    render_all,
+    select_outputs,
+)
 from render.settings import (
     DEFAULT_VIDEO_FORMATS,
     FPS_RANGE,
@@ -46,8 +54,6 @@ if TYPE_CHECKING:
 
 GALLERY_TITLE = "A single neuron: cats vs dogs, and why normalization matters"
 PUBLISH_LOCK = ".publish.lock"
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 def available_cores() -> int:
@@ -429,7 +435,12 @@ def render_gallery(out_dir: Path) -> None:
 def check_dataset(data_dir: Path) -> "doctor.Check":
     """The doctor's line on the cat/dog dataset: only a warning, `make all` skips what needs it."""
     from render import doctor
-    from scenes.data import HOW_TO_POINT, DatasetError, load_catdog, missing_catdog_files
+    from scenes.data import (
+        HOW_TO_POINT,
+        DatasetError,
+        load_catdog,
+        missing_catdog_files,
+    )
 
     missing = missing_catdog_files(data_dir) if data_dir.is_dir() else None
     if missing is None:

@@ -7,17 +7,7 @@ during those imports would end in a traceback, before any handler of
 
 from __future__ import annotations
 
-import signal
-import sys
-
-EXIT_INTERRUPTED = 128 + signal.SIGINT  # what a shell reports for a command stopped by Ctrl-C
-
-
-def interrupted() -> None:
-    """Ctrl-C: one line, and the shell's status for it."""
-    # On a terminal the line starts below the "^C" it echoed.
-    sys.stderr.write(f"{chr(10) if sys.stderr.isatty() else ''}interrupted\n")
-    sys.exit(EXIT_INTERRUPTED)
+from render.exits import interrupted
 
 
 def main() -> None:

@@ -32,8 +32,7 @@ except ImportError:  # not POSIX: pipes keep their default size
     fcntl = None
 
 from render.errors import RenderError
-from render.files import atomic_path
-from render.manifest import png_size
+from render.files import atomic_path, png_size
 from render.processes import kill_group, last_line, run_bounded, text_of
 
 STDERR_LINES = 8  # how much of ffmpeg's own report an error quotes

@@ -20,6 +20,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,15 @@ def write_text_atomic(path: Path, text: str) -> Path:
     with atomic_path(path) as temporary:
         temporary.write_text(text, encoding="utf-8")
     return path
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG's header, or ``None`` if it is not a PNG."""
+    with open(path, "rb") as stream:
+        header = stream.read(24)
+    if header[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", header[16:24])
 
 
 @dataclass(frozen=True)

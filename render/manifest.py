@@ -24,11 +24,12 @@ import hashlib
 import importlib.metadata
 import json
 import re
-import struct
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
 
-from render.files import write_text_atomic
+from render.encode import FORMATS
+from render.files import png_size, write_text_atomic
+from render.settings import IMAGE_FORMATS
 
 # 2: no render seconds (records are the same bytes whichever worker or run made them)
 MANIFEST_VERSION = 2
@@ -77,15 +78,6 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def png_size(path: Path) -> tuple[int, int] | None:
-    """Width and height from a PNG's header, or ``None`` if it is not a PNG."""
-    with open(path, "rb") as stream:
-        header = stream.read(24)
-    if header[:8] != b"\x89PNG\r\n\x1a\n":
-        return None
-    return struct.unpack(">II", header[16:24])
-
-
 def describe_file(path: Path, out_dir: Path, facts: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Path (relative to the output directory), format, size, sha256, and pixels/duration where known.
 
@@ -112,10 +104,6 @@ def describe_file(path: Path, out_dir: Path, facts: Mapping[str, Any] | None = N
 def output_suffixes() -> frozenset[str]:
     """Every suffix a writer writes: figures (png, svg), surface pages and plotly.js (html, js), data (csv),
     each video format and each surface image format."""
-    # Imported here, not at the top: render.encode imports this module.
-    from render.encode import FORMATS
-    from render.settings import IMAGE_FORMATS
-
     extensions = {"png", "svg", "html", "js", "csv", *(f.extension for f in FORMATS.values()), *IMAGE_FORMATS}
     return frozenset(f".{extension}" for extension in extensions)
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import logging
 import os
+import re
 import shutil
 import sys
 import threading
@@ -53,8 +55,11 @@ HOW_TO_PROVIDE = (
     "install one (`make chrome`, `apt-get install chromium-headless-shell` or `plotly_get_chrome -y`) "
     f"or set {BROWSER_ENV} to a Chrome/Chromium executable"
 )
+# What `chrome --version` says: "Chromium 156.0.8078.108 built on Debian", "Google Chrome 120.0.6099.109".
+CHROME_VERSION = re.compile(r"Chrom\w*\b.*\b\d+(\.\d+)+\b")
 START_TIMEOUT = 60.0  # seconds for Chrome to start and load plotly.js
 CLOSE_TIMEOUT = 15.0
+BROWSER_LIBRARY_LOG = "choreographer"  # kaleido's browser driver
 
 
 class ChromeError(RenderError):
@@ -143,8 +148,10 @@ def chrome_version(path: Path, timeout: float = 15.0) -> str:
     except RenderError as error:
         raise ChromeError(str(error)) from None
     version = last_line(done.stdout, "")
-    if done.returncode != 0 or not version:
+    if done.returncode != 0:
         raise ChromeError(f"{path} --version failed: {last_line(done.stderr, f'exit status {done.returncode}')}")
+    if not CHROME_VERSION.search(version):
+        raise ChromeError(f"{path} does not say it is a Chrome (its --version says {version or 'nothing'!r})")
     return version
 
 
@@ -183,6 +190,11 @@ class ImageExporter:
 
     # -- lifetime -----------------------------------------------------------------------------
     def __enter__(self) -> ImageExporter:
+        # The browser library logs its own account of a failure ("Wait expired, Browser is being closed by
+        # watchdog."); the export's error says it once, in our words.
+        self._library_log = logging.getLogger(BROWSER_LIBRARY_LOG)
+        self._library_level = self._library_log.level
+        self._library_log.setLevel(logging.CRITICAL)
         if self.search.path is not None:
             self._loop = asyncio.new_event_loop()
             self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
@@ -191,6 +203,12 @@ class ImageExporter:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._stop()
+        finally:
+            self._library_log.setLevel(self._library_level)
+
+    def _stop(self) -> None:
         if self._loop is None:
             return
         self._close_browser()
@@ -207,6 +225,9 @@ class ImageExporter:
 
     async def _open(self):
         import kaleido
+
+        # A program that is not a Chrome fails here in one line, before kaleido reads what it prints.
+        await asyncio.to_thread(chrome_version, self.search.path, self.start_timeout)
 
         # timeout=None: export() keeps the deadline, and can replace a hung browser.  No MathJax
         # (nothing here is TeX, and it would come from a CDN); plotly.js is plotly.py's own copy.
@@ -243,7 +264,7 @@ class ImageExporter:
             with contextlib.suppress(BaseException):
                 self._submit(browser.close()).result(CLOSE_TIMEOUT)
         process = getattr(browser, "subprocess", None)
-        if process is not None and process.poll() is None:
+        if process is not None:  # even if it has exited: what it started may live on in its group
             kill_group(process)
 
     def _ready_browser(self):
@@ -262,6 +283,9 @@ class ImageExporter:
             self._start_error = ChromeError(
                 f"{self.search.path} did not start within {self.start_timeout:g} s; check it with `render doctor`"
             )
+        except ChromeError as error:
+            self._close_browser()
+            self._start_error = error
         except Exception as error:  # noqa: BLE001 -- every start failure becomes one line
             self._close_browser()
             reason = str(error.args[0]).strip() if error.args else type(error).__name__

@@ -21,7 +21,7 @@ import click
 
 from render.encode import FORMATS
 from render.errors import RenderError
-from render.exits import EXIT_FAILED, EXIT_USAGE, interrupted
+from render.exits import EXIT_FAILED, EXIT_USAGE, interrupted, terminated
 from render.pipeline import (
     BACKENDS,
     GROUPS,
@@ -67,7 +67,7 @@ def available_cores() -> int:
 def _shared_options(command):
     """The options every rendering command takes."""
     options = [
-        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+        click.option("--out", "out_dir", type=Directory(file_okay=False, path_type=Path), default=Path("output"),
                      show_default=True, help="Directory the rendered files are written to."),
         click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
                      envvar="RENDER_DATA", default=Path("datasets"), show_default=True, show_envvar=True,
@@ -118,6 +118,15 @@ def _shared_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+class Directory(click.Path):
+    """A directory path that is not empty: click reads ``--out ""`` as the current directory."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty; name a directory ('.' for the current one)", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class FiniteRange(click.FloatRange):
@@ -225,6 +234,10 @@ def _publish(out_dir: Path, declared) -> None:
 
 
 def _prepare_out_dir(out_dir: Path) -> None:
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise click.BadParameter(f"{out_dir} is a symbolic link to nothing (or to itself)", param_hint="'--out'")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.BadParameter(f"{out_dir} exists and is not a directory", param_hint="'--out'")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -381,7 +394,7 @@ def main() -> None:
       render contour-compressed --seed 3 one output by name
     """
     # A kill (SIGTERM) unwinds like Ctrl-C, so partial files are cleaned up.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    signal.signal(signal.SIGTERM, terminated)
 
 
 @main.command("list")
@@ -422,7 +435,7 @@ def render_surfaces(**options) -> None:
 
 
 @main.command("gallery")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+@click.option("--out", "out_dir", type=Directory(file_okay=False, exists=True, path_type=Path),
               default=Path("output"), show_default=True, help="Directory of rendered files.")
 def render_gallery(out_dir: Path) -> None:
     """Write manifest.json and index.html from what is already rendered (renders nothing)."""

@@ -20,7 +20,6 @@ import math
 import os
 import re
 import subprocess
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +31,13 @@ except ImportError:  # not POSIX: pipes keep their default size
     fcntl = None
 
 from render.errors import RenderError
-from render.files import atomic_path, png_size
-from render.processes import kill_group, last_line, run_bounded, text_of
+from render.files import PARTIAL_MARK, atomic_path, png_size
+from render.processes import LINE_WIDTH, WAIT_AFTER_KILL, Drain, kill_group, last_line, run_bounded, text_of
 
-STDERR_LINES = 8  # how much of ffmpeg's own report an error quotes
+STDERR_LINES = 8  # how much of ffmpeg's own report an error quotes: its last lines,
+REPORT_WIDTH = 600  # at most this many characters of them
 PIPE_BYTES = 1 << 20  # a 1 MiB pipe: fewer wake-ups per frame than the default 64 KiB
+OUTPUT_BYTES = 1 << 20  # the most ffmpeg's stdout is asked for (a GIF's palette is 1 KiB)
 # Deadlines of an ffmpeg run: at least this, plus this much per megapixel of frames (drawing included).
 DEADLINE_FLOOR = 120.0
 SECONDS_PER_MEGAPIXEL_FRAME = 0.25
@@ -103,8 +104,10 @@ def ffmpeg_version(exe: str) -> str:
     """The first line of ``ffmpeg -version`` (``ffmpeg version 7.0.2-static ...``), without its copyright."""
     done = run_bounded([exe, "-hide_banner", "-version"], VERSION_TIMEOUT, f"{exe} -version")
     first = (text_of(done.stdout).strip().splitlines() or [""])[0].split(" Copyright")[0].strip()
-    if done.returncode != 0 or not first:
+    if done.returncode != 0:
         raise EncodeError(last_line(done.stderr, f"exit status {done.returncode}"))
+    if not first.startswith("ffmpeg version "):
+        raise EncodeError(f"it does not say it is ffmpeg (its -version begins {last_line(done.stdout[:80], 'empty')!r})")
     return first
 
 
@@ -126,11 +129,12 @@ class FfmpegProcess:
 
     ffmpeg runs in its own session, so a Ctrl-C at the terminal reaches only
     Python, which then kills it: ffmpeg never gets to finalize a half-written
-    file on its own.  Its report goes to an anonymous temporary file and its
-    output is read by a thread as it comes, so neither a talkative ffmpeg nor
-    one that writes before it reads can block on a full pipe.  A watchdog
-    kills it at ``deadline`` seconds: one that stops reading (asleep, stopped,
-    hung) fails the render instead of hanging it.
+    file on its own.  What it prints is read by threads as it comes, keeping
+    only the end of its report and the start of its output (:class:`Drain`),
+    so neither a talkative ffmpeg nor one that writes before it reads can
+    block on a full pipe, fill the memory or fill a disk.  A watchdog kills it
+    at ``deadline`` seconds: one that stops reading (asleep, stopped, hung)
+    fails the render instead of hanging it.
     """
 
     def __init__(self, args: list[str], description: str, deadline: float, pass_fds: tuple[int, ...] = ()) -> None:
@@ -139,35 +143,27 @@ class FfmpegProcess:
         self.deadline = deadline
         self.pass_fds = pass_fds
         self._process: subprocess.Popen | None = None
-        self._log = None
-        self._output = bytearray()
-        self._reader: threading.Thread | None = None
+        self._output: Drain | None = None
+        self._report: Drain | None = None
         self._watchdog: threading.Timer | None = None
         self._expired = threading.Event()
 
     def __enter__(self) -> "FfmpegProcess":
-        self._log = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen(
-                self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 pass_fds=self.pass_fds, start_new_session=True,
             )
         except OSError as error:
-            self._log.close()
             raise EncodeError(f"cannot start ffmpeg for {self.description}: {error.strerror}") from None
         with contextlib.suppress(OSError, AttributeError):  # a larger pipe is an optimisation, not a requirement
             fcntl.fcntl(self._process.stdin.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
-        self._reader = threading.Thread(target=self._drain, name="ffmpeg output", daemon=True)
-        self._reader.start()
+        self._output = Drain(self._process.stdout, limit=OUTPUT_BYTES, keep="first")
+        self._report = Drain(self._process.stderr, keep="last")
         self._watchdog = threading.Timer(self.deadline, self._expire)
         self._watchdog.daemon = True
         self._watchdog.start()
         return self
-
-    def _drain(self) -> None:
-        stdout = self._process.stdout
-        while chunk := stdout.read1(1 << 16):
-            self._output += chunk
 
     def _expire(self) -> None:
         self._expired.set()
@@ -184,19 +180,27 @@ class FfmpegProcess:
         with contextlib.suppress(BrokenPipeError):
             self._process.stdin.close()
         self._process.wait()  # bounded: the watchdog kills it at the deadline
-        self._reader.join()
+        output = self._output.result()
         if self._process.returncode != 0 or self._expired.is_set():
             raise self._failure(f"exited with status {self._process.returncode}")
-        return bytes(self._output)
+        if self._output.total > OUTPUT_BYTES:
+            raise EncodeError(f"ffmpeg printed {self._output.total} bytes while writing {self.description}, "
+                              f"more than the {OUTPUT_BYTES} it is asked for")
+        return output
 
     def _failure(self, what: str) -> EncodeError:
         kill_group(self._process)
         if self._expired.is_set():
             return EncodeError(f"ffmpeg did not finish {self.description} within {self.deadline:.0f} s and was "
                                "stopped (is it the ffmpeg you meant? `render doctor` checks it)")
-        self._log.seek(0)
-        lines = text_of(self._log.read()).strip().splitlines()
-        report = " | ".join(COMPONENT_TAG.sub("", line.strip()) for line in lines[-STDERR_LINES:])
+        text = text_of(self._report.result(WAIT_AFTER_KILL))
+        for arg in self.args:  # the temporary file is named as the file it was to become
+            if PARTIAL_MARK in arg:
+                text = text.replace(arg, self.description)
+        lines = [COMPONENT_TAG.sub("", line.strip())[:LINE_WIDTH] for line in text.strip().splitlines()]
+        report = " | ".join(lines[-STDERR_LINES:])
+        if len(report) > REPORT_WIDTH:
+            report = report[: REPORT_WIDTH - 1] + "…"
         return EncodeError(f"ffmpeg {what} while writing {self.description}: {report or '(no message)'}")
 
     def __exit__(self, exc_type, exc, traceback) -> None:
@@ -206,9 +210,10 @@ class FfmpegProcess:
             kill_group(process)
         with contextlib.suppress(BrokenPipeError, ValueError):
             process.stdin.close()
-        self._reader.join()
+        self._output.result(WAIT_AFTER_KILL)
+        self._report.result(WAIT_AFTER_KILL)
         process.stdout.close()
-        self._log.close()
+        process.stderr.close()
 
 
 @dataclass(frozen=True)

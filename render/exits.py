@@ -20,3 +20,9 @@ def interrupted() -> None:
     # On a terminal the line starts below the "^C" it echoed.
     sys.stderr.write(f"{chr(10) if sys.stderr.isatty() else ''}interrupted\n")
     sys.exit(EXIT_INTERRUPTED)
+
+
+def terminated(signum: int, frame: object) -> None:
+    """A kill (SIGTERM): one line, then unwind like Ctrl-C, so that what is half-written is removed."""
+    sys.stderr.write("terminated\n")
+    sys.exit(128 + signum)

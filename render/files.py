@@ -52,6 +52,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
             raise OutputWriteError(f"nothing was written for {path.name}")
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as error:
+        if error.filename == str(temporary):  # the user knows the file by the name it was to have
+            error.filename = str(path)
+        raise
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -30,6 +30,8 @@ from typing import Any, Iterable, Mapping, Sequence
 from render.encode import FORMATS
 from render.files import png_size, write_text_atomic
 from render.settings import IMAGE_FORMATS
+from render.spec import KINDS
+from render.theme import THEMES
 
 # 2: no render seconds (records are the same bytes whichever worker or run made them)
 MANIFEST_VERSION = 2
@@ -124,10 +126,17 @@ def is_output_path(path: object, out_dir: Path) -> bool:
 
 
 def _is_file_entry(file: object, out_dir: Path) -> bool:
-    """A record's file entry: an output path, its format (the suffix, as :func:`describe_file` writes it), its size."""
+    """A record's file entry: an output path, its format (the suffix, as :func:`describe_file` writes it), its
+    size and digest, and numbers where the writers put numbers (pages do arithmetic with them)."""
     return (isinstance(file, dict) and is_output_path(file.get("path"), out_dir)
             and file.get("format") == PurePosixPath(file["path"]).suffix[1:]
-            and isinstance(file.get("bytes"), int))
+            and _is_number(file.get("bytes"), int) and isinstance(file.get("sha256"), str)
+            and all(_is_number(file[fact], int) for fact in ("width", "height", "frames") if fact in file)
+            and ("duration" not in file or _is_number(file["duration"], (int, float))))
+
+
+def _is_number(value: object, kind: type | tuple[type, ...]) -> bool:
+    return isinstance(value, kind) and not isinstance(value, bool) and value >= 0
 
 
 @dataclasses.dataclass
@@ -159,6 +168,7 @@ def checked_record(data: object, out_dir: Path) -> OutputRecord | None:
         return None
     texts = (record.name, record.kind, record.theme, record.key, record.caption, record.alt)
     if not (all(isinstance(text, str) for text in texts) and PLAIN_NAME.fullmatch(record.name)
+            and record.kind in KINDS and record.theme in THEMES
             and isinstance(record.files, list) and all(_is_file_entry(f, out_dir) for f in record.files)):
         return None
     return record

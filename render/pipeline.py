@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from render.errors import PartlyWritten, RenderError
-from render.files import OutputWriteError, Staging
+from render.files import STAGING_DIR, OutputWriteError, Staging
 from render.keys import engine_digest, output_key, scene_digest
 from render.manifest import (
     RECORDS_DIR,
@@ -163,11 +163,24 @@ def build_and_write(
                 files=[describe_file(w.path, staging.directory, w.facts) for w in written.files],
             )
             paths = _publish(staging, stem, [w.path for w in written.files], record)
+    except OSError as error:
+        return failure(output.name, _named_as_published(error, settings.out_dir), time.perf_counter() - started,
+                       expected=True)
     except (RenderError, OutputWriteError, *expected_errors) as error:
         return failure(output.name, error, time.perf_counter() - started, expected=True)
     except Exception as error:  # noqa: BLE001 -- one output's surprise is its own failure, not the run's
         return failure(output.name, error, time.perf_counter() - started, expected=isinstance(error, OSError))
     return Outcome(output.name, "rendered", paths=paths, seconds=time.perf_counter() - started)
+
+
+def _named_as_published(error: OSError, out_dir: Path) -> OSError:
+    """``error``, naming the file a staged path was to be published as (``output/x.png``, not
+    ``output/.staging/x.1a2b/x.png``): the user knows only that one."""
+    staging = (Path(out_dir) / STAGING_DIR).as_posix() + "/"
+    if isinstance(error.filename, str) and error.filename.startswith(staging):
+        staged = error.filename[len(staging):].partition("/")[2]
+        error.filename = str(Path(out_dir) / staged) if staged else str(out_dir)
+    return error
 
 
 @dataclass(frozen=True)

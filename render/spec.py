@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Callable, Union
 if TYPE_CHECKING:  # arrays are only annotations here: declaring outputs needs no numpy
     import numpy as np
 
+KINDS = ("figure", "video", "surface")  # what an Output can be; each has a writer in render.pipeline
+
 
 @dataclass(frozen=True)
 class Table:
@@ -153,7 +155,7 @@ class Output:
     """
 
     name: str
-    kind: str  # "figure" | "video" | "surface"
+    kind: str  # one of KINDS
     caption: str
     build: Callable[[], Content]
     unavailable: Callable[[], str | None] = lambda: None

@@ -57,7 +57,9 @@ class CatDogScene:
     def samples(self) -> Figure:
         import numpy as np
 
-        indices = [i for i in SAMPLE_INDICES if i < len(self.data.train.images)]
+        count = len(self.data.train.images)
+        # The article's nine, or as many of the first images as a smaller set has.
+        indices = [i for i in SAMPLE_INDICES if i < count] or list(range(min(count, len(SAMPLE_INDICES))))
         labels = self.data.train.labels[indices, 0].astype(int)
         titles = tuple(f"{CLASS_NAMES[label]} ({label})" for label in labels)
         return Figure(

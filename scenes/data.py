@@ -80,6 +80,10 @@ def _read_split(path: Path, images_key: str, labels_key: str) -> CatDogImages:
             raise DatasetError(f"{path}: {key} holds {not_finite} value{'s' if not_finite > 1 else ''} that "
                                f"{'are' if not_finite > 1 else 'is'} not finite (NaN or infinity): "
                                f"use the article's {path.name}")
+    negative = int(np.count_nonzero(images < 0))
+    if negative:  # grey levels are 0 (black) and up: these would draw as nothing, and train on nonsense
+        raise DatasetError(f"{path}: {images_key} holds {negative} negative pixel value{'s' if negative > 1 else ''}; "
+                           f"the images are grey levels from 0: use the article's {path.name}")
     if images.ndim != 3 or images.shape[0] == 0:
         raise DatasetError(f"{path}: {images_key} has shape {images.shape}, expected (n, height, width) images")
     if labels.reshape(-1).shape[0] != images.shape[0]:

@@ -95,7 +95,7 @@ FIGURE = go.Figure([go.Scatter(x=[0, 1], y=[0, 1])]).to_dict()
 
 
 def test_a_browser_that_exits_at_once_fails_the_export_in_one_line(tmp_path):
-    quitter = script(tmp_path / "chrome", "exit 1")
+    quitter = script(tmp_path / "chrome", 'if [ "$1" = --version ]; then echo "Chromium 1.2.3.4"; else exit 1; fi')
     with ImageExporter(ChromeSearch(quitter, "BROWSER_PATH"), start_timeout=30) as exporter:
         with pytest.raises(ChromeError) as error:
             exporter.export(FIGURE, "png", 100, 100, 1, 10)
@@ -115,7 +115,8 @@ def _running(pid_file: Path) -> bool:
 
 def test_a_browser_that_never_starts_is_given_up_on_and_killed(tmp_path):
     pid_file = tmp_path / "pid"
-    hanger = script(tmp_path / "chrome", f"echo $$ > {pid_file}; exec sleep 600")
+    hanger = script(tmp_path / "chrome", f'[ "$1" = --version ] && echo "Chromium 1.2.3.4" && exit; '
+                                         f"echo $$ > {pid_file}; exec sleep 600")
     with ImageExporter(ChromeSearch(hanger, "BROWSER_PATH"), start_timeout=1) as exporter:
         with pytest.raises(ChromeError) as error:
             exporter.export(FIGURE, "png", 100, 100, 1, 10)

@@ -34,8 +34,9 @@ def error_lines(output: str) -> list[str]:
 
 
 # -- 1. one output's surprise is that output's failure --------------------------------
-@pytest.mark.parametrize("odd", ["single training sample", "negative int16 pixels"])
-def test_an_odd_dataset_fails_its_outputs_and_the_others_are_published(tmp_path, odd):
+@pytest.mark.parametrize("odd, status", [("single training sample", 0), ("negative int16 pixels", 1)])
+def test_an_odd_dataset_is_drawn_or_refused_in_one_line_and_the_others_are_published(tmp_path, odd, status):
+    """Both once ended the run with a traceback before anything was written, the manifest included."""
     data = write_catdog(tmp_path / "data")
     with h5py.File(data / "trainset.hdf5", "r+") as store:
         images, labels = store["X_train"][()], store["Y_train"][()]
@@ -44,22 +45,31 @@ def test_an_odd_dataset_fails_its_outputs_and_the_others_are_published(tmp_path,
             store["X_train"], store["Y_train"] = images[:1], labels[:1]
         else:
             store["X_train"], store["Y_train"] = -images.astype(np.int16) - 1, labels
-    with h5py.File(data / "testset.hdf5", "r+") as store:
-        if odd == "negative int16 pixels":
-            test_images = store["X_test"][()]
-            del store["X_test"]
-            store["X_test"] = -test_images.astype(np.int16) - 1
     out = tmp_path / "out"
     result = run("catdog-samples", "blobs-normalized", "--out", str(out), "--data", str(data), "--jobs", "1")
-    assert result.exit_code == 1, result.output
-    errors = error_lines(result.output)
-    assert len(errors) == 1 and errors[0].startswith("[1/2] error: catdog-samples: unexpected ")
-    assert errors[0].endswith("(--verbose shows where)")
-    assert "Traceback" not in result.output
+    assert result.exit_code == status, result.output
+    assert "Traceback" not in result.output and "unexpected" not in result.output
     assert (out / "blobs-normalized.png").is_file()
     manifest = json.loads((out / "manifest.json").read_text())
-    assert [entry["name"] for entry in manifest["outputs"]] == ["blobs-normalized"]
-    assert (out / "index.html").is_file()
+    assert "blobs-normalized" in [entry["name"] for entry in manifest["outputs"]]
+
+
+def test_an_unexpected_error_in_one_output_is_its_failure_and_the_others_are_published(tmp_path, monkeypatch):
+    import scenes.normalization
+
+    def broken(self):
+        raise ValueError("minvalue must be less than or equal to maxvalue")
+
+    monkeypatch.setattr(scenes.normalization.NormalizationExperiment, "blobs_figure", broken)
+    out = tmp_path / "out"
+    result = run("blobs-normalized", "loss-normalized", "--out", str(out), "--jobs", "1")
+    assert result.exit_code == 1
+    assert error_lines(result.output) == ["[1/2] error: blobs-normalized: unexpected ValueError: minvalue must be "
+                                          "less than or equal to maxvalue (--verbose shows where)"]
+    assert "Traceback" not in result.output
+    assert (out / "loss-normalized.png").is_file()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [entry["name"] for entry in manifest["outputs"]] == ["loss-normalized"]
 
 
 def test_verbose_prints_the_traceback_of_an_unexpected_error(tmp_path, monkeypatch):
@@ -219,8 +229,8 @@ def test_a_chrome_version_that_hangs_leaves_no_child_behind(tmp_path):
 
 
 def test_tools_that_print_bytes_that_are_not_utf8_give_one_line(tmp_path, catdog_dir):
-    chrome = script(tmp_path / "chrome", r"printf 'Chromium \377\376 1.2\n'")
-    assert chrome_version(chrome) == "Chromium \ufffd\ufffd 1.2"
+    chrome = script(tmp_path / "chrome", r"printf 'Chromium \377\376 1.2.3.4\n'")
+    assert chrome_version(chrome) == "Chromium \ufffd\ufffd 1.2.3.4"
     ffmpeg = script(tmp_path / "ffmpeg", r"printf 'bad \377 news\n' >&2; exit 1")
     result = CliRunner().invoke(main, ["doctor", "--data", str(catdog_dir)],
                                 env={"IMAGEIO_FFMPEG_EXE": str(ffmpeg), "BROWSER_PATH": str(chrome)})
@@ -400,3 +410,98 @@ def test_ctrl_c_at_any_moment_prints_one_line_and_exits_130(tmp_path, moment):
     time.sleep(1)
     assert processes_running(str(out)) == []
     assert [p.name for p in out.glob("*") if p.suffix in (".mp4", ".webm", ".png")] == []
+
+
+# -- what a sweep of hostile cases found beyond the issue's ----------------------------------------
+@pytest.mark.parametrize("damage", [
+    {"theme": "x"}, {"kind": "<b>video</b>"}, {"files": [{"path": "blobs-compressed.png", "format": "png",
+                                                        "bytes": 1, "sha256": "0", "width": "wide"}]},
+])
+def test_a_hand_edited_record_is_ignored_not_a_crash(tmp_path, damage):
+    out = tmp_path / "out"
+    assert run("blobs-compressed", "--out", str(out), "--jobs", "1").exit_code == 0
+    path = out / RECORDS_DIR / "blobs-compressed.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **damage}))
+    other = run("loss-compressed", "--out", str(out), "--jobs", "1")
+    assert other.exit_code == 0, other.output
+    assert run("gallery", "--out", str(out)).exit_code == 0
+    assert "blobs-compressed" not in json.dumps(json.loads((out / "manifest.json").read_text())["outputs"])
+
+
+def test_a_program_that_prints_without_end_is_stopped_at_its_deadline_with_bounded_memory():
+    from render.processes import OUTPUT_LIMIT, ProgramTimeout, run_bounded
+
+    started = time.monotonic()
+    with pytest.raises(ProgramTimeout):
+        run_bounded(["yes"], 2.0, "yes")
+    assert time.monotonic() - started < 10
+    done = run_bounded(["sh", "-c", "head -c 10000000 /dev/zero; exit 4"], 30.0, "head")
+    assert (done.returncode, len(done.stdout)) == (4, OUTPUT_LIMIT)
+
+
+def test_an_ffmpeg_that_floods_its_report_fills_neither_memory_nor_disk(tmp_path, monkeypatch, short_deadlines):
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(script(tmp_path / "ffmpeg", "yes 'a very long complaint' >&2")))
+    with pytest.raises(EncodeError) as error:
+        encode_frames(lambda: iter([FRAME] * SHAPE.frames), [Mp4(tmp_path / "v.mp4", SHAPE)], SHAPE.frames)
+    assert len(str(error.value)) < 400
+    assert [p.name for p in tmp_path.iterdir()] == ["ffmpeg"]
+
+
+def test_programs_that_are_not_what_they_claim_are_refused_in_one_line(tmp_path, catdog_dir):
+    garbage = script(tmp_path / "garbage", r"printf '\377\376\001junk\n'; printf '\377 more\n' >&2")
+    with pytest.raises(ChromeError, match="does not say it is a Chrome"):
+        chrome_version(garbage)
+    result = CliRunner().invoke(main, ["doctor", "--data", str(catdog_dir)],
+                                env={"IMAGEIO_FFMPEG_EXE": str(garbage), "BROWSER_PATH": str(garbage)})
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
+    assert "FAIL" in lines["ffmpeg"] and "does not say it is ffmpeg" in lines["ffmpeg"]
+    assert "FAIL" in lines["chrome"] and "does not say it is a Chrome" in lines["chrome"]
+
+
+def test_a_chrome_whose_child_outlives_it_leaves_nothing_running(tmp_path):
+    chrome = script(tmp_path / "chrome", "sleep 4243.25 & echo 'Chromium 1.2.3.4'")
+    with pytest.raises(ChromeError, match="did not finish within 1 s"):
+        chrome_version(chrome, timeout=1.0)
+    assert processes_running("sleep 4243.25") == []
+
+
+@pytest.mark.slow
+def test_a_browser_that_fails_to_start_gets_one_line(tmp_path):
+    chrome = script(tmp_path / "chrome", 'if [ "$1" = --version ]; then echo "Chromium 1.2.3.4"; else exit 1; fi')
+    process = subprocess.run([render_command(), "surface-normalized", "--out", str(tmp_path / "out"), "--grid-size",
+                              "12", "--jobs", "1"], capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "BROWSER_PATH": str(chrome)})
+    assert process.returncode == 1
+    assert len(process.stderr.strip().splitlines()) == 1, process.stderr
+    assert process.stderr.startswith("[1/1] error: surface-normalized: surface-normalized.html, plotly.min.js "
+                                     "written, but no surface-normalized.png: ")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--out", ""], "Invalid value for '--out': is empty; name a directory ('.' for the current one)"),
+    (["--out", "/dev/null"], "Invalid value for '--out': /dev/null exists and is not a directory"),
+])
+def test_an_output_directory_that_cannot_be_one_is_refused(tmp_path, args, message):
+    result = run("blobs-compressed", *args)
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [f"error: {message} (see 'render all --help')"]
+
+
+def test_errors_name_the_file_the_user_knows_not_a_staged_one(tmp_path):
+    out = tmp_path / "out"
+    (out / "blobs-compressed.png").mkdir(parents=True)
+    result = run("blobs-compressed", "--out", str(out), "--jobs", "1")
+    assert error_lines(result.output) == [f"[1/1] error: blobs-compressed: Is a directory ({out / 'blobs-compressed.png'})"]
+
+
+def test_a_few_images_still_make_a_samples_figure_and_negative_pixels_are_refused(tmp_path):
+    data = write_catdog(tmp_path / "one", n_train=1)
+    assert run("catdog-samples", "--out", str(tmp_path / "out"), "--data", str(data), "--jobs", "1").exit_code == 0
+    negative = write_catdog(tmp_path / "negative")
+    with h5py.File(negative / "trainset.hdf5", "r+") as store:
+        images = -store["X_train"][()].astype(np.int16)
+        del store["X_train"]
+        store["X_train"] = images
+    with pytest.raises(DatasetError, match="negative pixel values; the images are grey levels from 0"):
+        load_catdog(negative)

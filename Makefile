@@ -36,7 +36,7 @@ INSTALLED := $(VENV)/.installed
 
 FIGURES := catdog-samples catdog-learning-curves \
 	blobs-compressed loss-compressed contour-compressed \
-	blobs-normalized loss-normalized contour-normalized
+	blobs-normalized loss-normalized contour-normalized loss-comparison
 VIDEOS := descent-compressed descent-normalized descent-comparison
 SURFACES := surface-compressed surface-normalized
 

@@ -38,6 +38,7 @@ from render.settings import (
     IMAGE_FORMATS,
     MAX_DURATION,
     MAX_EXPORT_TIMEOUT,
+    MAX_GRID_LIMIT,
     MAX_JOBS,
     MAX_SURFACE_POINTS,
     PLOTLYJS_MODES,
@@ -103,6 +104,10 @@ def _shared_options(command):
         click.option("--grid-size", type=click.IntRange(*GRID_SIZE_RANGE), default=100, show_default=True,
                      help="Points per side of the loss meshgrid (the article's h); the 3D surfaces take at most "
                           "%d." % math.isqrt(MAX_SURFACE_POINTS)),
+        click.option("--grid-limit", type=FiniteRange(min=0, min_open=True, max=MAX_GRID_LIMIT), default=None,
+                     metavar="L",
+                     help="Draw the loss landscape over -L..L on both weights; points of a descent beyond it are "
+                          "marked at its edge.  [default: the article's -15..15, grown to cover the whole descent]"),
         click.option("--jobs", "-j", type=click.IntRange(1, MAX_JOBS), default=None, metavar="N",
                      help="Outputs rendered at once, each in a worker process.  "
                           "[default: the cores available, here %d; with --backend dask: every Dask worker]"
@@ -273,6 +278,7 @@ def run_render(
     seed: int,
     theme: str,
     grid_size: int,
+    grid_limit: float | None,
     formats: tuple[str, ...],
     quality: str | None,
     fps: float | None,
@@ -300,7 +306,7 @@ def run_render(
 
     if backend == "dask":  # workers may run elsewhere, in another directory
         data_dir = data_dir.resolve()
-    context = SceneContext(seed=seed, data_dir=data_dir, grid_size=grid_size)
+    context = SceneContext(seed=seed, data_dir=data_dir, grid_size=grid_size, grid_limit=grid_limit)
     declared = article_outputs(context)
     try:
         selected = select_outputs(declared, names)

@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from render import spec
+from render.edges import BEYOND_LABEL, BEYOND_MARKER, at_edge, grid_bounds
 from render.files import OutputLayout, atomic_path
 from render.settings import RenderSettings, RunSession, Written
 from render.theme import theme_context
@@ -32,7 +33,7 @@ def _color(name: str | None) -> str | None:
 def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
     for line in panel.lines:
         ax.plot(line.x, line.y, label=line.label, color=_color(line.color), lw=line.width)
-    ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
+    ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, yscale=panel.yscale)
     if panel.legend and any(line.label for line in panel.lines):
         ax.legend()
 
@@ -40,9 +41,14 @@ def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
 def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
     # A thin outline in the text colour keeps the light end of a colour map (the
     # article's 'ocean' maps class 1 to white) visible on a light background.
-    ax.scatter(panel.x, panel.y, c=panel.color_values, cmap=panel.cmap,
-               edgecolors=_color(FOREGROUND), linewidths=0.5)
+    points = ax.scatter(panel.x, panel.y, c=panel.color_values, cmap=panel.cmap,
+                        edgecolors=_color(FOREGROUND), linewidths=0.5)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
+    if panel.limits is not None:
+        ax.set(xlim=panel.limits[0], ylim=panel.limits[1])
+    if panel.class_names:
+        handles, _ = points.legend_elements()
+        ax.legend(handles, panel.class_names)
 
 
 def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
@@ -52,14 +58,20 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
             fig.colorbar(filled, ax=ax, label="log loss")
     else:
         path = panel.path
-        ax.plot(path.w0, path.w1, c=path.line_color, zorder=2)
-        points = ax.scatter(path.w0, path.w1, c=path.color_values, cmap=path.cmap, marker="x", zorder=3)
+        w0, w1, beyond = at_edge(path.w0, path.w1, panel.W11, panel.W22)
+        ax.plot(w0, w1, c=path.line_color, zorder=2)
+        points = ax.scatter(w0[~beyond], w1[~beyond], c=path.color_values[~beyond], cmap=path.cmap, marker="x",
+                            zorder=3, vmin=path.color_values.min(), vmax=path.color_values.max())
+        if beyond.any():
+            ax.scatter(w0[beyond], w1[beyond], marker=BEYOND_MARKER, facecolors="none", edgecolors=path.line_color,
+                       zorder=3, clip_on=False, label=BEYOND_LABEL)
+            ax.legend(loc="lower left")
         if panel.colorbar:
             fig.colorbar(points, ax=ax, label=path.colorbar_label)
-        # The landscape is the frame: a descent that leaves the grid runs off the edge
-        # instead of stretching the axes over a blank strip.
-        ax.set_xlim(panel.W11.min(), panel.W11.max())
-        ax.set_ylim(panel.W22.min(), panel.W22.max())
+        # The landscape is the frame (the scene chose it to cover the descent).
+        (x_low, x_high), (y_low, y_high) = grid_bounds(panel.W11, panel.W22)
+        ax.set_xlim(x_low, x_high)
+        ax.set_ylim(y_low, y_high)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
 
 

@@ -150,6 +150,7 @@ class OutputRecord:
     parameters: dict[str, Any]
     versions: dict[str, str]
     files: list[dict[str, Any]]
+    extent: dict[str, list[float]] | None = None  # the weights a landscape covers: {"W0": [min, max], "W1": ...}
     version: int = MANIFEST_VERSION
 
 
@@ -169,6 +170,7 @@ def checked_record(data: object, out_dir: Path) -> OutputRecord | None:
     texts = (record.name, record.kind, record.theme, record.key, record.caption, record.alt)
     if not (all(isinstance(text, str) for text in texts) and PLAIN_NAME.fullmatch(record.name)
             and record.kind in KINDS and record.theme in THEMES
+            and (record.extent is None or isinstance(record.extent, dict))
             and isinstance(record.files, list) and all(_is_file_entry(f, out_dir) for f in record.files)):
         return None
     return record

@@ -159,7 +159,7 @@ def build_and_write(
                 raise
             record = None if key is None else OutputRecord(
                 name=output.name, kind=output.kind, theme=settings.theme, key=key, caption=output.caption,
-                alt=written.alt, parameters=output.parameters, versions=library_versions(),
+                alt=written.alt, parameters=output.parameters, versions=library_versions(), extent=written.extent,
                 files=[describe_file(w.path, staging.directory, w.facts) for w in written.files],
             )
             paths = _publish(staging, stem, [w.path for w in written.files], record)
@@ -187,6 +187,7 @@ def _named_as_published(error: OSError, out_dir: Path) -> OSError:
 class _Made:
     files: list[Written]
     alt: str
+    extent: dict[str, list[float]] | None
 
 
 def _write(output: Output, settings: RenderSettings, session: RunSession) -> _Made:
@@ -197,7 +198,8 @@ def _write(output: Output, settings: RenderSettings, session: RunSession) -> _Ma
     missing = [str(w.path) for w in written if not w.path.is_file()]
     if missing:
         raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")
-    return _Made(written, content.alt)
+    extent = getattr(content, "extent", None)
+    return _Made(written, content.alt, None if extent is None else extent.record())
 
 
 def _publish(staging: Staging, stem: str, staged: Sequence[Path], record: OutputRecord | None) -> list[Path]:

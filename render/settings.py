@@ -49,6 +49,7 @@ MAX_DURATION = 600  # seconds of video: ten minutes of a descent is already a le
 MAX_FRAMES = 36_000  # ten minutes at 60 fps: the frames are streamed, but every one is drawn and encoded
 MAX_EXPORT_TIMEOUT = 3600  # seconds a surface image may take: an hour means a browser has hung
 MAX_JOBS = 256  # workers at once: more than a machine has cores, fewer than would exhaust its processes
+MAX_GRID_LIMIT = 1000  # |W| a landscape may be forced to cover (--grid-limit)
 GRID_SIZE_RANGE = (2, 1000)  # points per side of the loss meshgrid (see MAX_SURFACE_POINTS)
 # A 3D surface of more points than this is a page of tens of megabytes that a browser's WebGL
 # (and kaleido's export) cannot draw: 5000 x 5000 took 6.8 GB and failed in Chrome.

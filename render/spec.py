@@ -16,7 +16,21 @@ from typing import TYPE_CHECKING, Callable, Union
 if TYPE_CHECKING:  # arrays are only annotations here: declaring outputs needs no numpy
     import numpy as np
 
-KINDS = ("figure", "video", "surface")  # what an Output can be; each has a writer in render.pipeline
+KINDS = ("figure", "video", "surface")
+# A figure's width in inches: at 100 dpi, 700 CSS px, the width of a blog column; text is sized for it.
+COLUMN = 7.0  # what an Output can be; each has a writer in render.pipeline
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The weights a loss landscape covers, ``w0 = (min, max)`` and ``w1 = (min, max)``: what a
+    contour, a descent video or a surface drew, recorded in the manifest."""
+
+    w0: tuple[float, float]
+    w1: tuple[float, float]
+
+    def record(self) -> dict[str, list[float]]:
+        return {"W0": [float(v) for v in self.w0], "W1": [float(v) for v in self.w1]}
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,7 @@ class Curves:
     ylabel: str = ""
     title: str = ""
     legend: bool = True
+    yscale: str = "linear"  # or "log": curves that span decades compared on one axis
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,8 @@ class Scatter:
     xlabel: str = ""
     ylabel: str = ""
     title: str = ""
+    class_names: tuple[str, ...] = ()  # a legend entry per class (by color value, in order)
+    limits: tuple[tuple[float, float], tuple[float, float]] | None = None  # x and y, shared between figures
 
 
 @dataclass(frozen=True)
@@ -106,9 +123,10 @@ class Figure:
     """A static figure: panels side by side, and the data behind it."""
 
     panels: tuple[Panel, ...]
-    size: tuple[float, float]  # inches at 100 dpi, as in plt.figure(figsize=...)
+    size: tuple[float, float]  # inches at 100 dpi, as in plt.figure(figsize=...); COLUMN wide reads best
     tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
     alt: str = ""  # what the figure shows, in words, for readers who cannot see it
+    extent: Extent | None = None  # the landscape a contour covers
 
 
 @dataclass(frozen=True)
@@ -132,6 +150,7 @@ class Animation:
 
     views: tuple[DescentView, ...]
     alt: str = ""
+    extent: Extent | None = None  # the landscape every view covers
 
 
 @dataclass(frozen=True)
@@ -140,6 +159,7 @@ class Surface:
 
     view: DescentView
     alt: str = ""
+    extent: Extent | None = None
 
 
 Content = Union[Figure, Animation, Surface]

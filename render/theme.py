@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 STYLES = Path(__file__).parent / "styles"
+TEXT_STYLE = STYLES / "article-text.mplstyle"  # sizes and fonts for a blog column, the same in every theme
 THEMES = {
     "dark": ("dark_background", STYLES / "article-dark.mplstyle"),
     "light": ("default", STYLES / "article-light.mplstyle"),
@@ -28,5 +29,5 @@ def theme_context(theme: str) -> Iterator[None]:
     import matplotlib.style  # only when something is drawn: parsing options must not load matplotlib
 
     base, overrides = THEMES[theme]
-    with matplotlib.style.context([base, str(overrides)], after_reset=True):
+    with matplotlib.style.context([base, str(TEXT_STYLE), str(overrides)], after_reset=True):
         yield

@@ -25,16 +25,20 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.text import Text
 from tqdm.auto import tqdm
 
 from render import spec
+from render.edges import BEYOND_MARKER, at_edge, grid_bounds
 from render.encode import FORMATS, EncodeError, VideoFormat, VideoShape
 from render.errors import RenderError
 from render.settings import ARTICLE_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.theme import theme_context
 
-# Text is sized in points; a dpi proportional to the height keeps the same layout at every size.
-DPI_PER_PIXEL_OF_HEIGHT = 100 / 720
+# Text is sized in points; a dpi proportional to the height keeps the same layout at every size, and
+# this one makes 10-point text 11.7 px tall when a 16:9 video is shown 700 px wide, whatever its size.
+DPI_PER_PIXEL_OF_HEIGHT = 160 / 720
+CONTROLS_MARGIN = 0.1  # of the height, kept clear at the bottom for a player's controls
 
 CONTOUR_LEVELS = 20
 CONTOUR_CMAP = "magma"
@@ -91,20 +95,34 @@ def path_until(points: np.ndarray, t: float) -> np.ndarray:
 # -- drawing -----------------------------------------------------------------------
 @dataclass
 class DescentArtists:
-    """The moving parts of one descent: the path so far, the current point, the loss so far."""
+    """The moving parts of one descent: the path so far, the current point, the loss so far, the counter,
+    and the end point's mark (shown on the last frame, and so on the poster)."""
 
     view: spec.DescentView
     path: Artist
     point: Artist
     curve: Artist
+    counter: Text
+    end: Artist
 
     def show(self, t: float) -> tuple[Artist, ...]:
-        weights = path_until(self.view.history[:, :2], t)
-        losses = path_until(self.view.history[:, [3, 4]], t)
-        self.path.set_data(weights[:, 0], weights[:, 1])
-        self.point.set_data(weights[-1:, 0], weights[-1:, 1])
+        history = self.view.history
+        weights = path_until(history[:, :2], t)
+        losses = path_until(history[:, [3, 4]], t)
+        w0, w1, beyond = at_edge(weights[:, 0], weights[:, 1], self.view.W11, self.view.W22)
+        self.path.set_data(w0, w1)
+        self.point.set_data(w0[-1:], w1[-1:])
+        self.point.set_marker(BEYOND_MARKER if beyond[-1] else "x")
         self.curve.set_data(losses[:, 0], losses[:, 1])
-        return self.path, self.point, self.curve
+        self.counter.set_text(counter_text(losses[-1, 0], history[-1, 3], losses[-1, 1]))
+        finished = t >= len(history) - 1
+        self.end.set_data(w0[-1:] if finished else [], w1[-1:] if finished else [])
+        return self.path, self.point, self.end, self.curve, self.counter
+
+
+def counter_text(iteration: float, last: float, loss: float) -> str:
+    """``iteration 42 / 100 · log loss 0.315``: where the descent is (whole iterations), and its loss there."""
+    return f"iteration {int(math.floor(iteration + 1e-9))} / {int(last)} · log loss {loss:.3g}"
 
 
 def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, view: spec.DescentView,
@@ -112,12 +130,16 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, view: spec.Des
     """The static layers of one descent, and its moving artists (empty until ``show``)."""
     filled = contour_ax.contourf(view.W11, view.W22, view.loss, CONTOUR_LEVELS, cmap=CONTOUR_CMAP)
     fig.colorbar(filled, ax=contour_ax, label="log loss")
-    # The landscape is the frame: a descent that leaves the grid runs off its edge.
-    contour_ax.set(xlim=(view.W11.min(), view.W11.max()), ylim=(view.W22.min(), view.W22.max()),
-                   xlabel="W0", ylabel="W1")
+    # The landscape is the frame (the scene chose it to cover the descent; points beyond a forced one sit on its edge).
+    (x_low, x_high), (y_low, y_high) = grid_bounds(view.W11, view.W22)
+    contour_ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="W0", ylabel="W1")
     (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=PATH_COLOR, zorder=MOVING_ZORDER, animated=animated)
-    (point,) = contour_ax.plot([], [], ls="none", marker="x", ms=POINT_SIZE, mew=LINE_WIDTH * 0.8,
-                               c=PATH_COLOR, zorder=MOVING_ZORDER + 1, animated=animated)
+    (point,) = contour_ax.plot([], [], ls="none", marker="x", ms=POINT_SIZE, mew=LINE_WIDTH * 0.8, mfc="none",
+                               c=PATH_COLOR, zorder=MOVING_ZORDER + 1, animated=animated, clip_on=False,
+                               in_layout=False)
+    (end,) = contour_ax.plot([], [], ls="none", marker="o", ms=POINT_SIZE * 2.2, mfc="none", mew=2,
+                             c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER + 1, animated=animated,
+                             clip_on=False, in_layout=False)
 
     iterations, losses = view.history[:, 3], view.history[:, 4]
     margin = LOSS_MARGIN * (losses.max() - losses.min()) or 1.0
@@ -125,7 +147,11 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, view: spec.Des
                 xlabel="iteration", ylabel="log loss")
     (curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER,
                             animated=animated)
-    return DescentArtists(view, path, point, curve)
+    # The counter is the loss panel's title: the layout keeps room for its longest text.
+    counter = loss_ax.set_title(counter_text(iterations[-1], iterations[-1], -max(abs(losses)) - 1),
+                                fontsize="medium")
+    counter.set_animated(animated)
+    return DescentArtists(view, path, point, curve, counter, end)
 
 
 class DescentFrames:
@@ -140,9 +166,13 @@ class DescentFrames:
         self.shape = shape
         self.figure = sized_figure(shape.width, shape.height)
         views = animation.views
+        # A band at the bottom that a player's control bar may cover without hiding an axis.
+        self.figure.get_layout_engine().set(rect=(0, CONTROLS_MARGIN, 1, 1 - CONTROLS_MARGIN))
         if len(views) == 1:
             contour_ax, loss_ax = self.figure.subplots(1, 2, width_ratios=(1.25, 1))
             self.figure.get_layout_engine().set(wspace=0.06)  # room between colour bar and loss axis
+            self.figure.suptitle(f"Gradient descent on {views[0].title}" if views[0].title else "Gradient descent",
+                                 fontsize="large")
             self.descents = [draw_descent(self.figure, contour_ax, loss_ax, views[0], animated)]
         else:
             self.descents = []

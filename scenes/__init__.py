@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from render.spec import Output
 from scenes.catdog import CatDogScene
-from scenes.comparison import comparison_output
+from scenes.comparison import comparison_outputs
 from scenes.context import SceneContext
-from scenes.normalization import NormalizationExperiment
+from scenes.normalization import SECOND_FEATURE_SCALES, NormalizationExperiment
 
 
 def article_outputs(context: SceneContext) -> list[Output]:
     """Every output of the article, in article order."""
-    compressed = NormalizationExperiment(context, "compressed", second_feature_scale=10.0)
-    normalized = NormalizationExperiment(context, "normalized", second_feature_scale=1.0)
+    compressed, normalized = (NormalizationExperiment(context, variant, second_feature_scale=scale)
+                              for variant, scale in SECOND_FEATURE_SCALES.items())
     return [
         *CatDogScene(context).outputs(), *compressed.outputs(), *normalized.outputs(),
-        comparison_output(compressed, normalized),
+        *comparison_outputs(compressed, normalized),
     ]
 
 

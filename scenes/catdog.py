@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from render.spec import Curves, Figure, Images, Line, Output, Table
+from render.spec import COLUMN, Curves, Figure, Images, Line, Output, Table
 from scenes.context import SceneContext
 from scenes.describe import describe_learning_curves, describe_samples
 from scenes.data import CATDOG_FILES, HOW_TO_POINT, CatDogData, load_catdog, missing_catdog_files
@@ -64,7 +64,7 @@ class CatDogScene:
         titles = tuple(f"{CLASS_NAMES[label]} ({label})" for label in labels)
         return Figure(
             panels=(Images(images=self.data.train.images[indices], titles=titles),),
-            size=(8, 8),
+            size=(COLUMN, COLUMN),
             tables={"": Table(("index", "label"), np.column_stack([indices, labels]))},
             alt=describe_samples(labels, self.data.train.images.shape[1]),
         )
@@ -85,7 +85,7 @@ class CatDogScene:
                     xlabel="iteration", ylabel="accuracy", title="Accuracy",
                 ),
             ),
-            size=(12, 4),
+            size=(COLUMN, 3.4),
             tables={
                 "": Table(
                     ("iteration", "train_loss", "test_loss", "train_accuracy", "test_accuracy"),

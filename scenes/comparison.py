@@ -1,17 +1,22 @@
-"""The end of part 6 in one picture: both descents side by side, on one time axis.
+"""The end of part 6 in one picture: both descents side by side, on one time axis, and both losses on one axis.
 
 The article shows the compressed and the normalized descent one after the
 other; played together, the difference is plain: on the compressed loss
 function gradient descent zig-zags, on the uncompressed one it glides to the
-minimum in the same number of steps.
+minimum in the same number of steps.  The two learning curves on one
+logarithmic axis say the same in a still: one tumbles, the other falls smoothly.
 """
 
 from __future__ import annotations
 
-from render.spec import Animation, Output
-from scenes.describe import describe_descent
+from render.spec import COLUMN, Animation, Curves, Extent, Figure, Line, Output, Table
+from scenes.describe import describe_descent, describe_loss_curve
 from scenes.normalization import NormalizationExperiment
 
+LOSS_CAPTION = (
+    "The log loss of the same neuron on compressed and on normalized features, on one logarithmic axis: "
+    "tumultuous on the first, smooth on the second."
+)
 CAPTION = (
     "Gradient descent on the compressed (left) and the uncompressed (right) loss function, "
     "step for step: the same neuron zig-zags across the narrow valley on features of different "
@@ -19,12 +24,37 @@ CAPTION = (
 )
 
 
-def comparison_output(compressed: NormalizationExperiment, normalized: NormalizationExperiment) -> Output:
-    def build() -> Animation:
+def comparison_outputs(compressed: NormalizationExperiment, normalized: NormalizationExperiment) -> list[Output]:
+    """The two losses on one axis (a figure), and the two descents on one clock (a video)."""
+    def losses() -> Figure:
+        import numpy as np
+
+        first, second = compressed.history, normalized.history
+        return Figure(
+            panels=(Curves((Line(first[:, 3], first[:, 4], f"{compressed.variant} features"),
+                            Line(second[:, 3], second[:, 4], f"{normalized.variant} features")),
+                           xlabel="iteration", ylabel="log loss (log scale)", yscale="log"),),
+            size=(COLUMN, 4.5),
+            tables={"": Table(("i", f"loss_{compressed.variant}", f"loss_{normalized.variant}"),
+                              np.column_stack([first[:, 3], first[:, 4], second[:, 4]]))},
+            alt=(f"{describe_loss_curve(first[:, 3], first[:, 4], f'Log loss on {compressed.variant} features')} "
+                 f"{describe_loss_curve(second[:, 3], second[:, 4], f'Log loss on {normalized.variant} features')}"),
+        )
+
+    def descents() -> Animation:
         alt = (f"Video, two descents side by side. Left, {compressed.variant} features: "
                f"{describe_descent(compressed.history)} Right, {normalized.variant} features: "
                f"{describe_descent(normalized.history)}")
-        return Animation((compressed.descent_view(), normalized.descent_view()), alt=alt)
+        # One landscape extent for both panels, so the two descents are drawn on the same axes.
+        extent = Extent(*(
+            (min(a[0], b[0]), max(a[1], b[1]))
+            for a, b in ((compressed.extent.w0, normalized.extent.w0), (compressed.extent.w1, normalized.extent.w1))
+        ))
+        views = (compressed.descent_view(extent), normalized.descent_view(extent))
+        return Animation(views, alt=alt, extent=extent)
 
     parameters = {"left": compressed.parameters, "right": normalized.parameters}
-    return Output("descent-comparison", "video", CAPTION, build, parameters=parameters)
+    return [
+        Output("loss-comparison", "figure", LOSS_CAPTION, losses, parameters=parameters),
+        Output("descent-comparison", "video", CAPTION, descents, parameters=parameters),
+    ]

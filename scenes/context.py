@@ -21,6 +21,7 @@ class SceneContext:
     seed: int = 0
     data_dir: Path = Path("datasets")
     grid_size: int = 100  # the article's h: points per side of the loss meshgrid
+    grid_limit: float | None = None  # forces the landscape to ±grid_limit; None: it covers the descent
 
     def rng(self, stream: str) -> np.random.Generator:
         """An independent generator for ``stream`` (e.g. the cat/dog initialisation)."""

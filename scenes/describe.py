@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # array methods only: writing alt text needs no import of NumPy
     import numpy as np
 
+    from render.spec import Extent
+
 
 def _rises(values: np.ndarray) -> int:
     """How many times a curve goes up again: the zig-zag of a compressed descent."""
@@ -36,9 +38,11 @@ def describe_descent(history: np.ndarray) -> str:
             f"while the loss falls from {start[4]:.3g} to {end[4]:.3g}.")
 
 
-def describe_surface(loss: np.ndarray, lim: float) -> str:
-    return (f"Loss over W0 and W1 from {-lim:g} to {lim:g}, ranging from {loss.min():.3g} "
-            f"to {loss.max():.3g}.")
+def describe_surface(loss: np.ndarray, extent: Extent) -> str:
+    (w0_low, w0_high), (w1_low, w1_high) = extent.w0, extent.w1
+    where = (f"W0 and W1 from {w0_low:g} to {w0_high:g}" if extent.w0 == extent.w1
+             else f"W0 from {w0_low:g} to {w0_high:g} and W1 from {w1_low:g} to {w1_high:g}")
+    return f"Loss over {where}, ranging from {loss.min():.3g} to {loss.max():.3g}."
 
 
 def describe_scatter(X: np.ndarray, y: np.ndarray, scale: float) -> str:

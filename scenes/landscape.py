@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from render.spec import Extent
 from scenes.neuron import log_loss_from_logits
 
 # Bytes of logits held at once while evaluating the surface (per block of grid rows).
@@ -31,6 +32,10 @@ class LossSurface:
     b: float
 
     @property
+    def extent(self) -> Extent:
+        return Extent((float(self.w1[0]), float(self.w1[-1])), (float(self.w2[0]), float(self.w2[-1])))
+
+    @property
     def W11(self) -> np.ndarray:
         return np.meshgrid(self.w1, self.w2)[0]
 
@@ -39,18 +44,22 @@ class LossSurface:
         return np.meshgrid(self.w1, self.w2)[1]
 
 
-def loss_surface(X: np.ndarray, y: np.ndarray, b: float, lim: float = 15.0, h: int = 100) -> LossSurface:
-    """The loss on the article's meshgrid ``linspace(-lim, lim, h)²`` for a fixed bias ``b``.
+def loss_surface(X: np.ndarray, y: np.ndarray, b: float, lim: float = 15.0, h: int = 100,
+                 extent: Extent | None = None) -> LossSurface:
+    """The loss on the article's meshgrid ``linspace(-lim, lim, h)²`` for a fixed bias ``b``, or on
+    ``extent`` (one range per weight) when given.
 
     The logits are separable, ``Z = x0·w1 + x1·w2 + b``, so each block of grid
     rows is one broadcast sum; no (samples x h²) array is ever built.
     """
     if h < 2:
         raise ValueError(f"the loss surface needs a grid of at least 2 x 2 points, got h = {h}")
-    if lim <= 0:
-        raise ValueError(f"the grid half-width lim must be positive, got {lim}")
-    w1 = np.linspace(-lim, lim, h)
-    w2 = np.linspace(-lim, lim, h)
+    if extent is None:
+        if lim <= 0:
+            raise ValueError(f"the grid half-width lim must be positive, got {lim}")
+        extent = Extent((-lim, lim), (-lim, lim))
+    w1 = np.linspace(*extent.w0, h)
+    w2 = np.linspace(*extent.w1, h)
     x0 = X[:, 0][:, None, None]  # (n, 1, 1)
     x1 = X[:, 1][:, None, None]
     y3 = y.reshape(-1, 1, 1)
@@ -62,3 +71,14 @@ def loss_surface(X: np.ndarray, y: np.ndarray, b: float, lim: float = 15.0, h: i
         Z = by_first_feature + x1 * w2[rows][None, :, None]  # (n, rows, h)
         loss[rows] = log_loss_from_logits(Z, y3, axis=0)
     return LossSurface(w1=w1, w2=w2, loss=loss, b=float(b))
+
+
+def covering_extent(w0: np.ndarray, w1: np.ndarray, minimum: float, step: float, margin: float) -> Extent:
+    """The landscape a descent needs: at least ``±minimum`` on each weight, grown to every point of
+    the path with ``margin`` to spare, each end on a multiple of ``step`` (round numbers on the axes)."""
+    def span(values: np.ndarray) -> tuple[float, float]:
+        low = min(-minimum, float(np.floor((values.min() - margin) / step) * step))
+        high = max(minimum, float(np.ceil((values.max() + margin) / step) * step))
+        return low, high
+
+    return Extent(span(np.asarray(w0)), span(np.asarray(w1)))

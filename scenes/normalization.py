@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from render.spec import (
-    Animation, Contour, Curves, DescentPath, DescentView, Figure, Line, Output, Scatter, Surface, Table,
+    COLUMN, Animation, Contour, Curves, DescentPath, DescentView, Extent, Figure, Line, Output, Scatter, Surface, Table,
 )
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs
@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 LEARNING_RATE = 0.6
 N_ITER = 100
 START_W = (-7.5, 7.5)
-GRID_LIMIT = 15.0
+# The two experiments: the article multiplies the second feature by 10, then leaves it as generated.
+SECOND_FEATURE_SCALES = {"compressed": 10.0, "normalized": 1.0}
+CLASS_NAMES = ("class 0", "class 1")
+BLOB_MARGIN = 0.05  # of the data's range, around the blobs
+GRID_LIMIT = 15.0  # the article's lim: the landscape covers at least -15..15 on each weight
+GRID_STEP = 5.0  # a landscape grown to cover a descent ends on multiples of 5
+GRID_MARGIN = 1.0  # room left around the farthest point of the descent
 
 CAPTIONS = {
     "compressed": {
@@ -54,6 +60,16 @@ CAPTIONS = {
 }
 
 
+def blob_limits() -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits that hold the blobs of every experiment, so that both figures use the same ones and
+    the ×10 stretch of the second feature shows at a glance (each figure's own would hide it)."""
+    points = [blobs(scale).X for scale in SECOND_FEATURE_SCALES.values()]
+    low = [min(float(p[:, k].min()) for p in points) for k in (0, 1)]
+    high = [max(float(p[:, k].max()) for p in points) for k in (0, 1)]
+    margin = [BLOB_MARGIN * (high[k] - low[k]) for k in (0, 1)]
+    return tuple((low[k] - margin[k], high[k] + margin[k]) for k in (0, 1))
+
+
 class NormalizationExperiment:
     """One run of the article's ``experimental_neuron`` on blobs with a given feature scale.
 
@@ -70,7 +86,8 @@ class NormalizationExperiment:
     def parameters(self) -> dict[str, object]:
         return {
             "second_feature_scale": self.second_feature_scale, "learning_rate": LEARNING_RATE,
-            "n_iter": N_ITER, "start_W": list(START_W), "grid_limit": GRID_LIMIT,
+            "n_iter": N_ITER, "start_W": list(START_W),
+            "grid_limit": "covers the descent" if self.context.grid_limit is None else self.context.grid_limit,
             "grid_size": self.context.grid_size, "seed": self.context.seed,
         }
 
@@ -91,15 +108,28 @@ class NormalizationExperiment:
         return descent_history(self.data.X, self.data.y, start, LEARNING_RATE, N_ITER)
 
     @cached_property
-    def surface(self) -> LossSurface:
-        """The loss over the article's meshgrid at the trained bias."""
+    def extent(self) -> Extent:
+        """The weights the landscape covers: the article's ±15 grown to the whole descent, or ``--grid-limit``."""
+        from scenes.landscape import covering_extent
+
+        if self.context.grid_limit is not None:
+            limit = self.context.grid_limit
+            return Extent((-limit, limit), (-limit, limit))
+        return covering_extent(self.history[:, 0], self.history[:, 1], GRID_LIMIT, GRID_STEP, GRID_MARGIN)
+
+    def surface_on(self, extent: Extent) -> LossSurface:
+        """The loss over a meshgrid of ``extent`` at the trained bias."""
         from scenes.landscape import loss_surface
 
-        return loss_surface(self.data.X, self.data.y, b=self.history[-1, 2], lim=GRID_LIMIT, h=self.context.grid_size)
+        return loss_surface(self.data.X, self.data.y, b=self.history[-1, 2], h=self.context.grid_size, extent=extent)
 
-    def descent_view(self) -> DescentView:
-        """The descent on its landscape, for the videos and the 3D surface."""
-        s = self.surface
+    @cached_property
+    def surface(self) -> LossSurface:
+        return self.surface_on(self.extent)
+
+    def descent_view(self, extent: Extent | None = None) -> DescentView:
+        """The descent on its landscape (or on ``extent``), for the videos and the 3D surface."""
+        s = self.surface if extent is None else self.surface_on(extent)
         return DescentView(s.W11, s.W22, s.loss, self.history, title=f"{self.variant} features")
 
     def history_table(self) -> Table:
@@ -111,10 +141,12 @@ class NormalizationExperiment:
         import numpy as np
 
         X, y = self.data.X, self.data.y
+        scale = self.second_feature_scale
         return Figure(
             panels=(Scatter(X[:, 0], X[:, 1], y.ravel(), xlabel="feature 0",
-                            ylabel=f"feature 1 × {self.second_feature_scale:g}"),),
-            size=(6, 4),
+                            ylabel="feature 1" if scale == 1 else f"feature 1 (×{scale:g})",
+                            class_names=CLASS_NAMES, limits=blob_limits()),),
+            size=(COLUMN, 4.5),
             tables={"": Table(("x0", "x1", "y"), np.column_stack([X, y]))},
             alt=describe_scatter(X, y, self.second_feature_scale),
         )
@@ -124,7 +156,7 @@ class NormalizationExperiment:
         return Figure(
             panels=(Curves((Line(h[:, 3], h[:, 4]),), xlabel="iteration", ylabel="log loss",
                            legend=False),),
-            size=(6, 4),
+            size=(COLUMN, 4.5),
             tables={"": self.history_table()},
             alt=describe_loss_curve(h[:, 3], h[:, 4], f"Log loss of the neuron on {self.variant} features"),
         )
@@ -134,20 +166,21 @@ class NormalizationExperiment:
         path = DescentPath(w0=h[:, 0], w1=h[:, 1], color_values=h[:, 2])
         return Figure(
             panels=(Contour(s.W11, s.W22, s.loss), Contour(s.W11, s.W22, s.loss, path=path)),
-            size=(12, 4),
+            size=(COLUMN, 3.2),
             tables={"": self.history_table()},
-            alt=f"{describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}",
+            alt=f"{describe_surface(s.loss, self.extent)} {describe_descent(h)}",
+            extent=self.extent,
         )
 
     def descent_animation(self) -> Animation:
         s, h = self.surface, self.history
-        alt = f"Video. {describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}"
-        return Animation((self.descent_view(),), alt=alt)
+        alt = f"Video. {describe_surface(s.loss, self.extent)} {describe_descent(h)}"
+        return Animation((self.descent_view(),), alt=alt, extent=self.extent)
 
     def loss_surface_3d(self) -> Surface:
         s, h = self.surface, self.history
-        alt = f"Interactive 3D surface. {describe_surface(s.loss, GRID_LIMIT)} {describe_descent(h)}"
-        return Surface(self.descent_view(), alt=alt)
+        alt = f"Interactive 3D surface. {describe_surface(s.loss, self.extent)} {describe_descent(h)}"
+        return Surface(self.descent_view(), alt=alt, extent=self.extent)
 
     def outputs(self) -> list[Output]:
         captions = CAPTIONS[self.variant]

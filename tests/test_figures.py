@@ -39,15 +39,15 @@ def test_contour_figure_matches_the_articles_code_drawn_directly(experiment):
     s, h = experiment.surface, experiment.history
     with theme_context("dark"):
         ours = draw_figure(experiment.contour_figure())
-        reference = MplFigure(figsize=(12, 4), dpi=100, layout="constrained")
+        reference = MplFigure(figsize=experiment.contour_figure().size, dpi=100, layout="constrained")
         left, right = reference.subplots(1, 2)
         reference.colorbar(left.contourf(s.W11, s.W22, s.loss, 10, cmap="magma"), ax=left, label="log loss")
         right.contourf(s.W11, s.W22, s.loss, 10, cmap="magma")
         right.plot(h[:, 0], h[:, 1], c="r", zorder=2)
         points = right.scatter(h[:, 0], h[:, 1], c=h[:, 2], cmap="Blues", marker="x", zorder=3)
         reference.colorbar(points, ax=right, label="b")
-        right.set_xlim(-15, 15)
-        right.set_ylim(-15, 15)
+        right.set_xlim(*experiment.extent.w0)  # the article's ±15, grown to cover the whole descent
+        right.set_ylim(*experiment.extent.w1)
         for ax in (left, right):
             ax.set(xlabel="W0", ylabel="W1")
         assert_same_pixels(ours, reference)
@@ -62,14 +62,31 @@ def test_contour_path_is_the_recorded_history(experiment):
     np.testing.assert_array_equal(line.get_ydata(), experiment.history[:, 1])
     (points,) = path_axes.collections[-1:]
     np.testing.assert_array_equal(points.get_array(), experiment.history[:, 2])
-    assert path_axes.get_xlim() == (-15.0, 15.0)
+    assert path_axes.get_xlim() == experiment.extent.w0 == (-15.0, 20.0)  # W0 reaches 16.5
+    assert path_axes.get_ylim() == experiment.extent.w1 == (-15.0, 15.0)
+
+
+def test_a_forced_grid_limit_marks_the_points_beyond_it_at_its_edge():
+    from render.edges import BEYOND_LABEL
+
+    forced = NormalizationExperiment(SceneContext(seed=0, grid_size=40, grid_limit=10.0), "compressed", 10.0)
+    with theme_context("dark"):
+        fig = draw_figure(forced.contour_figure())
+    path_axes = fig.axes[1]
+    (line,) = path_axes.get_lines()
+    assert line.get_xdata().max() == 10.0 and line.get_ydata().min() == -10.0  # on the edge, not cut off
+    beyond = [c for c in path_axes.collections if c.get_label() == BEYOND_LABEL]
+    h = forced.history
+    outside = (np.abs(h[:, 0]) > 10) | (np.abs(h[:, 1]) > 10)
+    assert len(beyond) == 1 and len(beyond[0].get_offsets()) == outside.sum() > 0
+    assert path_axes.get_legend().get_texts()[0].get_text() == BEYOND_LABEL
 
 
 def test_loss_figure_matches_a_direct_plot(experiment):
     h = experiment.history
     with theme_context("dark"):
         ours = draw_figure(experiment.loss_figure())
-        reference = MplFigure(figsize=(6, 4), dpi=100, layout="constrained")
+        reference = MplFigure(figsize=experiment.loss_figure().size, dpi=100, layout="constrained")
         ax = reference.subplots()
         ax.plot(h[:, 3], h[:, 4])
         ax.set(xlabel="iteration", ylabel="log loss")
@@ -106,7 +123,7 @@ def test_theme_sets_the_background(tmp_path, experiment, theme, face):
     png = next(p for p in paths if p.suffix == ".png")
     assert png.name == ("loss-compressed.png" if theme == "dark" else "loss-compressed-light.png")
     image = matplotlib.image.imread(png)
-    assert image.shape[:2] == (800, 1200)  # 6 x 4 inches at 2 x 100 dpi
+    assert image.shape[:2] == (900, 1400)  # 7 x 4.5 inches (a blog column) at 2 x 100 dpi
     np.testing.assert_allclose(image[2, 2, :3], face, atol=1 / 255)
 
 

@@ -51,3 +51,32 @@ def test_bad_grid_is_refused(h, lim):
     data = blobs(1.0)
     with pytest.raises(ValueError):
         landscape.loss_surface(data.X, data.y, b=0.0, lim=lim, h=h)
+
+
+def test_the_extent_covers_the_descent_on_round_numbers_and_at_least_the_articles():
+    from scenes.landscape import covering_extent
+
+    extent = covering_extent(np.array([-7.5, 16.46]), np.array([7.5, -12.7]), minimum=15, step=5, margin=1)
+    assert (extent.w0, extent.w1) == ((-15, 20), (-15, 15))
+    assert covering_extent(np.array([0.0]), np.array([0.0]), 15, 5, 1).w0 == (-15, 15)
+
+
+def test_every_landscape_output_records_the_extent_it_drew(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from render.cli import main
+
+    names = ["contour-compressed", "descent-compressed", "surface-compressed", "descent-comparison"]
+    args = [*names, "--out", str(tmp_path), "--grid-size", "12", "--duration", "0.5", "--formats", "mp4",
+            "--image-formats", "", "--jobs", "1"]
+    assert CliRunner().invoke(main, args, env={"RENDER_DATA": None}).exit_code == 0
+    extents = {o["name"]: o["extent"] for o in json.loads((tmp_path / "manifest.json").read_text())["outputs"]}
+    covering = {"W0": [-15.0, 20.0], "W1": [-15.0, 15.0]}  # the compressed descent reaches W0 = 16.46
+    assert extents == {name: covering for name in names}
+    forced = CliRunner().invoke(main, [*args[:1], *args[4:], "--grid-limit", "10"], env={"RENDER_DATA": None})
+    assert forced.exit_code == 0, forced.output
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert next(o for o in manifest["outputs"] if o["name"] == "contour-compressed")["extent"] == {
+        "W0": [-10.0, 10.0], "W1": [-10.0, 10.0]}

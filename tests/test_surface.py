@@ -90,16 +90,21 @@ def test_the_surface_height_is_the_loss_on_the_nodes_and_nan_off_the_grid():
     rows, cols = [0, 7, 29], [3, 18, 29]
     heights = surface_height(view, view.W11[rows, cols], view.W22[rows, cols])
     np.testing.assert_allclose(heights, view.loss[rows, cols], rtol=1e-12)
-    assert np.isnan(surface_height(view, np.array([15.5, 0.0]), np.array([0.0, -16.0]))).all()
+    assert np.isnan(surface_height(view, np.array([20.5, 0.0]), np.array([0.0, -16.0]))).all()
 
 
-def test_the_path_lies_just_above_the_surface_and_breaks_where_it_leaves_the_grid():
+def test_the_path_lies_just_above_the_surface_over_a_grid_that_covers_it():
     view = experiment().descent_view()
     x, y, z = path_on_surface(view)
-    inside = ~np.isnan(z)
+    assert not np.isnan(z).any()  # the compressed descent reaches W0 ≈ 16.5: the grid runs to 20
     lift = LIFT * (view.loss.max() - view.loss.min())
-    np.testing.assert_allclose(z[inside] - surface_height(view, x[inside], y[inside]), lift, rtol=1e-9)
-    # The compressed descent ends at W0 ≈ 16 beyond the grid's ±15: those stretches are gaps.
+    np.testing.assert_allclose(z - surface_height(view, x, y), lift, rtol=1e-9)
+
+
+def test_the_path_breaks_where_it_leaves_a_forced_grid():
+    view = NormalizationExperiment(SceneContext(grid_size=30, grid_limit=15.0), "compressed", 10.0).descent_view()
+    x, y, z = path_on_surface(view)
+    inside = ~np.isnan(z)
     off = (np.abs(view.history[:, 0]) > 15) | (np.abs(view.history[:, 1]) > 15)
     assert off.any() and not inside.all()
     assert np.isnan(x[~inside]).all() and np.isnan(y[~inside]).all()
@@ -141,7 +146,7 @@ def test_the_page_holds_the_surface_the_path_and_one_frame_per_iteration(tmp_pat
     np.testing.assert_array_equal(as_array(points["y"]), view.history[:, 1])
     np.testing.assert_array_equal(as_array(points["customdata"]), view.history[:, [3, 4]])
     assert as_array(by_name["start, iteration 0"]["x"]).tolist() == [view.history[0, 0]]
-    assert "end, iteration 100 (off the grid)" in by_name
+    assert "end, iteration 100" in by_name
 
     assert [frame["name"] for frame in frames] == [str(i) for i in range(101)]
     marker = [t.get("name") for t in data].index("iteration (slider)")

@@ -166,7 +166,9 @@ def test_frames_show_the_history_so_far(views):
         frames = DescentFrames(Animation(views[:1]), SMALL)
         h = views[0].history
         for k in (0, 1, 37, 100):
-            path, point, curve = frames.update(k)
+            path, point, end, curve, counter = frames.update(k)
+            assert counter.get_text() == f"iteration {k} / 100 · log loss {h[k, 4]:.3g}"
+            assert len(end.get_xdata()) == (1 if k == 100 else 0)  # the end is marked on the last frame
             np.testing.assert_array_equal(np.column_stack(path.get_data()), h[: k + 1, :2])
             np.testing.assert_array_equal(np.column_stack(point.get_data()), h[k : k + 1, :2])
             np.testing.assert_array_equal(np.column_stack(curve.get_data()), h[: k + 1, 3:5])
@@ -181,8 +183,8 @@ def test_comparison_moves_both_descents_on_one_clock(views):
     with theme_context("dark"):
         frames = DescentFrames(Animation(views), VideoShape(320, 180, 10.0, 201))
         changed = frames.update(100)  # half way: iteration 50 of both
-        assert len(changed) == 6
-        for (path, point, curve), view in zip((changed[:3], changed[3:]), views):
+        assert len(changed) == 10
+        for (path, point, end, curve, counter), view in zip((changed[:5], changed[5:]), views):
             np.testing.assert_array_equal(np.column_stack(point.get_data()), view.history[50:51, :2])
         assert [fig.get_suptitle() for fig in frames.figure.subfigs] == [v.title for v in views]
 
@@ -206,7 +208,9 @@ def test_decoded_frame_k_is_iteration_k_drawn_directly(tmp_path, views):
     assert len(video) == 101
     for k in (0, 30, 100):
         error = compression_error(video[k], still(animation, SMALL, k))
-        assert error < 16, f"frame {k}: error {error:.1f}"
+        # The counter's small text and, on the last frame, the red point inside the white end ring are
+        # where 4:2:0 chroma errs most at 320x180.
+        assert error < 32, f"frame {k}: error {error:.1f}"
     # ...and the comparison notices a frame one iteration off.
     assert compression_error(video[30], still(animation, SMALL, 31)) > 48
 
@@ -217,7 +221,7 @@ def test_more_frames_than_iterations_glide_through_the_recorded_points(tmp_path,
     with theme_context("dark"):
         frames = DescentFrames(animation, shape)
         encode_frames(frames.frames, [Mp4(tmp_path / "v.mp4", shape)], shape.frames, progress=False)
-        _, point, _ = frames.update(31)  # a third of the way from iteration 10 to 11
+        _, point, *_ = frames.update(31)  # a third of the way from iteration 10 to 11
     h = views[0].history
     np.testing.assert_allclose(np.column_stack(point.get_data())[0], h[10, :2] + (h[11, :2] - h[10, :2]) / 3)
     video = decoded(tmp_path / "v.mp4")

@@ -1,0 +1,25 @@
+"""Points of a descent beyond the landscape drawn: kept in sight at its edge, and marked as such.
+
+A landscape normally covers its whole descent (the scenes choose its extent
+from the path); when a user forces a smaller one (``--grid-limit``), the
+points beyond it are drawn on the edge they crossed, with a hollow marker,
+never silently cut off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BEYOND_MARKER = "o"  # hollow: drawn with no face colour
+BEYOND_LABEL = "beyond the grid, shown at its edge"
+
+
+def grid_bounds(W11: np.ndarray, W22: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+    return (float(W11.min()), float(W11.max())), (float(W22.min()), float(W22.max()))
+
+
+def at_edge(w0: np.ndarray, w1: np.ndarray, W11: np.ndarray, W22: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``w0, w1`` moved onto the grid's edge where they lie beyond it, and which points were moved."""
+    (x_low, x_high), (y_low, y_high) = grid_bounds(W11, W22)
+    x, y = np.clip(w0, x_low, x_high), np.clip(w1, y_low, y_high)
+    return x, y, (x != w0) | (y != w1)

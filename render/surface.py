@@ -30,6 +30,7 @@ from render.errors import PartlyWritten, RenderError
 from render.files import atomic_path, write_text_atomic
 from render.settings import RenderSettings, RunSession, Written
 from render.spec import Content, DescentView, Surface
+from render.theme import BACKGROUNDS
 
 TEMPLATES = {"dark": "plotly_dark", "light": "plotly_white"}
 PATH_COLOR = "red"  # the article draws the descent in red on its contours
@@ -143,6 +144,7 @@ def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = T
     ]
     layout = dict(
         template=TEMPLATES[theme],
+        paper_bgcolor=BACKGROUNDS[theme], plot_bgcolor=BACKGROUNDS[theme],  # the figures' own background
         margin=dict(l=0, r=0, b=0, t=0),
         scene=dict(camera=dict(projection=dict(type="orthographic"), eye=camera_eye(view)),
                    xaxis_title_text="W0", yaxis_title_text="W1", zaxis_title_text="log loss"),
@@ -200,7 +202,7 @@ def surface_html(name: str, figure: go.Figure, plotlyjs: str = "directory", frag
     )
     if fragment:
         return plot.strip() + "\n"
-    background = figure.layout.template.layout.paper_bgcolor or "white"
+    background = figure.layout.paper_bgcolor or figure.layout.template.layout.paper_bgcolor or "white"
     # plotly's markup is trusted as is; the title goes through Jinja2's escaping.
     return PAGE.render(title=title or name, background=background, plot=Markup(plot.strip()))
 

@@ -17,6 +17,9 @@ THEMES = {
     "light": ("default", STYLES / "article-light.mplstyle"),
 }
 DEFAULT_THEME = "dark"
+# One background per theme, for matplotlib's figures and videos and for Plotly's surfaces alike:
+# the article's dark grey, (0.12, 0.12, 0.12), and white.
+BACKGROUNDS = {"dark": "#1f1f1f", "light": "#ffffff"}
 
 
 def theme_suffix(theme: str) -> str:
@@ -29,5 +32,6 @@ def theme_context(theme: str) -> Iterator[None]:
     import matplotlib.style  # only when something is drawn: parsing options must not load matplotlib
 
     base, overrides = THEMES[theme]
-    with matplotlib.style.context([base, str(TEXT_STYLE), str(overrides)], after_reset=True):
+    background = {"figure.facecolor": BACKGROUNDS[theme], "axes.facecolor": BACKGROUNDS[theme]}
+    with matplotlib.style.context([base, str(TEXT_STYLE), str(overrides), background], after_reset=True):
         yield

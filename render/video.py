@@ -21,6 +21,7 @@ from typing import Callable, Iterator, Sequence
 
 import matplotlib
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -30,7 +31,7 @@ from tqdm.auto import tqdm
 
 from render import spec
 from render.edges import BEYOND_MARKER, at_edge, grid_bounds
-from render.encode import FORMATS, EncodeError, VideoFormat, VideoShape
+from render.encode import FORMATS, EncodeError, Poster, VideoFormat, VideoShape
 from render.errors import RenderError
 from render.settings import ARTICLE_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.theme import theme_context
@@ -139,7 +140,10 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, view: spec.Des
                                in_layout=False)
     (end,) = contour_ax.plot([], [], ls="none", marker="o", ms=POINT_SIZE * 2.2, mfc="none", mew=2,
                              c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER + 1, animated=animated,
-                             clip_on=False, in_layout=False)
+                             clip_on=False, in_layout=False,
+                             # a halo of the background colour: the ring shows on the darkest valley and the lightest wall
+                             path_effects=[patheffects.withStroke(linewidth=5,
+                                                                  foreground=matplotlib.rcParams["figure.facecolor"])])
 
     iterations, losses = view.history[:, 3], view.history[:, 4]
     margin = LOSS_MARGIN * (losses.max() - losses.min()) or 1.0
@@ -191,6 +195,10 @@ class DescentFrames:
     def frames(self) -> Iterator[memoryview]:
         """Every frame, as the canvas's RGBA buffer (valid until the next frame is drawn)."""
         return blit_frames(self.figure, self.update, self.shape.frames)
+
+    def last_frame(self) -> Iterator[memoryview]:
+        """Only the last frame, drawn as :meth:`frames` draws it: all a poster needs."""
+        return blit_frames(self.figure, lambda index: self.update(self.shape.frames - 1), 1)
 
     def still(self, t: float | None = None, index: int | None = None) -> np.ndarray:
         """One frame drawn the ordinary way (whole figure, no blitting): the reference for tests."""
@@ -273,8 +281,11 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
     formats = [FORMATS[f](settings.layout.file(name, FORMATS[f].extension), shape) for f in settings.video.formats]
     with theme_context(settings.theme):
         frames = DescentFrames(content, shape)
-        encode_frames(frames.frames, formats, shape.frames, description=name,
-                      progress=None if settings.frame_progress else False)
+        if all(isinstance(f, Poster) for f in formats):  # a poster alone (a theme's twin): one frame to draw
+            encode_frames(frames.last_frame, formats, 1, description=name, progress=False)
+        else:
+            encode_frames(frames.frames, formats, shape.frames, description=name,
+                          progress=None if settings.frame_progress else False)
     return [Written(f.path, f.facts) for f in formats]
 
 

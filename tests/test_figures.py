@@ -149,3 +149,17 @@ def test_history_csv_has_the_articles_header(tmp_path, experiment):
     assert csv in paths
     assert csv.read_text().splitlines()[0] == "W0,W1,b,i,loss"
     np.testing.assert_array_equal(np.loadtxt(csv, delimiter=",", skiprows=1), experiment.history)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_figures_and_surfaces_share_one_background_per_theme(experiment, theme):
+    from matplotlib.colors import to_hex
+
+    from render.surface import surface_figure
+    from render.theme import BACKGROUNDS
+
+    with theme_context(theme):
+        fig = draw_figure(experiment.loss_figure())
+        assert to_hex(fig.get_facecolor()) == to_hex(fig.axes[0].get_facecolor()) == BACKGROUNDS[theme]
+    layout = surface_figure(experiment.descent_view(), theme).layout
+    assert layout.paper_bgcolor == layout.plot_bgcolor == BACKGROUNDS[theme]

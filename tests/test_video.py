@@ -367,3 +367,16 @@ def test_the_same_render_gives_byte_identical_videos_in_every_format(tmp_path):
     assert sorted(first) == ["descent-normalized.gif", "descent-normalized.mp4", "descent-normalized.png",
                              "descent-normalized.webm"]
     assert first == second
+
+
+def test_a_poster_alone_is_the_last_frame_of_the_full_render(tmp_path, views):
+    """A theme's twin renders only the poster: one frame drawn, the same bytes as the full render's poster."""
+    from render.settings import RenderSettings, RunSession, VideoSettings
+    from render.video import write_video
+
+    animation = Animation(views[1:])
+    for out, formats in ((tmp_path / "full", ("mp4", "poster")), (tmp_path / "alone", ("poster",))):
+        settings = RenderSettings(out_dir=out, video=VideoSettings(formats=formats, duration=1.0))
+        with RunSession() as session:
+            write_video("d", animation, settings, session)
+    assert (tmp_path / "alone" / "d.png").read_bytes() == (tmp_path / "full" / "d.png").read_bytes()

@@ -130,6 +130,16 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Camera:
+    """Where a 3D view of a descent looks from, relative to the descent: ``turn`` degrees counter-clockwise
+    from looking down it (from behind its start, towards its end), at ``height`` (plotly's eye z; its
+    default camera is at 1.25)."""
+
+    turn: float = 0.0
+    height: float = 1.25
+
+
+@dataclass(frozen=True)
 class DescentView:
     """One recorded descent on its loss landscape: what videos and 3D surfaces show.
 
@@ -160,6 +170,7 @@ class Surface:
     view: DescentView
     alt: str = ""
     extent: Extent | None = None
+    camera: Camera = field(default_factory=Camera)
 
 
 Content = Union[Figure, Animation, Surface]

@@ -29,7 +29,7 @@ from render.chrome import ImageExporter
 from render.errors import PartlyWritten, RenderError
 from render.files import atomic_path, write_text_atomic
 from render.settings import RenderSettings, RunSession, Written
-from render.spec import Content, DescentView, Surface
+from render.spec import Camera, Content, DescentView, Surface
 from render.theme import BACKGROUNDS
 
 TEMPLATES = {"dark": "plotly_dark", "light": "plotly_white"}
@@ -43,6 +43,8 @@ PLOTLYJS_FILE = "plotly.min.js"
 INCLUDE_PLOTLYJS = {"directory": "directory", "cdn": "cdn", "inline": True}
 FRAGMENT_HEIGHT = "600px"
 CONFIG = {"responsive": True, "displaylogo": False}
+SCENE_BOTTOM = 0.22  # of the page's height, below the 3D scene: the colour bar and the slider
+NARROWEST_SCENE = 0.8  # width / height below which the page draws the scene smaller, not cut at its sides
 
 PAGE = jinja2.Environment(autoescape=True).from_string("""\
 <!DOCTYPE html>
@@ -55,6 +57,24 @@ PAGE = jinja2.Environment(autoescape=True).from_string("""\
 </head>
 <body>
 {{ plot }}
+<script>
+// An orthographic scene is fitted to its frame's height: in a frame narrower than 4:3 (a phone)
+// its sides would be cut off, so it is drawn smaller in proportion.
+(function () {
+  var SCENE_HEIGHT = {{ scene_height }}, NARROWEST = {{ narrowest }};
+  var plot = document.getElementById({{ div_id | tojson }});
+  function fit() {
+    // Orthographic zoom is the scene's aspect ratio (plotly.js zooms it so on a scroll).
+    var scene = plot.clientWidth / (plot.clientHeight * SCENE_HEIGHT);  // the scene's own aspect ratio
+    var k = Math.min(1, scene / NARROWEST);
+    Plotly.relayout(plot, {"scene.aspectmode": "manual", "scene.aspectratio": {x: k, y: k, z: k}});
+  }
+  if (window.Plotly && plot) {
+    window.addEventListener("load", fit);  // once the first plot is drawn
+    window.addEventListener("resize", fit);
+  }
+})();
+</script>
 </body>
 </html>
 """)
@@ -97,26 +117,30 @@ def _iteration_points(view: DescentView) -> tuple[np.ndarray, np.ndarray, np.nda
     return w0, w1, surface_height(view, w0, w1) + _lift(view)
 
 
-def camera_eye(view: DescentView) -> dict[str, float]:
-    """plotly's default camera distance and height, turned to look down the descent from behind its end.
+def camera_eye(view: DescentView, camera: Camera = Camera()) -> dict[str, float]:
+    """plotly's default camera distance, turned ``camera.turn`` degrees from looking down the descent.
 
     The default eye, (1.25, 1.25, 1.25), sees the normalized descent from
     behind the valley wall it runs down, which then hides it; looking along
-    the descent puts the walls it comes down behind the path instead.
+    the descent puts the walls it comes down behind the path instead.  A
+    descent that zig-zags across a valley reads better from the side of it.
     """
     start, end = view.history[0, :2], view.history[-1, :2]
     direction = end - start
     length = float(np.hypot(*direction))
     horizontal = np.hypot(1.25, 1.25)
     x, y = (direction / length * horizontal) if length > 0 else (1.25, 1.25)
-    return {"x": round(float(x), 4), "y": round(float(y), 4), "z": 1.25}
+    turn = np.radians(camera.turn)
+    x, y = x * np.cos(turn) - y * np.sin(turn), x * np.sin(turn) + y * np.cos(turn)
+    return {"x": round(float(x), 4), "y": round(float(y), 4), "z": camera.height}
 
 
 # The loss recorded at an iteration (at that iteration's bias), not the height of the drawn surface.
 HOVER = "iteration %{customdata[0]:d}<br>W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{customdata[1]:.4f}<extra></extra>"
 
 
-def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = True) -> go.Figure:
+def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = True,
+                   camera: Camera = Camera()) -> go.Figure:
     """The article's surface with the descent on it; ``interactive`` adds the iteration slider."""
     history = view.history
     x, y, z = _iteration_points(view)
@@ -146,12 +170,17 @@ def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = T
         template=TEMPLATES[theme],
         paper_bgcolor=BACKGROUNDS[theme], plot_bgcolor=BACKGROUNDS[theme],  # the figures' own background
         margin=dict(l=0, r=0, b=0, t=0),
-        scene=dict(camera=dict(projection=dict(type="orthographic"), eye=camera_eye(view)),
+        scene=dict(camera=dict(projection=dict(type="orthographic"), eye=camera_eye(view, camera)),
                    xaxis_title_text="W0", yaxis_title_text="W1", zaxis_title_text="log loss"),
         legend=dict(x=0.01, y=0.99, bgcolor="rgba(0,0,0,0)"),
     )
     figure = go.Figure(data=traces, layout=layout)
     if interactive:
+        # A page may be a phone's width: the colour bar goes below the scene instead of beside it.
+        figure.update_traces(selector=dict(type="surface"), colorbar=dict(
+            orientation="h", x=0.5, xanchor="center", y=0.16, yanchor="bottom", len=0.6, thickness=12,
+            title=dict(text="log loss", side="top")))
+        figure.update_layout(scene_domain=dict(x=[0, 1], y=[SCENE_BOTTOM, 1]))
         _add_iteration_slider(figure, x, y, z, customdata)
     return figure
 
@@ -173,13 +202,14 @@ def _add_iteration_slider(figure: go.Figure, x, y, z, customdata) -> None:
     play = {"fromcurrent": True, "frame": {"duration": 100, "redraw": True}, "transition": {"duration": 0}}
     figure.update_layout(
         sliders=[dict(
-            active=0, x=0.08, len=0.9, y=0, yanchor="bottom", pad=dict(t=0, b=10),
+            active=0, x=0.03, len=0.94, y=0, yanchor="bottom", pad=dict(t=0, b=10),
             currentvalue=dict(prefix="iteration ", font=dict(size=14, color=foreground)),
             font=dict(color="rgba(0,0,0,0)"),  # 101 tick labels would overlap; the current value says it
             steps=[dict(label=str(i), method="animate", args=[[str(i)], still]) for i in iterations],
         )],
         updatemenus=[dict(
-            type="buttons", direction="left", x=0.0, y=0, xanchor="left", yanchor="bottom", pad=dict(b=10),
+            # Above the slider's left end, inside the frame at any width.
+            type="buttons", direction="left", x=0.03, y=0.11, xanchor="left", yanchor="bottom", pad=dict(l=0, b=0),
             showactive=False,
             buttons=[dict(label="▶", method="animate", args=[None, play]),
                      dict(label="❚❚", method="animate", args=[[None], still])],
@@ -204,7 +234,8 @@ def surface_html(name: str, figure: go.Figure, plotlyjs: str = "directory", frag
         return plot.strip() + "\n"
     background = figure.layout.paper_bgcolor or figure.layout.template.layout.paper_bgcolor or "white"
     # plotly's markup is trusted as is; the title goes through Jinja2's escaping.
-    return PAGE.render(title=title or name, background=background, plot=Markup(plot.strip()))
+    return PAGE.render(title=title or name, background=background, plot=Markup(plot.strip()), div_id=name,
+                       scene_height=1 - SCENE_BOTTOM, narrowest=NARROWEST_SCENE)
 
 
 def write_plotlyjs(directory: Path) -> Path:
@@ -233,10 +264,10 @@ def write_surface(name: str, content: Content, settings: RenderSettings, session
         key = f"plotlyjs:{layout.out_dir.resolve()}"
         written.append(session.shared(key, lambda: contextlib.nullcontext(write_plotlyjs(layout.out_dir))))
     title = f"The loss surface, {content.view.title}" if content.view.title else "The loss surface"
-    page = surface_html(name, surface_figure(content.view, settings.theme, interactive=True),
+    page = surface_html(name, surface_figure(content.view, settings.theme, interactive=True, camera=content.camera),
                         options.plotlyjs, options.fragment, title=title)
     written.insert(0, write_text_atomic(layout.file(name, "html"), page))
-    static = surface_figure(content.view, settings.theme, interactive=False).to_dict()
+    static = surface_figure(content.view, settings.theme, interactive=False, camera=content.camera).to_dict()
     for image_format in options.image_formats:
         path = layout.file(name, image_format)
         try:

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from render.spec import (
-    COLUMN, Animation, Contour, Curves, DescentPath, DescentView, Extent, Figure, Line, Output, Scatter, Surface, Table,
+    COLUMN, Animation, Camera, Contour, Curves, DescentPath, DescentView, Extent, Figure, Line, Output, Scatter, Surface, Table,
 )
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs
@@ -30,6 +30,9 @@ START_W = (-7.5, 7.5)
 SECOND_FEATURE_SCALES = {"compressed": 10.0, "normalized": 1.0}
 CLASS_NAMES = ("class 0", "class 1")
 BLOB_MARGIN = 0.05  # of the data's range, around the blobs
+# Where each 3D surface is seen from: the compressed descent zig-zags across a narrow valley, which
+# reads from the valley's side and above; the normalized one runs down a bowl, best seen along it.
+CAMERAS = {"compressed": Camera(turn=60, height=2.2), "normalized": Camera()}
 GRID_LIMIT = 15.0  # the article's lim: the landscape covers at least -15..15 on each weight
 GRID_STEP = 5.0  # a landscape grown to cover a descent ends on multiples of 5
 GRID_MARGIN = 1.0  # room left around the farthest point of the descent
@@ -180,7 +183,7 @@ class NormalizationExperiment:
     def loss_surface_3d(self) -> Surface:
         s, h = self.surface, self.history
         alt = f"Interactive 3D surface. {describe_surface(s.loss, self.extent)} {describe_descent(h)}"
-        return Surface(self.descent_view(), alt=alt, extent=self.extent)
+        return Surface(self.descent_view(), alt=alt, extent=self.extent, camera=CAMERAS[self.variant])
 
     def outputs(self) -> list[Output]:
         captions = CAPTIONS[self.variant]

@@ -121,3 +121,30 @@ def test_gallery_loads_every_output_in_chromium(rendered, served):
         browser.close()
     assert errors == []
     assert (rendered / "gallery-screenshot.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 800)])
+def test_a_surface_page_fits_a_phone_and_a_desktop(rendered, served, width, height):
+    """The whole scene and its controls inside the frame: narrower than the scene likes, it is drawn smaller."""
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(find_chrome().require()), args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(served + "surface-compressed.html", wait_until="load")
+        page.wait_for_function("() => document.querySelector('.gl-container canvas') !== null", timeout=60_000)
+        ratio = page.evaluate("() => document.getElementById('surface-compressed').layout.scene.aspectratio")
+        inside = page.evaluate("""() => [...document.querySelectorAll('.updatemenu-button, .slider-rail-rect')]
+            .map(e => e.getBoundingClientRect())
+            .every(r => r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight)""")
+        page.screenshot(path=str(rendered / f"surface-compressed-{width}x{height}.png"))
+        browser.close()
+    assert errors == []
+    assert inside
+    if width < height:
+        assert ratio["x"] < 1 and ratio["x"] == ratio["y"] == ratio["z"]
+    else:
+        assert ratio is None or ratio["x"] == 1

@@ -15,6 +15,7 @@ first, so a missing or hung browser costs the images, never the page.
 from __future__ import annotations
 
 import contextlib
+import math
 from pathlib import Path
 
 import jinja2
@@ -39,6 +40,7 @@ LIFT = 0.015  # the path floats this fraction of the loss range above the surfac
 SAMPLES_PER_STEP = 16  # points per gradient step, so the line follows the surface between iterations
 # Static images: 1200 x 900 pixels, drawn at 1.2x so the text stays legible in a blog's column.
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 750, 1.2
+COLUMN_PX, COLUMN_TEXT_PX = 700, 11  # an image shown 700 CSS px wide has no text under 11 px
 PLOTLYJS_FILE = "plotly.min.js"
 INCLUDE_PLOTLYJS = {"directory": "directory", "cdn": "cdn", "inline": True}
 FRAGMENT_HEIGHT = "600px"
@@ -175,6 +177,8 @@ def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = T
         legend=dict(x=0.01, y=0.99, bgcolor="rgba(0,0,0,0)"),
     )
     figure = go.Figure(data=traces, layout=layout)
+    if not interactive:  # an image shown a column wide: text of at least 11 CSS px there
+        figure.update_layout(font_size=math.ceil(COLUMN_TEXT_PX * IMAGE_WIDTH / COLUMN_PX))
     if interactive:
         # A page may be a phone's width: the colour bar goes below the scene instead of beside it.
         figure.update_traces(selector=dict(type="surface"), colorbar=dict(

@@ -24,6 +24,7 @@ from typing import Any
 
 from render.files import write_text_atomic
 from render.manifest import MANIFEST_NAME, read_manifest
+from render.theme import BACKGROUNDS
 
 TEMPLATES = Path(__file__).parent / "templates"
 INDEX_NAME = "index.html"
@@ -123,6 +124,7 @@ def _environment():
 def _made_from(out_dir: Path, title: str) -> str:
     """A digest of everything the page is made from: the manifest's bytes, the title, this code, the templates."""
     digest = hashlib.sha256(title.encode())
+    digest.update(repr(sorted(BACKGROUNDS.items())).encode())
     for path in (out_dir / MANIFEST_NAME, Path(__file__), *sorted(TEMPLATES.glob("*.j2"))):
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -145,5 +147,6 @@ def write_gallery(out_dir: Path, title: str) -> Path | None:
                 return index
     except (OSError, UnicodeDecodeError):
         pass
-    page = _environment().get_template("gallery.html.j2").render(title=title, items=gallery_items(manifest))
+    page = _environment().get_template("gallery.html.j2").render(title=title, items=gallery_items(manifest),
+                                                                 backgrounds=BACKGROUNDS)
     return write_text_atomic(index, f"{stamp}\n{page}")

@@ -41,6 +41,11 @@ def rendered(tmp_path_factory) -> Path:
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
+    twins = CliRunner().invoke(  # as `make all` does: the light twin of every figure, poster and surface
+        main, ["all", "--out", str(out), "--data", str(data), "--quality", "low", "--theme", "light",
+               "--formats", "poster", "--image-formats", ""], catch_exceptions=False,
+    )
+    assert twins.exit_code == 0, twins.output
     return out
 
 
@@ -148,3 +153,24 @@ def test_a_surface_page_fits_a_phone_and_a_desktop(rendered, served, width, heig
         assert ratio["x"] < 1 and ratio["x"] == ratio["y"] == ratio["z"]
     else:
         assert ratio is None or ratio["x"] == 1
+
+
+def test_a_reader_in_light_mode_sees_the_light_twins(rendered, served):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(find_chrome().require()), args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900}, color_scheme="light")
+        page.goto(served + "index.html", wait_until="load")
+        for image in page.query_selector_all("article img"):
+            image.scroll_into_view_if_needed()
+        page.wait_for_function("() => [...document.querySelectorAll('article img')].every(i => i.complete)")
+        images = page.eval_on_selector_all("article picture img", "nodes => nodes.map(n => n.currentSrc)")
+        posters = page.eval_on_selector_all("article video", "nodes => nodes.map(n => n.getAttribute('poster'))")
+        frames = page.eval_on_selector_all("article iframe", "nodes => nodes.map(n => n.getAttribute('src'))")
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        browser.close()
+    assert images and all("-light" in src for src in images), images
+    assert posters and all(poster.endswith("-light.png") for poster in posters), posters
+    assert frames and all(src.endswith("-light.html") for src in frames), frames
+    assert background == "rgb(255, 255, 255)"

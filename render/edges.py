@@ -18,7 +18,8 @@ def grid_bounds(W11: np.ndarray, W22: np.ndarray) -> tuple[tuple[float, float], 
     return (float(W11.min()), float(W11.max())), (float(W22.min()), float(W22.max()))
 
 
-def at_edge(w0: np.ndarray, w1: np.ndarray, W11: np.ndarray, W22: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def at_edge(w0: np.ndarray, w1: np.ndarray, W11: np.ndarray, W22: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``w0, w1`` moved onto the grid's edge where they lie beyond it, and which points were moved."""
     (x_low, x_high), (y_low, y_high) = grid_bounds(W11, W22)
     x, y = np.clip(w0, x_low, x_high), np.clip(w1, y_low, y_high)

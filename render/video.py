@@ -131,7 +131,8 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, view: spec.Des
     """The static layers of one descent, and its moving artists (empty until ``show``)."""
     filled = contour_ax.contourf(view.W11, view.W22, view.loss, CONTOUR_LEVELS, cmap=CONTOUR_CMAP)
     fig.colorbar(filled, ax=contour_ax, label="log loss")
-    # The landscape is the frame (the scene chose it to cover the descent; points beyond a forced one sit on its edge).
+    # The landscape is the frame: the scene chose it to cover the descent (points beyond a forced one sit
+    # on its edge).
     (x_low, x_high), (y_low, y_high) = grid_bounds(view.W11, view.W22)
     contour_ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="W0", ylabel="W1")
     (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=PATH_COLOR, zorder=MOVING_ZORDER, animated=animated)
@@ -141,7 +142,8 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, view: spec.Des
     (end,) = contour_ax.plot([], [], ls="none", marker="o", ms=POINT_SIZE * 2.2, mfc="none", mew=2,
                              c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER + 1, animated=animated,
                              clip_on=False, in_layout=False,
-                             # a halo of the background colour: the ring shows on the darkest valley and the lightest wall
+                             # a halo of the background colour: the ring shows on the darkest valley and
+                             # on the lightest wall
                              path_effects=[patheffects.withStroke(linewidth=5,
                                                                   foreground=matplotlib.rcParams["figure.facecolor"])])
 

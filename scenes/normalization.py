@@ -12,7 +12,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from render.spec import (
-    COLUMN, Animation, Camera, Contour, Curves, DescentPath, DescentView, Extent, Figure, Line, Output, Scatter, Surface, Table,
+    COLUMN, Animation, Camera, Contour, Curves, DescentPath, DescentView, Extent, Figure, Line, Output, Scatter,
+    Surface, Table,
 )
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs

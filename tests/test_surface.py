@@ -313,7 +313,8 @@ def test_the_pngs_show_the_surface_and_the_path_on_it(tmp_path):
         exporter = session.shared("chrome", render.chrome.ImageExporter)
         # plotly/Kaleido#475: a Surface at opacity 1 vanishing behind a Scatter3d in static exports.
         # Draw the surface alone: with the path (which hides some of it) most of it must still show.
-        alone = surface_figure(surface_of("compressed", 100).view, interactive=False)
+        compressed = surface_of("compressed", 100)
+        alone = surface_figure(compressed.view, interactive=False, camera=compressed.camera)
         alone.data = alone.data[:1]
         surface_alone = load(exporter.export(alone.to_dict(), "png", IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE, 60))
     for variant in ("compressed", "normalized"):

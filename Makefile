@@ -42,11 +42,10 @@ SURFACES := surface-compressed surface-normalized
 
 .PHONY: all figures videos surfaces gallery list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)
 
-# Then the light twins of every figure, video poster and surface (NAME-light.*): the gallery shows
+# With the light twins of every figure, video poster and surface (NAME-light.*): the gallery shows
 # each reader the one that matches their colour scheme.
 all: $(INSTALLED) chrome
-	$(RENDER) all $(RENDER_OPTIONS)
-	$(RENDER) all $(RENDER_OPTIONS) --theme light --formats poster
+	$(RENDER) all --twins $(RENDER_OPTIONS)
 
 figures: $(INSTALLED)
 	$(RENDER) figures $(RENDER_OPTIONS)

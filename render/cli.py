@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from render.exits import EXIT_FAILED, EXIT_USAGE, interrupted, terminated
 from render.pipeline import (
     BACKENDS,
     GROUPS,
+    KeyParts,
     Outcome,
     UnknownOutputError,
     output_names,
@@ -117,6 +119,9 @@ def _shared_options(command):
                           "(needs --scheduler and the [distributed] extra)."),
         click.option("--scheduler", metavar="ADDRESS", default=None,
                      help="The Dask scheduler for --backend dask, e.g. tcp://10.0.0.5:8786."),
+        click.option("--twins", is_flag=True,
+                     help="Also render the other theme's twin of every figure, surface and video poster "
+                          "(what `make all` does: NAME-light.*, which the gallery shows to readers in light mode)."),
         click.option("--verbose", "-v", is_flag=True,
                      help="With an unexpected error in an output, print its full traceback too."),
     ]
@@ -292,6 +297,7 @@ def run_render(
     backend: str = "loky",
     scheduler: str | None = None,
     verbose: bool = False,
+    twins: bool = False,
 ) -> None:
     """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
     started = time.perf_counter()
@@ -328,9 +334,20 @@ def run_render(
     jobs, client = _parallel(jobs, backend, scheduler)
     _prepare_out_dir(out_dir)
     settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
+    runs = [(settings, "")]
+    if twins:  # the other theme's figures, surfaces and video posters, in the same process
+        twin = next(name for name in sorted(THEMES) if name != theme)
+        runs.append((replace(settings, theme=twin, video=replace(video, formats=("poster",))), f" ({twin})"))
+    outcomes: list[Outcome] = []
+    total = len(selected) * len(runs)
+    known = KeyParts()
     try:
-        outcomes = render_all(selected, settings, expected_errors=(DatasetError,),
-                              report=lambda *progress: _report(*progress, verbose=verbose), jobs=jobs, backend=backend)
+        for run_settings, label in runs:
+            done = len(outcomes)
+            outcomes += render_all(
+                selected, run_settings, expected_errors=(DatasetError,), jobs=jobs, backend=backend, known=known,
+                report=lambda outcome, k, n, done=done, label=label: _report(
+                    replace(outcome, name=outcome.name + label), done + k, total, verbose=verbose))
     finally:
         if client is not None:
             client.close()

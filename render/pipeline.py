@@ -344,6 +344,16 @@ def _render_stale(
             yield from outcomes
 
 
+@dataclass
+class KeyParts:
+    """What the rebuild keys of one run are made of besides each output's own: found once per run."""
+
+    engine: str = field(default_factory=engine_digest)
+    versions: dict[str, str] = field(default_factory=library_versions)
+    tools: dict[str, str] = field(default_factory=dict)  # kind -> identity of the external tool its writer drives
+    scenes: dict[str, str | None] = field(default_factory=dict)  # declaring module -> digest of its sources
+
+
 def render_all(
     outputs: Sequence[Output],
     settings: RenderSettings,
@@ -351,17 +361,19 @@ def render_all(
     report: Callable[[Outcome, int, int], None] = lambda outcome, done, total: None,
     jobs: int = 1,
     backend: str = "loky",
+    known: KeyParts | None = None,
 ) -> list[Outcome]:
     """Render ``outputs``, skipping those whose files are up to date; ``report(outcome, done, total)`` as each ends.
 
     Keys and freshness are decided here, before any writer is loaded, so a run
     with nothing to do imports nothing heavy.  ``jobs`` > 1 renders the stale
     outputs in that many workers (``-1``: as many as the backend has).
+    ``known``: the parts of the keys found by an earlier call of the same
+    run (another theme), not looked up again.
     """
-    engine = engine_digest()
-    versions = library_versions()
-    tools: dict[str, str] = {}  # kind -> version of the external tool its writer drives
-    scenes: dict[str, str | None] = {}  # declaring module -> digest of its sources
+    known = known if known is not None else KeyParts()
+    engine, versions = known.engine, known.versions
+    tools, scenes = known.tools, known.scenes
     outcomes: list[Outcome] = []
     stale: list[tuple[Output, str | None]] = []
 

@@ -169,7 +169,7 @@ def build_and_write(
     except (RenderError, OutputWriteError, *expected_errors) as error:
         return failure(output.name, error, time.perf_counter() - started, expected=True)
     except Exception as error:  # noqa: BLE001 -- one output's surprise is its own failure, not the run's
-        return failure(output.name, error, time.perf_counter() - started, expected=isinstance(error, OSError))
+        return failure(output.name, error, time.perf_counter() - started)
     return Outcome(output.name, "rendered", paths=paths, seconds=time.perf_counter() - started)
 
 

@@ -91,9 +91,10 @@ class Drain:
 def run_bounded(args: list[str], timeout: float, what: str) -> Finished:
     """Run ``args`` to the end, or for ``timeout`` seconds at most; ``what`` names it in the error.
 
-    Its output is read as it comes (the first and the last :data:`OUTPUT_LIMIT`
-    bytes of stdout and stderr are kept); on expiry or any interruption
-    (Ctrl-C included) its whole process group is killed before this returns.
+    Its output is read as it comes (the first :data:`OUTPUT_LIMIT` bytes of
+    stdout, a version line, and the last of stderr, a report's end are kept);
+    on expiry or any interruption (Ctrl-C included) its whole process group is
+    killed before this returns.
     """
     try:
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -104,10 +105,10 @@ def run_bounded(args: list[str], timeout: float, what: str) -> Finished:
     deadline = time.monotonic() + timeout
     try:
         process.wait(timeout)
-        # The program ended, but a child it started may hold its pipes open: stopped at the same deadline.
+        # The program ended, but a child it started may hold its pipes open: stopped at the same deadline
+        # (the group lives on in that child, so its id is still its own to kill).
         out, err = (drain.result(max(0.0, deadline - time.monotonic())) for drain in (stdout, stderr))
         if stdout.running or stderr.running:
-            kill_group(process)  # the group lives on in that child, so its id is still its own
             raise subprocess.TimeoutExpired(args, timeout)
     except subprocess.TimeoutExpired:
         kill_group(process)

@@ -1,7 +1,8 @@
-"""Shared fixtures: a tiny cat/dog dataset in the article's HDF5 layout."""
+"""Shared fixtures: a tiny cat/dog dataset in the article's HDF5 layout, and the processes still running."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import h5py
@@ -29,3 +30,20 @@ def write_catdog(directory: Path, n_train: int = 24, n_test: int = 8, side: int 
 @pytest.fixture
 def catdog_dir(tmp_path: Path) -> Path:
     return write_catdog(tmp_path / "datasets")
+
+
+def processes_running(*words: str) -> list[int]:
+    """Ids of the processes (other than this one) whose command line holds every one of ``words``.
+
+    Read from /proc rather than with pgrep, which a fresh machine may not have.
+    """
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if all(word in command for word in words):
+                found.append(int(entry.name))
+    return found

@@ -22,7 +22,7 @@ from render.manifest import RECORDS_DIR
 from render.settings import SurfaceSettings, VideoSettings
 from render.video import encode_frames
 from scenes.data import DatasetError, load_catdog
-from tests.conftest import write_catdog
+from tests.conftest import processes_running, write_catdog
 
 
 def run(*args, env=None):
@@ -170,11 +170,6 @@ def script(path, body: str):
     path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
     path.chmod(0o755)
     return path
-
-
-def processes_running(marker: str) -> list[str]:
-    done = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
-    return done.stdout.split()
 
 
 SHAPE = VideoShape(64, 48, 10.0, 12)

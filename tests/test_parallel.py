@@ -14,6 +14,7 @@ import pytest
 
 from render.pipeline import _batches
 from render.spec import Output
+from tests.conftest import processes_running
 
 NAMES = ["blobs-compressed", "loss-compressed", "contour-normalized", "descent-normalized", "surface-normalized"]
 OPTIONS = ["--grid-size", "16", "--duration", "1", "--quality", "low", "--formats", "mp4,webm,poster",
@@ -77,8 +78,7 @@ def test_ctrl_c_stops_every_worker_and_encoder(tmp_path):
     _, stderr = process.communicate(timeout=120)
     assert (process.returncode, stderr.decode()) == (130, "interrupted\n")
     time.sleep(1)
-    leftover = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout.split()
-    assert leftover == []
+    assert processes_running(str(out)) == []
     assert [p.name for p in out.glob("*") if p.suffix in (".mp4", ".webm", ".png") and not p.name.startswith(".")] == []
     subprocess.run([render_exe(), "gallery", "--out", str(out)], check=True, capture_output=True, timeout=120)
     assert [p for p in out.rglob("*") if ".partial" in p.name or p.parent.name == ".staging" and p.is_dir()] == []

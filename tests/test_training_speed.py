@@ -6,7 +6,7 @@ import scipy.linalg.blas
 
 from scenes.neuron import initialisation
 from scenes.training import learning_curves
-from tests.test_training import naive_loop
+from tests.test_training import assert_same_descent, naive_loop
 
 
 def counting(monkeypatch, name):
@@ -37,13 +37,8 @@ def test_float32_steps_match_the_articles_loop(monkeypatch):
     float64_products = counting(monkeypatch, "dsymv")
     curves = learning_curves(X, y, Xt, yt, start, 0.05, 1500, progress=False)
     assert len(float32_steps) > 0.9 * 1500 and len(float32_steps) + len(float64_products) >= 1500
-    np.testing.assert_allclose(curves.train_loss, expected[:, 0], rtol=1e-9)
-    np.testing.assert_allclose(curves.test_loss, expected[:, 1], rtol=1e-9)
-    np.testing.assert_array_equal(curves.train_accuracy, expected[:, 2])
-    np.testing.assert_array_equal(curves.test_accuracy, expected[:, 3])
     # W's entries are O(1); the float32 remainders leave them ~1e-11 from the loop's
-    np.testing.assert_allclose(curves.params.W, trained.W, rtol=1e-9, atol=1e-10)
-    np.testing.assert_allclose(curves.params.b, trained.b, rtol=1e-9)
+    assert_same_descent(curves, expected, trained, weights_atol=1e-10)
 
 
 @pytest.mark.parametrize("n_iter, every", [(0, 10), (1, 10), (25, 10), (2600, 10), (30, 1)])

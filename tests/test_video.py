@@ -1,6 +1,5 @@
 """The descent videos: what a frame shows, how time maps to iterations, what the files hold."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from render.video import (
 )
 from scenes import SceneContext, article_outputs
 from scenes.normalization import NormalizationExperiment
+from tests.conftest import processes_running
 
 SMALL = VideoShape(width=320, height=180, fps=10.0, frames=101)
 VIDEOS = ["descent-compressed", "descent-normalized", "descent-comparison"]
@@ -320,20 +320,6 @@ def test_make_videos_writes_every_format_of_every_video(tmp_path):
     assert not list(tmp_path.rglob(".*partial*"))
 
 
-def ffmpeg_processes_writing(directory: Path) -> list[int]:
-    """Process ids whose command line mentions ``directory`` (our ffmpeg writing there)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if str(directory) in command and "ffmpeg" in command:
-                found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find stray processes")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -347,7 +333,7 @@ def test_killed_mid_encode_leaves_no_file_and_no_ffmpeg(tmp_path, signum):
     process.send_signal(signum)
     process.wait(timeout=60)
     assert process.returncode != 0
-    assert not ffmpeg_processes_writing(tmp_path)
+    assert not processes_running(str(tmp_path), "ffmpeg")
     assert [p.name for p in tmp_path.iterdir() if p.name not in (".records", ".staging")] == []
     assert list((tmp_path / ".staging").iterdir()) == []  # its own staging directory is removed
 

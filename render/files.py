@@ -12,6 +12,13 @@ finished first.  A staging directory is locked by the process that writes
 it, so whatever a killed process left (staging directories, hidden
 ``.partial`` files) is recognised and removed by a later run
 (:func:`remove_leftovers`), never what a running one is writing.
+
+Everything the toolkit keeps for itself in an output directory (records,
+staging directories, the publish lock) lives in one hidden folder,
+``OUT/.render/`` (:data:`BOOKKEEPING_DIR`): the output directory holds only
+what is published, so what you copy to publish is everything else.  The
+only bookkeeping outside it is the ``.partial`` file of a write in
+progress, which must sit beside its final path for the rename to be atomic.
 """
 
 from __future__ import annotations
@@ -27,7 +34,13 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 PARTIAL_MARK = ".partial"
-STAGING_DIR = ".staging"  # out_dir/.staging/NAME.XXXX/: one render's files before they are published
+# The one folder of an output directory that is not published: its bookkeeping, all of it below.
+BOOKKEEPING_DIR = ".render"
+STAGING_DIR = f"{BOOKKEEPING_DIR}/staging"  # NAME.XXXX/: one render's files before they are published
+RECORDS_DIR = f"{BOOKKEEPING_DIR}/records"  # NAME.json: what each output is and what made it (render.manifest)
+PUBLISH_LOCK = f"{BOOKKEEPING_DIR}/publish.lock"  # held while the manifest and gallery are written
+# Where that bookkeeping lived before it had a folder: removed, never read (its outputs simply re-render).
+LEGACY_BOOKKEEPING = (".records", ".staging", ".publish.lock")
 
 
 class OutputWriteError(Exception):
@@ -97,7 +110,7 @@ class OutputLayout:
 
 
 class Staging:
-    """A directory beside the outputs where one render writes every file, to publish them together.
+    """A directory in ``STAGING_DIR`` where one render writes every file, to publish them together.
 
     Held locked (``flock`` on the directory itself) from creation to removal,
     so :func:`remove_leftovers` tells a live render from one that was killed:
@@ -151,9 +164,10 @@ def _locked(directory: Path, mode: int) -> Iterator[None]:
         os.close(descriptor)  # and with it the lock
 
 
-def remove_leftovers(out_dir: Path, partial_dirs: Iterable[str] = ("", "data", ".records")) -> list[Path]:
+def remove_leftovers(out_dir: Path, partial_dirs: Iterable[str] = ("", "data", RECORDS_DIR)) -> list[Path]:
     """Remove what killed renders left in ``out_dir``: unlocked staging directories, and hidden
-    ``.partial`` files in ``partial_dirs``; what was removed.
+    ``.partial`` files in ``partial_dirs``; and the bookkeeping of the layout before
+    :data:`BOOKKEEPING_DIR` (:func:`remove_legacy_bookkeeping`).  What was removed.
 
     The ``.partial`` files outside staging are written only under the caller's
     lock on the output directory (the manifest and gallery), so call this
@@ -174,6 +188,30 @@ def remove_leftovers(out_dir: Path, partial_dirs: Iterable[str] = ("", "data", "
                 with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                     path.unlink()
                     removed.append(path)
+    return removed + remove_legacy_bookkeeping(out_dir)
+
+
+def remove_legacy_bookkeeping(out_dir: Path) -> list[Path]:
+    """Remove the top-level ``.records/``, ``.staging/`` and ``.publish.lock`` an earlier version kept in
+    ``out_dir`` (:data:`LEGACY_BOOKKEEPING`, those names only); what was removed.
+
+    They are not migrated: without a record its output renders once more, into
+    :data:`BOOKKEEPING_DIR`, and the output directory holds no hidden folder
+    but that one.  A symbolic link by one of these names is removed, never
+    followed.
+    """
+    removed = []
+    for name in LEGACY_BOOKKEEPING:
+        path = Path(out_dir) / name
+        if not os.path.lexists(path):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        if not os.path.lexists(path):  # else not removable (permission denied): the next run tries again
+            removed.append(path)
     return removed
 
 

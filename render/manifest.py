@@ -1,14 +1,15 @@
 """What was rendered, from what, and whether it is still up to date.
 
-Each rendered output leaves a record (``out_dir/.records/NAME.json``): its
-files with size, sha256, pixel size and duration, the parameters and seed
-that made it, library versions, caption and alt text, and a
-*key*: a digest of everything that determines the files (parameters, the
-settings of its kind, the bytes of the input files, the source code that
-computes and draws it).  A run skips an output only when its record's key
-equals the new key and every file is still there unchanged.  Records are
-written one per output, atomically, so parallel ``make -j`` runs never
-write the same file; ``manifest.json`` merges them in article order.
+Each rendered output leaves a record (``out_dir/.render/records/NAME.json``,
+in the bookkeeping folder that is never published): its files with size,
+sha256, pixel size and duration, the parameters and seed that made it,
+library versions, caption and alt text, and a *key*: a digest of
+everything that determines the files (parameters, the settings of its kind,
+the bytes of the input files, the source code that computes and draws it).
+A run skips an output only when its record's key equals the new key and
+every file is still there unchanged.  Records are written one per output,
+atomically, so parallel ``make -j`` runs never write the same file;
+``manifest.json`` merges them in article order.
 
 Records and the manifest are data anyone can edit, and their paths reach
 pages and file reads: a record is trusted only if every file is a plain
@@ -27,15 +28,14 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
 
-from render.encode import FORMATS
-from render.files import png_size, write_text_atomic
+from render.encode import CAPTIONS_EXTENSION, FORMATS
+from render.files import RECORDS_DIR, png_size, write_text_atomic
 from render.settings import IMAGE_FORMATS
 from render.spec import KINDS
 from render.theme import THEMES
 
 # 2: no render seconds (records are the same bytes whichever worker or run made them)
 MANIFEST_VERSION = 2
-RECORDS_DIR = ".records"
 MANIFEST_NAME = "manifest.json"
 # What an output's files depend on besides our code; each is recorded, and part of the rebuild key.
 LIBRARIES = (
@@ -105,8 +105,9 @@ def describe_file(path: Path, out_dir: Path, facts: Mapping[str, Any] | None = N
 @functools.cache
 def output_suffixes() -> frozenset[str]:
     """Every suffix a writer writes: figures (png, svg), surface pages and plotly.js (html, js), data (csv),
-    each video format and each surface image format."""
-    extensions = {"png", "svg", "html", "js", "csv", *(f.extension for f in FORMATS.values()), *IMAGE_FORMATS}
+    each video format and the videos' captions, and each surface image format."""
+    extensions = {"png", "svg", "html", "js", "csv", *(f.extension for f in FORMATS.values()), CAPTIONS_EXTENSION,
+                  *IMAGE_FORMATS}
     return frozenset(f".{extension}" for extension in extensions)
 
 

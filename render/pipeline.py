@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from render.errors import PartlyWritten, RenderError
-from render.files import STAGING_DIR, OutputWriteError, Staging
+from render.files import RECORDS_DIR, STAGING_DIR, OutputWriteError, Staging
 from render.keys import engine_digest, output_key, scene_digest
 from render.manifest import (
-    RECORDS_DIR,
     OutputRecord,
     describe_file,
     is_fresh,
@@ -175,7 +174,7 @@ def build_and_write(
 
 def _named_as_published(error: OSError, out_dir: Path) -> OSError:
     """``error``, naming the file a staged path was to be published as (``output/x.png``, not
-    ``output/.staging/x.1a2b/x.png``): the user knows only that one."""
+    ``output/.render/staging/x.1a2b/x.png``): the user knows only that one."""
     staging = (Path(out_dir) / STAGING_DIR).as_posix() + "/"
     if isinstance(error.filename, str) and error.filename.startswith(staging):
         staged = error.filename[len(staging):].partition("/")[2]

@@ -18,7 +18,7 @@ from render.chrome import ChromeError, chrome_version
 from render.cli import main
 from render.encode import EncodeError, Mp4, VideoShape, probe
 from render.errors import RenderError
-from render.manifest import RECORDS_DIR
+from render.files import BOOKKEEPING_DIR, RECORDS_DIR
 from render.settings import SurfaceSettings, VideoSettings
 from render.video import encode_frames
 from scenes.data import DatasetError, load_catdog
@@ -283,7 +283,7 @@ def test_a_failed_read_back_names_the_file_and_why_in_one_line(tmp_path):
 def files_of(out, name: str) -> set[str]:
     """Every file on disk that belongs to output ``name`` (dark theme), relative to ``out``."""
     return {p.relative_to(out).as_posix() for p in out.rglob(f"{name}*")
-            if p.is_file() and RECORDS_DIR not in p.parts}
+            if p.is_file() and BOOKKEEPING_DIR not in p.parts}
 
 
 def recorded(out, name: str) -> set[str]:
@@ -295,9 +295,11 @@ def test_after_a_render_the_files_on_disk_are_exactly_those_its_record_lists(tmp
     video = ["descent-normalized", "--out", str(out), "--grid-size", "12", "--duration", "0.5", "--jobs", "1"]
     assert run(*video, "--formats", "mp4,webm,gif,poster").exit_code == 0
     assert files_of(out, "descent-normalized") == recorded(out, "descent-normalized") == {
-        "descent-normalized.mp4", "descent-normalized.webm", "descent-normalized.gif", "descent-normalized.png"}
+        "descent-normalized.mp4", "descent-normalized.webm", "descent-normalized.gif", "descent-normalized.png",
+        "descent-normalized.vtt"}
     assert run(*video, "--formats", "mp4", "--seed", "1").exit_code == 0
-    assert files_of(out, "descent-normalized") == recorded(out, "descent-normalized") == {"descent-normalized.mp4"}
+    assert files_of(out, "descent-normalized") == recorded(out, "descent-normalized") == {
+        "descent-normalized.mp4", "descent-normalized.vtt"}
 
 
 def test_a_surface_page_rendered_without_images_removes_the_old_image_but_not_shared_files(tmp_path, monkeypatch):
@@ -336,7 +338,7 @@ def test_the_next_run_removes_what_a_killed_one_left_and_nothing_a_live_one_writ
 
     out = tmp_path / "out"
     (out / "data").mkdir(parents=True)
-    (out / RECORDS_DIR).mkdir()
+    (out / RECORDS_DIR).mkdir(parents=True)
     killed = out / STAGING_DIR / "descent-compressed.k1ll3d"
     killed.mkdir(parents=True)
     (killed / ".descent-compressed.x7.partial.mp4").write_bytes(b"half a video")

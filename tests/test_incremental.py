@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from render.cli import main
+from render.files import BOOKKEEPING_DIR, LEGACY_BOOKKEEPING, PUBLISH_LOCK, RECORDS_DIR, remove_leftovers
 from render.keys import declaring_module, scene_digest, scene_sources
-from render.manifest import MANIFEST_VERSION, RECORDS_DIR
+from render.manifest import MANIFEST_VERSION
 from render.spec import Output
 from scenes import SceneContext, article_outputs
 
@@ -94,6 +96,49 @@ def test_a_corrupt_manifest_is_rebuilt(tmp_path):
     render(tmp_path, *BLOBS)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert [o["name"] for o in manifest["outputs"]] == ["blobs-compressed", "loss-compressed", "blobs-normalized"]
+
+
+def test_the_output_directory_holds_what_is_published_and_one_hidden_folder(tmp_path):
+    """Copying the output directory but ``.render`` publishes it: no other bookkeeping sits beside the files."""
+    render(tmp_path, "blobs-compressed")
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    rendered = {f["path"].split("/")[0] for output in manifest["outputs"] for f in output["files"]}
+    assert "data" in rendered and "blobs-compressed.png" in rendered
+    assert {p.name for p in tmp_path.iterdir()} == rendered | {"manifest.json", "index.html", BOOKKEEPING_DIR}
+    assert (tmp_path / RECORDS_DIR / "blobs-compressed.json").is_file()
+    assert (tmp_path / PUBLISH_LOCK).is_file()
+
+
+def test_the_bookkeeping_of_the_earlier_layout_is_removed_not_migrated(tmp_path):
+    """An output directory with ``.records/``, ``.staging/`` and ``.publish.lock`` at its top loses those
+    three, and nothing else; their outputs render once more, their records unread."""
+    render(tmp_path, "blobs-compressed")
+    (tmp_path / RECORDS_DIR).rename(tmp_path / ".records")  # a record that still vouches for its files
+    (tmp_path / ".staging" / "loss-compressed.k1ll3d").mkdir(parents=True)
+    (tmp_path / ".staging" / "loss-compressed.k1ll3d" / "loss-compressed.png").write_bytes(b"half")
+    (tmp_path / ".publish.lock").touch()
+    kept = [tmp_path / ".gitkeep", tmp_path / ".records.bak" / "x.json", tmp_path / "records" / "x.json"]
+    for path in kept:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("not ours")
+    assert render(tmp_path, "blobs-compressed") == {"blobs-compressed": "rendered"}
+    assert [name for name in LEGACY_BOOKKEEPING if os.path.lexists(tmp_path / name)] == []
+    assert [path.read_text() for path in kept] == ["not ours"] * 3
+    assert render(tmp_path, "blobs-compressed") == {"blobs-compressed": "up to date"}
+
+
+def test_a_legacy_name_that_is_a_symbolic_link_is_removed_and_not_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "records").mkdir(parents=True)
+    (elsewhere / "records" / "keep.json").write_text("{}")
+    (elsewhere / "lock").touch()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".records").symlink_to(elsewhere / "records", target_is_directory=True)
+    (out / ".publish.lock").symlink_to(elsewhere / "lock")
+    assert sorted(p.name for p in remove_leftovers(out)) == [".publish.lock", ".records"]
+    assert list(out.iterdir()) == []
+    assert (elsewhere / "records" / "keep.json").read_text() == "{}" and (elsewhere / "lock").is_file()
 
 
 def test_changed_input_data_rerenders_the_outputs_that_read_it(tmp_path, catdog_dir):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from render.files import PUBLISH_LOCK, STAGING_DIR
 from render.pipeline import _batches
 from render.spec import Output
 from tests.conftest import processes_running
@@ -36,7 +37,7 @@ def render(out: Path, *args: str) -> str:
 
 def files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != ".publish.lock"}
+            if p.is_file() and p != out / PUBLISH_LOCK}
 
 
 def test_two_workers_write_the_same_bytes_as_one(tmp_path):
@@ -81,7 +82,7 @@ def test_ctrl_c_stops_every_worker_and_encoder(tmp_path):
     assert processes_running(str(out)) == []
     assert [p.name for p in out.glob("*") if p.suffix in (".mp4", ".webm", ".png") and not p.name.startswith(".")] == []
     subprocess.run([render_exe(), "gallery", "--out", str(out)], check=True, capture_output=True, timeout=120)
-    assert [p for p in out.rglob("*") if ".partial" in p.name or p.parent.name == ".staging" and p.is_dir()] == []
+    assert [p for p in out.rglob("*") if ".partial" in p.name or p.parent == out / STAGING_DIR and p.is_dir()] == []
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from render.cli import main
 from render.encode import Mp4, VideoShape, probe
 from render.errors import RenderError
+from render.files import BOOKKEEPING_DIR, STAGING_DIR
 from render.pipeline import render_output
 from render.settings import RenderSettings, RunSession, VideoSettings
 from render.spec import Animation, Output
@@ -334,8 +335,8 @@ def test_killed_mid_encode_leaves_no_file_and_no_ffmpeg(tmp_path, signum):
     process.wait(timeout=60)
     assert process.returncode != 0
     assert not processes_running(str(tmp_path), "ffmpeg")
-    assert [p.name for p in tmp_path.iterdir() if p.name not in (".records", ".staging")] == []
-    assert list((tmp_path / ".staging").iterdir()) == []  # its own staging directory is removed
+    assert [p.name for p in tmp_path.iterdir() if p.name != BOOKKEEPING_DIR] == []
+    assert list((tmp_path / STAGING_DIR).iterdir()) == []  # its own staging directory is removed
 
 
 def test_the_same_render_gives_byte_identical_videos_in_every_format(tmp_path):

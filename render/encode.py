@@ -42,6 +42,9 @@ OUTPUT_BYTES = 1 << 20  # the most ffmpeg's stdout is asked for (a GIF's palette
 DEADLINE_FLOOR = 120.0
 SECONDS_PER_MEGAPIXEL_FRAME = 0.25
 VERSION_TIMEOUT = 15.0
+# How GIF frames are mapped to their palette: ordered dithering keeps the still background identical from frame
+# to frame, so only the rectangle that changed is stored.
+GIF_PALETTE_USE = "paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle"
 GIF_MAX_FPS = 50  # GIF delays are in 1/100 s, and browsers slow down anything under 2/100 s
 COMPONENT_TAG = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\] ")  # "[vost#0:0 @ 0x55...] " before a message
 # ffmpeg's description of the input's video stream, e.g.
@@ -307,6 +310,16 @@ class VideoFormat:
         raise NotImplementedError
 
     @property
+    def keyframe_interval(self) -> int:
+        """Frames from one keyframe to the next: a whole second or less, so that a player seeks at once.
+
+        A player can only start decoding at a keyframe: with the encoders' defaults (x264 every 250
+        frames, VP9 every 128) a 10 s descent had one, and seeking to its end decoded the whole video.
+        The frame rate rounded *down*, so that the gap is never longer than a second (10.6 fps: 10 frames).
+        """
+        return max(1, math.floor(self.shape.fps))
+
+    @property
     def expected_frames(self) -> int:
         return self.shape.frames
 
@@ -365,7 +378,13 @@ BT709 = ["-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
 
 
 class Mp4(VideoFormat):
-    """H.264 in MP4, 4:2:0, index first: plays in every browser and starts before it has downloaded."""
+    """H.264 in MP4, 4:2:0, index first: plays in every browser and starts before it has downloaded.
+
+    A keyframe (an IDR frame) at least every second (``-g``, see :attr:`VideoFormat.keyframe_interval`),
+    so that seeking and scrubbing are instant; x264's scene-cut detection may add one earlier, which only
+    shortens a gap, so it is left on.  Each keyframe redraws the whole contour: the 10 s descent at
+    1280x720 went from 110 KB (one keyframe) to 720 KB.
+    """
 
     extension, codec, pix_fmt = "mp4", "h264", "yuv420p"
     preset = "medium"
@@ -373,6 +392,7 @@ class Mp4(VideoFormat):
 
     def output_args(self) -> list[str]:
         return [*BT709, "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
+                "-g", str(self.keyframe_interval),
                 "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4"]
 
     def verify(self, written: Path) -> dict[str, int | float]:
@@ -387,9 +407,14 @@ class WebM(VideoFormat):
 
     With ``-deadline good -cpu-used 4`` VP9 took about five times as long as
     H.264 (``-preset medium``) on the same frames, most of ``render all``;
-    ``-deadline realtime -cpu-used 8`` takes about as long as H.264 for files
-    some 50 % larger, which for these flat, synthetic frames is still about
-    100 KB for the 10 s descent at 1280x720 (measured by ``make bench``).
+    ``-deadline realtime -cpu-used 8`` takes about as long as H.264 (measured
+    by ``make bench``).
+
+    A keyframe at least every second (``-g``, libvpx's ``kf_max_dist``; see
+    :attr:`VideoFormat.keyframe_interval`), so that seeking and scrubbing are instant: libvpx's
+    default, one every 128 frames, gave a 10 s descent one or two.  Realtime keyframes are large:
+    the 10 s descent at 1280x720 went from 100 KB to 870 KB (``-deadline good -cpu-used 4``
+    would make it 560 KB, in five times the time).
     """
 
     extension, codec, pix_fmt = "webm", "vp9", "yuv420p"
@@ -397,7 +422,7 @@ class WebM(VideoFormat):
 
     def output_args(self) -> list[str]:
         return [*BT709, "-c:v", "libvpx-vp9", "-crf", "32", "-b:v", "0", "-deadline", self.deadline,
-                "-cpu-used", str(self.cpu_used),
+                "-cpu-used", str(self.cpu_used), "-g", str(self.keyframe_interval),
                 "-row-mt", "1", "-pix_fmt", "yuv420p",
                 # Matroska writes a random segment UID unless told to be bit-exact:
                 # without this, the same render gives a different file each time.
@@ -464,7 +489,7 @@ class Gif(VideoFormat):
         width, height = self.palette_shape
         return [*self.shape.raw_input_args(self.expected_fps),
                 "-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{width}x{height}", "-i", f"pipe:{self._palette_fd}",
-                "-lavfi", "[0:v][1:v]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle",
+                "-lavfi", f"[0:v][1:v]{GIF_PALETTE_USE}",
                 "-loop", "0", "-f", "gif", str(temporary)]
 
     def pass_fds(self) -> tuple[int, ...]:
@@ -541,3 +566,6 @@ class Poster(VideoFormat):
 # format name (as in --formats) -> how it is written
 FORMATS: dict[str, type[VideoFormat]] = {"mp4": Mp4, "webm": WebM, "gif": Gif, "poster": Poster}
 
+# The captions track written beside a moving video (WebVTT, by render.video): defined here, with the
+# formats' extensions, for the manifest to accept it too.
+CAPTIONS_EXTENSION = "vtt"

@@ -155,12 +155,28 @@ class DescentView:
 
 
 @dataclass(frozen=True)
+class Caption:
+    """What a descent video's captions say while iterations ``first`` to ``last`` (inclusive) are shown.
+
+    The video's writer times it: it appears with iteration ``first`` and stays until the next caption
+    appears (the last one until the video ends), at whatever frame rate and length the video is made.
+    ``text`` is plain text: no markup, no ``<`` and no ``-->`` (WebVTT would read them as tags or timing).
+    """
+
+    first: int
+    last: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Animation:
     """A video of one or more descents advancing on one time axis, side by side."""
 
     views: tuple[DescentView, ...]
     alt: str = ""
     extent: Extent | None = None  # the landscape every view covers
+    # What happens when, in words, for readers who cannot see it: a captions track beside the video.
+    captions: tuple[Caption, ...] = ()
 
 
 @dataclass(frozen=True)

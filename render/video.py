@@ -8,7 +8,9 @@ colour bar, axes, labels) are drawn once; each frame restores that
 background and draws only the three moving artists, and the canvas's RGBA
 buffer goes straight to the encoders (``render.encode``), no image files in
 between.  What a frame shows is a function of its index, as with
-``FuncAnimation``; how it is written is the encoders' business.
+``FuncAnimation``; how it is written is the encoders' business.  The scene's
+captions, keyed to iterations, are timed on the same schedule and written as
+a WebVTT track beside the video.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from tqdm.auto import tqdm
 
 from render import spec
 from render.edges import BEYOND_MARKER, at_edge, grid_bounds
-from render.encode import FORMATS, EncodeError, Poster, VideoFormat, VideoShape
+from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, VideoFormat, VideoShape
 from render.errors import RenderError
+from render.files import write_text_atomic
 from render.settings import ARTICLE_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.theme import theme_context
 
@@ -76,6 +79,17 @@ def frame_time(index: int, frames: int, rows: int) -> float:
     if frames == 1:
         return float(rows - 1)
     return index * (rows - 1) / (frames - 1)
+
+
+def first_frame_showing(iteration: int, frames: int, rows: int) -> int:
+    """The first frame whose :func:`frame_time` reaches ``iteration``: where the counter first shows it.
+
+    The inverse of :func:`frame_time`, rounded up, in integers so that a frame that falls exactly on the
+    iteration is that frame.  A video of one frame shows the end, and with it every iteration.
+    """
+    if frames == 1 or rows == 1:
+        return 0
+    return -(-iteration * (frames - 1) // (rows - 1))
 
 
 def path_until(points: np.ndarray, t: float) -> np.ndarray:
@@ -274,24 +288,91 @@ def encode_frames(frames: Callable[[], Iterator[memoryview | bytes]], formats: S
     return [f.path for f in formats]
 
 
+# -- captions: iterations -> times ---------------------------------------------------
+@dataclass(frozen=True)
+class Cue:
+    """One caption on the video's clock, in whole milliseconds (WebVTT's precision)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def caption_problem(captions: Sequence[spec.Caption], rows: int) -> str | None:
+    """Why ``captions`` cannot time a descent of ``rows`` iterations, or ``None``.
+
+    They must cover the run in order without a gap (each picks up at the previous one's last iteration
+    or the next), since each stays on screen until the next one appears; and be plain text on one line,
+    which WebVTT shows as it is once ``&`` is escaped.
+    """
+    for caption in captions:
+        label = f"caption {caption.first}-{caption.last}"
+        if not 0 <= caption.first <= caption.last < rows:
+            return f"{label} is not a range of the {rows} iterations shown"
+        if not caption.text.strip():
+            return f"{label} is empty"
+        if "-->" in caption.text or "<" in caption.text or "\n" in caption.text or "\r" in caption.text:
+            return f"{label} is not plain text on one line (no '<', '-->' or line break): {caption.text!r}"
+    if captions[0].first != 0 or captions[-1].last != rows - 1:
+        return f"the captions cover iterations {captions[0].first}-{captions[-1].last}, not 0-{rows - 1}"
+    for before, after in zip(captions, captions[1:]):
+        if after.first not in (before.last, before.last + 1):
+            return (f"caption {after.first}-{after.last} does not pick up where caption "
+                    f"{before.first}-{before.last} ends")
+    return None
+
+
+def caption_cues(captions: Sequence[spec.Caption], shape: VideoShape, rows: int) -> list[Cue]:
+    """Each caption from the frame that first shows its first iteration until the next caption's (the last
+    until the video ends); a caption no frame shows alone (a video of fewer frames than captions) is left out."""
+    starts = [round(first_frame_showing(c.first, shape.frames, rows) * 1000 / shape.fps) for c in captions]
+    ends = [*starts[1:], round(shape.frames * 1000 / shape.fps)]
+    return [Cue(start, end, caption.text) for start, end, caption in zip(starts, ends, captions) if end > start]
+
+
+def vtt_time(milliseconds: int) -> str:
+    """``HH:MM:SS.mmm``, as WebVTT writes a time."""
+    seconds, ms = divmod(milliseconds, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}"
+
+
+def webvtt(cues: Sequence[Cue]) -> str:
+    """A WebVTT file: the header, then each cue's times and text, a blank line between cues."""
+    blocks = [f"{vtt_time(c.start)} --> {vtt_time(c.end)}\n{c.text.replace('&', '&amp;')}" for c in cues]
+    return "\n\n".join(["WEBVTT", *blocks]) + "\n"
+
+
 def write_video(name: str, content: spec.Content, settings: RenderSettings, session: RunSession) -> list[Written]:
-    """The pipeline's video writer: ``NAME.mp4`` and the other formats asked for, each with what its check found."""
+    """The pipeline's video writer: ``NAME.mp4`` and the other formats asked for, each with what its check found,
+    and the captions as ``NAME.vtt`` beside a moving video (a poster alone has nothing to caption)."""
     if not isinstance(content, spec.Animation) or not content.views:
         raise RenderError(f"{name}: a video is made from an Animation with at least one view")
     rows = max(len(view.history) for view in content.views)
     shape = video_shape(settings.video, rows)
     formats = [FORMATS[f](settings.layout.file(name, FORMATS[f].extension), shape) for f in settings.video.formats]
+    moving = not all(isinstance(f, Poster) for f in formats)
+    cues: list[Cue] = []
+    if content.captions and moving:  # checked before the frames are drawn: a bad caption fails at once
+        problem = caption_problem(content.captions, rows)
+        if problem:
+            raise RenderError(f"{name}: {problem}")
+        cues = caption_cues(content.captions, shape, rows)
     with theme_context(settings.theme):
         frames = DescentFrames(content, shape)
-        if all(isinstance(f, Poster) for f in formats):  # a poster alone (a theme's twin): one frame to draw
-            encode_frames(frames.last_frame, formats, 1, description=name, progress=False)
-        else:
+        if moving:
             encode_frames(frames.frames, formats, shape.frames, description=name,
                           progress=None if settings.frame_progress else False)
-    return [Written(f.path, f.facts) for f in formats]
+        else:  # a poster alone (a theme's twin): one frame to draw
+            encode_frames(frames.last_frame, formats, 1, description=name, progress=False)
+    written = [Written(f.path, f.facts) for f in formats]
+    if cues:
+        written.append(Written(write_text_atomic(settings.layout.file(name, CAPTIONS_EXTENSION), webvtt(cues))))
+    return written
 
 
 __all__ = [
-    "DescentFrames", "EncodeError", "blit_frames", "encode_frames", "frame_time", "path_until", "video_shape",
-    "write_video",
+    "Cue", "DescentFrames", "EncodeError", "blit_frames", "caption_cues", "caption_problem", "encode_frames",
+    "first_frame_showing", "frame_time", "path_until", "video_shape", "webvtt", "write_video",
 ]

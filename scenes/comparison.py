@@ -10,7 +10,7 @@ logarithmic axis say the same in a still: one tumbles, the other falls smoothly.
 from __future__ import annotations
 
 from render.spec import COLUMN, Animation, Curves, Extent, Figure, Line, Output, Table
-from scenes.describe import describe_descent, describe_loss_curve
+from scenes.describe import comparison_captions, describe_descent, describe_loss_curve
 from scenes.normalization import NormalizationExperiment
 
 LOSS_CAPTION = (
@@ -51,7 +51,9 @@ def comparison_outputs(compressed: NormalizationExperiment, normalized: Normaliz
             for a, b in ((compressed.extent.w0, normalized.extent.w0), (compressed.extent.w1, normalized.extent.w1))
         ))
         views = (compressed.descent_view(extent), normalized.descent_view(extent))
-        return Animation(views, alt=alt, extent=extent)
+        captions = comparison_captions({compressed.variant: compressed.history,
+                                        normalized.variant: normalized.history})
+        return Animation(views, alt=alt, extent=extent, captions=captions)
 
     parameters = {"left": compressed.parameters, "right": normalized.parameters}
     return [

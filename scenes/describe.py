@@ -1,19 +1,33 @@
-"""Alt text for every output, written from the numbers it shows.
+"""Alt text for every output, and the descent videos' captions, written from the numbers they show.
 
 A reader who cannot see a figure should learn what a sighted reader learns
 from it: where the loss starts and ends, where the descent goes, how the
-classes are split.  These sentences are generated from the recorded data, so
-they stay true when a parameter or the seed changes.
+classes are split.  A video's captions say the same of each phase of the
+descent, while it plays.  These sentences are generated from the recorded
+data, so they stay true when a parameter or the seed changes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Mapping
+
+from render.spec import Caption
 
 if TYPE_CHECKING:  # array methods only: writing alt text needs no import of NumPy
     import numpy as np
 
     from render.spec import Extent
+
+# A descent video's captions: this many phases of the run, 2.5 s each of the article's 10 s video (a longer
+# video, --duration, gives them longer: they follow the iterations).
+CAPTION_PHASES = 4
+# How fast a phase's loss falls against the run's average pace (log scale, per iteration): "fast" from
+# twice the average, "slowly" under half of it, "levels off" under a tenth.
+FAST_PACE, SLOW_PACE, LEVEL_PACE = 2.0, 0.5, 0.1
+# How far the weights move in a phase, of the farthest they get from their start: "creep", "barely move".
+CREEP_SHARE, STILL_SHARE = 0.1, 0.02
+SHRINKING = 0.9  # a zig-zag whose largest swing is under this share of the previous phase's "shrinks"
 
 
 def _rises(values: np.ndarray) -> int:
@@ -36,6 +50,138 @@ def describe_descent(history: np.ndarray) -> str:
     return (f"The descent starts at W = ({start[0]:.1f}, {start[1]:.1f}) and ends at "
             f"({end[0]:.1f}, {end[1]:.1f}) after {int(end[3])} steps, {path}, "
             f"while the loss falls from {start[4]:.3g} to {end[4]:.3g}.")
+
+
+def descent_phases(losses: list[np.ndarray], count: int = CAPTION_PHASES) -> list[tuple[int, int]]:
+    """Iteration ranges ``(first, last)`` that split a run into ``count`` phases of about equal length.
+
+    Each phase ends where the next begins, and each inner end is moved to the nearest trough of a loss
+    (of any of ``losses``: descents shown together) within a quarter of a phase: a zig-zagging descent then
+    changes caption on the valley floor, between two swings, and no caption cuts a swing in half.
+    """
+    steps = max(len(loss) for loss in losses) - 1
+    count = max(1, min(count, steps))
+    troughs = {k for loss in losses for k in range(1, len(loss) - 1) if loss[k - 1] >= loss[k] < loss[k + 1]}
+    reach = steps // (4 * count)
+    ends = []
+    for j in range(1, count):
+        even = round(j * steps / count)
+        near = [k for k in troughs if abs(k - even) <= reach]
+        ends.append(min(near, key=lambda k: (abs(k - even), k)) if near else even)
+    bounds = [0, *ends, steps]
+    return list(zip(bounds, bounds[1:]))
+
+
+def _number(value: float) -> str:
+    """``-7.5``, one decimal, and ``0.0`` rather than ``-0.0`` for a weight just below zero."""
+    return f"{round(float(value), 1) + 0.0:.1f}"
+
+
+def _point(row: np.ndarray) -> str:
+    """``(-7.5, 7.5)``: the weights of a history row, as :func:`describe_descent` writes them."""
+    return f"({_number(row[0])}, {_number(row[1])})"
+
+
+def _swinging(weights: np.ndarray) -> int:
+    """Which weight zig-zags: the one that travels furthest beyond the ground it gains."""
+    excess = [abs(weights[1:, j] - weights[:-1, j]).sum() - abs(weights[-1, j] - weights[0, j]) for j in (0, 1)]
+    return int(excess[1] > excess[0])
+
+
+def _zigzag(history: np.ndarray, first: int, last: int, before: int | None, numbers: bool) -> str:
+    """A phase in which the loss goes back up: how high it jumps, and the weight swinging across the valley."""
+    loss, weights = history[first: last + 1, 4], history[first: last + 1, :2]
+    rises = _rises(loss)
+    if loss[0] >= loss.max():  # it starts above the whole phase: the fall is what shows
+        how = f"falls from {loss[0]:.3g} to {loss[-1]:.3g}, going back up {rises} times,"
+    else:
+        how = f"jumps between {loss.min():.3g} and {loss.max():.3g}, going back up {rises} times,"
+    w = _swinging(weights)
+    swing = f"W{w} swings across the valley"
+    if before is not None and _rises(history[before: first + 1, 4]):
+        largest = abs(weights[1:, w] - weights[:-1, w]).max()
+        previous = abs(history[before + 1: first + 1, w] - history[before: first, w]).max()
+        swing = (f"W{w}'s swings across the valley shrink" if largest < SHRINKING * previous
+                 else f"W{w} keeps swinging across the valley")
+    other = 1 - w
+    moves = f" and W{other} moves from {_number(weights[0, other])} to {_number(weights[-1, other])}" if numbers else ""
+    return f"the loss {how} as {swing}{moves}"
+
+
+def _fall(start: float, end: float) -> float:
+    """How far a loss falls on a log scale (a loss of 0 is infinitely far), or 0 if it does not."""
+    return 0.0 if end >= start else math.inf if end <= 0 else math.log(start / end)
+
+
+def _straight(history: np.ndarray, first: int, last: int, numbers: bool) -> str:
+    """A phase in which the loss never goes back up: how fast it falls, against the whole run, and how far the
+    weights go."""
+    start, end = history[first, 4], history[last, 4]
+    run = _fall(history[0, 4], history[-1, 4]) / max(len(history) - 1, 1)  # the run's average fall per iteration
+    pace = _fall(start, end) / max(last - first, 1) / run if run > 0 else 0.0
+    if f"{end:.3g}" == f"{start:.3g}":
+        how = f"stays at {end:.3g}"
+    elif end > start:
+        how = f"rises from {start:.3g} to {end:.3g}"
+    elif pace < LEVEL_PACE:
+        how = f"levels off, from {start:.3g} to {end:.3g},"
+    elif pace < SLOW_PACE:
+        how = f"falls slowly, from {start:.3g} to {end:.3g},"
+    elif pace >= FAST_PACE:
+        how = f"falls fast, from {start:.3g} to {end:.3g},"
+    else:
+        how = f"falls from {start:.3g} to {end:.3g}"
+    weights = history[:, :2]
+    farthest = float(((weights - weights[0]) ** 2).sum(axis=1).max()) ** 0.5
+    moved = float(((weights[last] - weights[first]) ** 2).sum()) ** 0.5 / (farthest or 1.0)
+    verb = "barely move" if moved < STILL_SHARE else "creep" if moved < CREEP_SHARE else "move straight"
+    where = f" from {_point(history[first])} to {_point(history[last])}" if numbers else ""
+    return f"the loss {how} as the weights {verb}{where}"
+
+
+def describe_phase(history: np.ndarray, first: int, last: int, before: int | None = None,
+                   numbers: bool = True) -> str:
+    """What iterations ``first`` to ``last`` of a descent show, in the words of :func:`describe_descent`.
+
+    ``the loss falls fast, from 17.2 to 0.242, as the weights move straight from (-7.5, 7.5) to (0.3, -0.9)``,
+    or, where the loss goes back up, ``the loss jumps between 0.664 and 68.7, going back up 8 times, as W1
+    keeps swinging across the valley and W0 moves from 0.5 to 6.7``.  ``before`` is where the previous
+    phase began (its swings are compared); without ``numbers`` no weight is given (two descents in a caption).
+    """
+    if _rises(history[first: last + 1, 4]):
+        return _zigzag(history, first, last, before, numbers)
+    return _straight(history, first, last, numbers)
+
+
+def _iterations(first: int, last: int) -> str:
+    return f"Iterations {first}–{last}"
+
+
+def descent_captions(history: np.ndarray, count: int = CAPTION_PHASES) -> tuple[Caption, ...]:
+    """A descent video's captions: a few phases of the run, each in the words of :func:`describe_phase`."""
+    phases = descent_phases([history[:, 4]], count)
+    captions = []
+    for n, (first, last) in enumerate(phases):
+        before = phases[n - 1][0] if n else None
+        captions.append(Caption(first, last, f"{_iterations(first, last)}: "
+                                             f"{describe_phase(history, first, last, before)}."))
+    return tuple(captions)
+
+
+def comparison_captions(histories: Mapping[str, np.ndarray], count: int = CAPTION_PHASES) -> tuple[Caption, ...]:
+    """Captions for descents side by side on one clock: each cue says what each does, by name
+    (``Iterations 0–20. Compressed: the loss ...; normalized: the loss ...``)."""
+    phases = descent_phases([h[:, 4] for h in histories.values()], count)
+    captions = []
+    for n, (first, last) in enumerate(phases):
+        before = phases[n - 1][0] if n else None
+        parts = []
+        for name, h in histories.items():
+            end = len(h) - 1  # a shorter run shows its end from then on
+            parts.append(f"{name}: {describe_phase(h, min(first, end), min(last, end), before, numbers=False)}")
+        text = "; ".join(parts)
+        captions.append(Caption(first, last, f"{_iterations(first, last)}. {text[:1].upper()}{text[1:]}."))
+    return tuple(captions)
 
 
 def describe_surface(loss: np.ndarray, extent: Extent) -> str:

@@ -17,7 +17,9 @@ from render.spec import (
 )
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs
-from scenes.describe import describe_descent, describe_loss_curve, describe_scatter, describe_surface
+from scenes.describe import (
+    descent_captions, describe_descent, describe_loss_curve, describe_scatter, describe_surface,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -179,7 +181,7 @@ class NormalizationExperiment:
     def descent_animation(self) -> Animation:
         s, h = self.surface, self.history
         alt = f"Video. {describe_surface(s.loss, self.extent)} {describe_descent(h)}"
-        return Animation((self.descent_view(),), alt=alt, extent=self.extent)
+        return Animation((self.descent_view(),), alt=alt, extent=self.extent, captions=descent_captions(h))
 
     def loss_surface_3d(self) -> Surface:
         s, h = self.surface, self.history

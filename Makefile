@@ -6,6 +6,8 @@
 #   make figures / videos / surfaces / gallery   one kind of output, or the gallery page
 #   make test / make bench       the tests / the benchmarks
 #   make doctor                  what works here (ffmpeg, Chrome, dataset) before a long render
+#   make publish TARGET=mkdocs   a bundle per output for a kind of site, in OUT/publish/TARGET/
+#                                (render publish --help lists the targets and what to do with them)
 #   make figures OUT=DIR VIDEO_FORMATS=mp4,gif RENDER_FLAGS="--theme light --seed 3"
 #                                into DIR (gallery too), in those formats, with more options;
 #                                values reach render as typed (RENDER_FLAGS split at blanks, no quoting)
@@ -18,7 +20,8 @@ OUT ?= output
 VIDEO_FORMATS ?=
 JOBS ?=
 RENDER_FLAGS ?=
-# These four are data, never code.  Make pastes a $(VAR) into the shell command as text, where a
+TARGET ?=
+# These five are data, never code.  Make pastes a $(VAR) into the shell command as text, where a
 # blank splits it and a quote, `;` or `$(...)` in it runs, whatever quoting surrounds it; so the
 # recipes read them from their environment instead, as "$$OUT".  `:= $(value VAR)` keeps a value
 # as typed: make would otherwise expand a `$(...)` in it itself, `$(shell ...)` included.
@@ -26,13 +29,15 @@ override OUT := $(value OUT)
 override VIDEO_FORMATS := $(value VIDEO_FORMATS)
 override JOBS := $(value JOBS)
 override RENDER_FLAGS := $(value RENDER_FLAGS)
-export OUT VIDEO_FORMATS JOBS RENDER_FLAGS
+override TARGET := $(value TARGET)
+export OUT VIDEO_FORMATS JOBS RENDER_FLAGS TARGET
 # Shell text holding no value, only names: RENDER_FLAGS is left unquoted to split it into words,
 # under `set -f` so that a `*` stays a `*`; splitting never runs a `;`, `$(...)` or backquote.
 RENDER = set -f; $(BIN)/render
 RENDER_OPTIONS = --out "$$OUT" $${VIDEO_FORMATS:+--formats "$$VIDEO_FORMATS"} $${JOBS:+--jobs "$$JOBS"} $$RENDER_FLAGS
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
 
 FIGURES := catdog-samples catdog-learning-curves \
 	blobs-compressed loss-compressed contour-compressed \
@@ -40,9 +45,9 @@ FIGURES := catdog-samples catdog-learning-curves \
 VIDEOS := descent-compressed descent-normalized descent-comparison
 SURFACES := surface-compressed surface-normalized
 
-.PHONY: all figures videos surfaces gallery list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)
+.PHONY: all figures videos surfaces gallery publish list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)
 
-# With the light twins of every figure, video poster and surface (NAME-light.*): the gallery shows
+# With the light twins of every figure and surface (NAME-light.*): the gallery shows
 # each reader the one that matches their colour scheme.
 all: $(INSTALLED) chrome
 	$(RENDER) all --twins $(RENDER_OPTIONS)
@@ -65,13 +70,17 @@ $(SURFACES): chrome
 gallery: $(INSTALLED)
 	$(BIN)/render gallery --out "$$OUT"
 
+# Without TARGET, render says which targets there are.
+publish: $(INSTALLED)
+	$(BIN)/render publish $${TARGET:+--target "$$TARGET"} --out "$$OUT"
+
 list: $(INSTALLED)
 	@$(BIN)/render list
 
-test: $(INSTALLED) chrome
+test: $(INSTALLED) chrome $(NODE_INSTALLED)
 	$(BIN)/python -m pytest -q
 
-test-slow: $(INSTALLED) chrome
+test-slow: $(INSTALLED) chrome $(NODE_INSTALLED)
 	$(BIN)/python -m pytest -q -m slow
 
 bench: $(INSTALLED) chrome
@@ -112,6 +121,13 @@ $(INSTALLED): pyproject.toml
 	@PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,distributed]'
 	@touch $@
 	@echo "installed: $(BIN)/render"
+
+# The Node packages the slow tests run (axe-core checks the pages' accessibility, webvtt-parser the
+# captions), at the versions package-lock.json pins: `npm ci` installs exactly those, and again only
+# when package.json or the lock changes (the stamp is newer than both otherwise).
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Everything in OUT but .gitkeep.  A relative OUT is found as ./OUT, so that a name starting with
 # `-`, `!` or `(` is a directory and not find's expression (which would then run on `.`); an empty

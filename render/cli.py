@@ -13,6 +13,7 @@ import math
 import os
 import signal
 import sys
+import textwrap
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,9 +21,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from render.catalog import human_size
 from render.encode import FORMATS
 from render.errors import RenderError
 from render.exits import EXIT_FAILED, EXIT_USAGE, interrupted, terminated
+from render.files import PUBLISH_LOCK
 from render.pipeline import (
     BACKENDS,
     GROUPS,
@@ -50,13 +53,16 @@ from render.settings import (
     VideoSettings,
     unknown_choices,
 )
+from render.snippets import TARGETS, check_base_url
 from render.theme import DEFAULT_THEME, THEMES
 
 if TYPE_CHECKING:
     from render import doctor
 
+# What has a twin in the other theme.  Not a video: it plays in the theme it was drawn in, so a poster of the
+# other theme would only flash before it (`render videos --theme light` draws light videos).
+TWIN_KINDS = ("figure", "surface")
 GALLERY_TITLE = "A single neuron: cats vs dogs, and why normalization matters"
-PUBLISH_LOCK = ".publish.lock"
 
 
 def available_cores() -> int:
@@ -120,8 +126,8 @@ def _shared_options(command):
         click.option("--scheduler", metavar="ADDRESS", default=None,
                      help="The Dask scheduler for --backend dask, e.g. tcp://10.0.0.5:8786."),
         click.option("--twins", is_flag=True,
-                     help="Also render the other theme's twin of every figure, surface and video poster "
-                          "(what `make all` does: NAME-light.*, which the gallery shows to readers in light mode)."),
+                     help="Also render the other theme's twin of every figure and surface (what `make all` does: "
+                          "NAME-light.*, which pages show to readers in a light colour scheme)."),
         click.option("--verbose", "-v", is_flag=True,
                      help="With an unexpected error in an output, print its full traceback too."),
     ]
@@ -197,8 +203,9 @@ def _summary(outcomes: list[Outcome], seconds: float, jobs: int | str) -> str:
 
 
 def _usage_error(message: str) -> None:
-    """A mistake in the command: one line, exit 2, no usage block to scroll past."""
-    click.echo(f"error: {message}", err=True)
+    """A mistake in the command: one line, exit 2, no usage block to scroll past (click lists choices on
+    lines of their own)."""
+    click.echo(f"error: {' '.join(message.split())}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -231,6 +238,7 @@ def _publish(out_dir: Path, declared) -> None:
     from render.manifest import write_manifest
 
     try:
+        (out_dir / PUBLISH_LOCK).parent.mkdir(exist_ok=True)
         with open(out_dir / PUBLISH_LOCK, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             remove_leftovers(out_dir)
@@ -334,18 +342,18 @@ def run_render(
     jobs, client = _parallel(jobs, backend, scheduler)
     _prepare_out_dir(out_dir)
     settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
-    runs = [(settings, "")]
-    if twins:  # the other theme's figures, surfaces and video posters, in the same process
+    runs = [(settings, "", selected)]
+    if twins:  # the other theme's figures and surfaces, in the same process
         twin = next(name for name in sorted(THEMES) if name != theme)
-        runs.append((replace(settings, theme=twin, video=replace(video, formats=("poster",))), f" ({twin})"))
+        runs.append((replace(settings, theme=twin), f" ({twin})", [o for o in selected if o.kind in TWIN_KINDS]))
     outcomes: list[Outcome] = []
-    total = len(selected) * len(runs)
+    total = sum(len(run_selected) for _, _, run_selected in runs)
     known = KeyParts()
     try:
-        for run_settings, label in runs:
+        for run_settings, label, run_selected in runs:
             done = len(outcomes)
             outcomes += render_all(
-                selected, run_settings, expected_errors=(DatasetError,), jobs=jobs, backend=backend, known=known,
+                run_selected, run_settings, expected_errors=(DatasetError,), jobs=jobs, backend=backend, known=known,
                 report=lambda outcome, k, n, done=done, label=label: _report(
                     replace(outcome, name=outcome.name + label), done + k, total, verbose=verbose))
     finally:
@@ -466,6 +474,56 @@ def render_gallery(out_dir: Path) -> None:
 
     _publish(out_dir, article_outputs(SceneContext()))
     click.echo(f"wrote {out_dir / 'manifest.json'} and {out_dir / 'index.html'}")
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    try:
+        return None if value is None else check_base_url(value)
+    except RenderError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _targets_help() -> str:
+    """The targets, each with what a blogger does with it, wrapped for a terminal (``\\b``: as written)."""
+    lines = [textwrap.fill(target.help, 78, initial_indent=f"  {name:<9} ", subsequent_indent=" " * 12)
+             for name, target in TARGETS.items()]
+    return "\b\nTargets:\n" + "\n".join(lines)
+
+
+@main.command("publish", epilog=_targets_help())
+@click.option("--target", "-t", "target_name", type=click.Choice(list(TARGETS)), required=True,
+              help="The kind of site the snippets are for (see Targets below).")
+@click.option("--out", "out_dir", type=Directory(file_okay=False, exists=True, path_type=Path),
+              default=Path("output"), show_default=True, help="Directory of rendered files.")
+@click.option("--to", "to_dir", type=Directory(file_okay=False, path_type=Path), default=None,
+              help="Where the bundles go, one folder per output.  [default: OUT/publish/TARGET]")
+@click.option("--base-url", metavar="URL", default=None, callback=_base_url,
+              help="Write paths under this URL (where you will upload the files) instead of beside the page.")
+@click.option("--autoplay", is_flag=True, help="Videos start by themselves (muted, looping).")
+@click.argument("names", nargs=-1)
+def publish_bundles(target_name: str, out_dir: Path, to_dir: Path | None, base_url: str | None, autoplay: bool,
+                    names: tuple[str, ...]) -> None:
+    """Bundle rendered outputs for a blog: per output, a snippet to paste and the files it uses.
+
+    NAMES are outputs to bundle (default: every rendered one).  Each goes to
+    its own folder, TO/NAME/: copy its files beside your post and paste its
+    snippet (snippet.md, or snippet.html for --target html).
+    """
+    from render.publish import publish
+
+    to_dir = to_dir if to_dir is not None else out_dir / "publish" / target_name
+    try:
+        bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay)
+    except RenderError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        click.echo(f"error: cannot write the bundles in {to_dir}: {error.strerror or error}{where}", err=True)
+        sys.exit(EXIT_FAILED)
+    for bundle in bundles:
+        click.echo(f"{bundle.snippet}  ({len(bundle.files)} files, {human_size(bundle.bytes)})")
+    click.echo(f"{len(bundles)} bundles for {target_name} in {to_dir}")
 
 
 def check_dataset(data_dir: Path) -> "doctor.Check":

@@ -5,9 +5,10 @@ what was rendered.  ``read_manifest`` drops any output whose files are not
 plain paths inside the output directory, so a hand-edited manifest cannot put
 a ``javascript:`` or ``../`` URL on the page.  Jinja2 escapes every name,
 caption, alt text and snippet, so a ``<`` or ``&`` in a caption cannot break
-the page.  Snippets are given as the user would paste them into a blog post:
-HTML (``<img srcset>``, ``<video>`` with WebM and MP4 sources, ``<iframe>``)
-and Markdown.
+the page.  Each output is shown by the plain HTML snippet a blogger would
+paste (so the page is also a test of it: the 3D views load only when asked,
+which keeps the page light), and every publish target's snippet is there to
+copy, the same text ``render publish`` writes.
 
 The page carries a digest of what it was made from (the manifest, this
 module and its templates): when that has not changed, the page is not
@@ -18,95 +19,35 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from render.catalog import RenderedOutput, rendered_outputs
 from render.files import write_text_atomic
 from render.manifest import MANIFEST_NAME, read_manifest
+from render.snippets import TARGETS, Links, for_target, snippet
 from render.theme import BACKGROUNDS
 
 TEMPLATES = Path(__file__).parent / "templates"
 INDEX_NAME = "index.html"
-SHARED_FILES = {"plotly.min.js"}  # one copy serves every surface page: not counted in each one's size
+DESCRIPTION = ("Every figure, video and 3D view of the article, rendered, with its alt text and "
+               "the snippet to paste it into a post on any kind of site.")
 
 
-def human_size(n_bytes: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n_bytes < 1000 or unit == "GB":
-            return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
-        n_bytes /= 1000
-    raise AssertionError("unreachable")
+@dataclass(frozen=True)
+class Shown:
+    """One output on the page: shown as the plain HTML snippet, with every target's snippet to copy."""
+
+    output: RenderedOutput
+    media: str
+    snippets: dict[str, str]  # target name -> the snippet `render publish --target NAME` writes
 
 
-@dataclass
-class GalleryItem:
-    """One output as the gallery shows it, with its light twin's files where rendered."""
-
-    name: str
-    kind: str
-    caption: str
-    alt: str
-    files: dict[str, dict[str, Any]]  # role -> file record (see _roles)
-    light: dict[str, dict[str, Any]] = field(default_factory=dict)
-    total_bytes: int = 0
-
-    @property
-    def size(self) -> str:
-        return human_size(self.total_bytes)
-
-    @property
-    def duration(self) -> float | None:
-        video = self.files.get("mp4") or self.files.get("webm") or self.files.get("gif")
-        return video.get("duration") if video else None
-
-    def html_snippet(self) -> str:
-        return _environment().get_template("snippet.html.j2").render(item=self).strip()
-
-    def markdown_snippet(self) -> str:
-        alt = self.alt.replace("[", "(").replace("]", ")")
-        if self.kind == "video":
-            poster = self.files.get("poster") or self.files.get("gif")
-            target = (self.files.get("mp4") or self.files.get("webm") or {}).get("path", "")
-            return f"[![{alt}]({poster['path']})]({target})" if poster else f"[{alt}]({target})"
-        if self.kind == "surface":
-            image = self.files.get("png")
-            page = self.files.get("html", {}).get("path", "")
-            return f"[![{alt}]({image['path']})]({page})" if image else f"[{alt}]({page})"
-        return f"![{alt}]({self.files['png']['path']})"
-
-
-def _roles(files: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
-    """Name each file by what it is for: png (2x), png1x, svg, mp4, webm, gif, poster, html, js."""
-    roles: dict[str, dict[str, Any]] = {}
-    for file in files:
-        path, fmt = file["path"], file["format"]
-        if path.startswith("data/"):
-            continue
-        if fmt == "png":
-            role = "png1x" if "@1x" in path else ("poster" if kind == "video" else "png")
-        else:
-            role = fmt
-        roles.setdefault(role, file)
-    return roles
-
-
-def gallery_items(manifest: dict[str, Any]) -> list[GalleryItem]:
-    """One item per output in manifest order: the default theme's files, else the light twin's alone."""
-    records: dict[str, dict[str, dict[str, Any]]] = {}  # name -> theme -> record
-    for record in manifest.get("outputs", []):
-        records.setdefault(record["name"], {})[record["theme"]] = record
-    items = []
-    for name, by_theme in records.items():
-        main = by_theme.get("dark") or by_theme["light"]
-        twin = by_theme.get("light") if main is not by_theme.get("light") else None
-        items.append(GalleryItem(
-            name=name, kind=main["kind"], caption=main["caption"], alt=main["alt"],
-            files=_roles(main["files"], main["kind"]),
-            light=_roles(twin["files"], twin["kind"]) if twin else {},
-            total_bytes=sum(f["bytes"] for f in main["files"] if f["path"] not in SHARED_FILES),
-        ))
-    return items
+def shown(output: RenderedOutput, first: bool) -> Shown:
+    """``output`` as the page shows it; the ``first`` image loads with the page (it is what a reader sees first)."""
+    media = snippet(output, TARGETS["html"], Links(TARGETS["html"]), eager=first)
+    snippets = {name: snippet(for_target(output, target), target, Links(target)) for name, target in TARGETS.items()}
+    return Shown(output, media, snippets)
 
 
 @functools.cache
@@ -125,7 +66,8 @@ def _made_from(out_dir: Path, title: str) -> str:
     """A digest of everything the page is made from: the manifest's bytes, the title, this code, the templates."""
     digest = hashlib.sha256(title.encode())
     digest.update(repr(sorted(BACKGROUNDS.items())).encode())
-    for path in (out_dir / MANIFEST_NAME, Path(__file__), *sorted(TEMPLATES.glob("*.j2"))):
+    for path in (out_dir / MANIFEST_NAME, Path(__file__), *sorted(TEMPLATES.rglob("*.j2")),
+                 *sorted(TEMPLATES.rglob("*.html"))):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -147,6 +89,8 @@ def write_gallery(out_dir: Path, title: str) -> Path | None:
                 return index
     except (OSError, UnicodeDecodeError):
         pass
-    page = _environment().get_template("gallery.html.j2").render(title=title, items=gallery_items(manifest),
-                                                                 backgrounds=BACKGROUNDS)
+    outputs = rendered_outputs(manifest)
+    page = _environment().get_template("gallery.html.j2").render(
+        title=title, description=DESCRIPTION, backgrounds=BACKGROUNDS, targets=TARGETS,
+        items=[shown(output, first=index == 0) for index, output in enumerate(outputs)])
     return write_text_atomic(index, f"{stamp}\n{page}")

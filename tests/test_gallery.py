@@ -56,47 +56,68 @@ def gallery(tmp_path):
     return page, collector.tags
 
 
+def shown(tags):
+    """The tags the page shows (not the snippets to copy, which are text in <pre>)."""
+    return [(t, a) for t, a in tags if t in ("img", "source", "video", "iframe", "track", "button")]
+
+
 def test_outputs_in_manifest_order_with_escaped_text(tmp_path):
     page, tags = gallery(tmp_path)
     assert [a["id"] for t, a in tags if t == "article"] == ["loss-compressed", "descent-compressed", "surface-compressed"]
     assert "<title>Title &amp; &lt;more&gt;</title>" in page
     assert "Loss &lt;falls&gt; &amp; rises" in page
-    (image,) = [a for t, a in tags if t == "img"]
+    image = next(a for t, a in tags if t == "img")
     assert image["alt"] == 'The "loss" < 3'
 
 
-def test_figure_offers_1x_2x_and_the_light_twin(tmp_path):
+def test_a_good_web_page_main_landmark_description_first_image_eager(tmp_path):
+    page, tags = gallery(tmp_path)
+    assert [t for t, _ in tags].count("main") == 1
+    (description,) = [a for t, a in tags if t == "meta" and a.get("name") == "description"]
+    assert len(description["content"]) > 50
+    images = [a for t, a in tags if t == "img"]
+    assert images[0]["loading"] == "eager" and all(a["loading"] == "lazy" for a in images[1:])
+
+
+def test_figure_offers_1x_2x_and_the_light_twin_and_fits_the_column(tmp_path):
     _, tags = gallery(tmp_path)
-    (image,) = [a for t, a in tags if t == "img"]
+    image = next(a for t, a in tags if t == "img")
     assert image["srcset"] == "loss-compressed@1x.png 1x, loss-compressed.png 2x"
     assert (image["width"], image["height"]) == ("600", "400")
-    (source,) = [a for t, a in tags if t == "source" and a.get("media")]
+    assert "max-width:100%" in image["style"] and "height:auto" in image["style"]
+    source = next(a for t, a in tags if t == "source" and a.get("media"))
     assert source["media"] == "(prefers-color-scheme: light)"
     assert source["srcset"] == "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x"
 
 
-def test_video_has_poster_and_both_sources(tmp_path):
+def test_video_has_poster_both_sources_and_loads_only_metadata(tmp_path):
     page, tags = gallery(tmp_path)
     (video,) = [a for t, a in tags if t == "video"]
     assert video["poster"] == "descent-compressed.png"
-    assert {"controls", "muted", "loop", "playsinline"} <= set(video)
+    assert {"controls", "muted", "loop", "playsinline"} <= set(video) and "autoplay" not in video
+    assert video["preload"] == "metadata"
     sources = [(a["src"], a["type"]) for t, a in tags if t == "source" and "type" in a]
     assert sources == [("descent-compressed.webm", "video/webm"), ("descent-compressed.mp4", "video/mp4")]
     assert "10.1 s" in page and "2.5 MB on disk" in page
 
 
-def test_surface_is_an_iframe_and_shared_plotlyjs_is_not_counted(tmp_path):
+def test_the_3d_view_waits_for_a_click_and_shared_plotlyjs_is_not_counted(tmp_path):
     page, tags = gallery(tmp_path)
-    (frame,) = [a for t, a in tags if t == "iframe"]
-    assert frame["src"] == "surface-compressed.html"
+    assert "<iframe" not in page.replace('<template><iframe src="surface-compressed.html"', "")
+    assert '<template><iframe src="surface-compressed.html"' in page
+    (button,) = [a for t, a in tags if t == "button" and "onclick" in a]
+    assert "replaceWith" in button["onclick"]
     assert "surface · 10.0 KB on disk" in page
 
 
-def test_markdown_snippets(tmp_path):
-    page, _ = gallery(tmp_path)
-    assert "![The &#34;loss&#34; &lt; 3](loss-compressed.png)" in page
-    assert "[![An alt text](descent-compressed.png)](descent-compressed.mp4)" in page
-    assert "[![An alt text](surface-compressed.png)](surface-compressed.html)" in page
+def test_every_targets_snippet_to_copy(tmp_path):
+    page, tags = gallery(tmp_path)
+    headings = [a for t, a in tags if t == "button" and a.get("class") == "copy"]
+    assert len(headings) == 3 * 8
+    # quarto: the Markdown escapes "<" as HTML does, and the page escapes that text again
+    assert "![Loss &amp;lt;falls&amp;gt; &amp;amp; rises](loss-compressed.png){fig-alt=" in page
+    assert "{{&lt; render-video webm=`descent-compressed.webm`" in page  # hugo
+    assert "src=&#34;../loss-compressed@1x.png&#34;" in page  # mkdocs: one level up
 
 
 def test_no_manifest_no_gallery(tmp_path):
@@ -110,5 +131,5 @@ def test_an_output_rendered_only_in_the_light_theme_is_shown(tmp_path):
     collector = Collector()
     collector.feed(write_gallery(tmp_path, "t").read_text())
     assert [a["id"] for t, a in collector.tags if t == "article"] == ["loss-compressed"]
-    (image,) = [a for t, a in collector.tags if t == "img"]
-    assert image["src"] == "loss-compressed-light.png"
+    image = next(a for t, a in collector.tags if t == "img")
+    assert image["src"] == "loss-compressed-light@1x.png"

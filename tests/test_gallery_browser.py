@@ -69,6 +69,8 @@ def test_gallery_loads_every_output_in_chromium(rendered, served):
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
         page.goto(served + "index.html", wait_until="load")
 
         names = page.eval_on_selector_all("article", "nodes => nodes.map(n => n.id)")
@@ -105,9 +107,12 @@ def test_gallery_loads_every_output_in_chromium(rendered, served):
 
         surfaces = [o["name"] for o in manifest["outputs"] if o["kind"] == "surface" and o["theme"] == "dark"]
         assert surfaces
-        for name in surfaces:
-            frame_element = page.query_selector(f"#{name} iframe")
-            frame_element.scroll_into_view_if_needed()
+        assert not [url for url in requested if url.endswith((".html", "plotly.min.js")) and "index" not in url]
+        for name in surfaces:  # the 3D view loads when asked for, with one click
+            button = page.query_selector(f"#{name} figure button")
+            button.scroll_into_view_if_needed()
+            button.click()
+            frame_element = page.wait_for_selector(f"#{name} figure iframe", timeout=10_000)
             frame = frame_element.content_frame()
             frame.wait_for_selector(".js-plotly-plot .gl-container canvas", state="attached", timeout=60_000)
             drawn = frame.evaluate(
@@ -162,11 +167,27 @@ def test_a_reader_in_light_mode_sees_the_light_twins(rendered, served):
             image.scroll_into_view_if_needed()
         page.wait_for_function("() => [...document.querySelectorAll('article img')].every(i => i.complete)")
         images = page.eval_on_selector_all("article picture img", "nodes => nodes.map(n => n.currentSrc)")
-        posters = page.eval_on_selector_all("article video", "nodes => nodes.map(n => n.getAttribute('poster'))")
-        frames = page.eval_on_selector_all("article iframe", "nodes => nodes.map(n => n.getAttribute('src'))")
+        frames = page.eval_on_selector_all(  # waiting in their <template> for a click
+            "article template", "nodes => nodes.map(n => n.content.querySelector('iframe').dataset.lightSrc)")
         background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
         browser.close()
     assert images and all("-light" in src for src in images), images
-    assert posters and all(poster.endswith("-light.png") for poster in posters), posters
-    assert frames and all(src.endswith("-light.html") for src in frames), frames
+    assert frames and all(src.endswith("-light.html") for src in frames), frames  # what the click loads here
     assert background == "rgb(255, 255, 255)"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_opening_the_gallery_downloads_little(rendered, served, width):
+    """The page and what it shows at first, within 1.5 MB: images below the fold, the 3D views and Plotly wait."""
+    from playwright.sync_api import sync_playwright
+
+    received: dict[str, int] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(find_chrome().require()), args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.on("requestfinished", lambda request: received.__setitem__(request.url, request.sizes()["responseBodySize"]))
+        page.goto(served + "index.html", wait_until="load")
+        page.wait_for_timeout(1500)
+        browser.close()
+    assert sum(received.values()) <= 1_500_000, sorted(received.items(), key=lambda item: -item[1])[:5]
+    assert not any(url.endswith("plotly.min.js") for url in received)

@@ -88,6 +88,19 @@ def test_the_gallery_takes_out_the_same_way(project):
     assert calls(project) == [["gallery", "--out", "my figures"]]
 
 
+@pytest.mark.parametrize("target", INJECTIONS)
+def test_publish_takes_its_target_as_typed_and_runs_nothing(project, target):
+    result = make(project, "publish", f"TARGET={target}", "OUT=my figures")
+    assert result.returncode == 0, result.stderr
+    assert calls(project) == [["publish", "--target", target, "--out", "my figures"]]
+    assert_nothing_ran(project)
+
+
+def test_publish_without_a_target_leaves_the_choice_to_render(project):
+    assert make(project, "publish").returncode == 0
+    assert calls(project) == [["publish", "--out", "output"]]
+
+
 @pytest.mark.parametrize("out", INJECTIONS)
 def test_a_crafted_out_runs_nothing_and_arrives_as_typed(project, out):
     """Whatever quoting make puts around $(OUT), a quote, `;`, backquote or `$(...)` in it ran or was lost."""

@@ -69,7 +69,7 @@ def assert_only_fig(out: Path) -> None:
     manifest = json.loads((out / MANIFEST_NAME).read_text())
     assert [o["name"] for o in manifest["outputs"]] == ["fig"]
     assert [f["path"] for f in manifest["outputs"][0]["files"]] == FIGURE_FILES
-    assert 'src="fig.png"' in page_of(out)
+    assert 'src="fig@1x.png" srcset="fig@1x.png 1x, fig.png 2x"' in page_of(out)
 
 
 @pytest.mark.parametrize("path", GOOD_PATHS)
@@ -77,7 +77,7 @@ def test_what_the_writers_write_is_an_output_path(out, path):
     assert is_output_path(path, out)
 
 
-@pytest.mark.parametrize("path", [*BAD_PATHS, "", ".", "..", "data/", "./fig.png", ".records/fig.json",
+@pytest.mark.parametrize("path", [*BAD_PATHS, "", ".", "..", "data/", "./fig.png", ".render/records/fig.json",
                                   "data:image/png;base64,AAAA.png", "%2e%2e/x.png", "fig.png\n", "fig\x00.png",
                                   "fig.png 1x, /x.png", "fig.PNG", "fig"])
 def test_anything_else_is_not(out, path):

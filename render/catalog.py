@@ -1,0 +1,100 @@
+"""The rendered outputs as a page shows them: each output's files named by role, with its light twin's.
+
+Both the gallery and ``render publish`` read them from ``manifest.json``
+alone (``read_manifest`` has checked every path in it), so a page shows
+exactly what was rendered, and the two write the same snippets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from render.spec import COLUMN
+
+# One copy serves every surface page: not counted in each one's size.
+SHARED_FILES = {"plotly.min.js"}
+# Widest an image is shown when it has no 1x file to say so: the column a figure is drawn for (CSS px).
+COLUMN_PX = round(COLUMN * 100)
+
+
+def human_size(n_bytes: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n_bytes < 1000 or unit == "GB":
+            return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
+        n_bytes /= 1000
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class RenderedOutput:
+    """One output's files by role (see :func:`roles`), its words, and its light twin's files where rendered."""
+
+    name: str
+    kind: str
+    caption: str
+    alt: str
+    files: dict[str, dict[str, Any]]
+    light: dict[str, dict[str, Any]] = field(default_factory=dict)
+    total_bytes: int = 0
+
+    @property
+    def size(self) -> str:
+        return human_size(self.total_bytes)
+
+    @property
+    def video(self) -> dict[str, Any] | None:
+        """The file that says how long and how large the video is: MP4, else WebM, else GIF."""
+        return self.files.get("mp4") or self.files.get("webm") or self.files.get("gif")
+
+    @property
+    def duration(self) -> float | None:
+        return self.video.get("duration") if self.video else None
+
+    def shown_size(self, files: dict[str, dict[str, Any]] | None = None) -> tuple[int, int] | None:
+        """Width and height (CSS px) an image is shown at, at most: its 1x file's, else its own scaled to the
+        column.  Pages give them as ``width``/``height`` so the browser keeps the space and the aspect ratio."""
+        files = self.files if files is None else files
+        image = files.get("png1x") or files.get("png") or files.get("poster")
+        if not image or "width" not in image:
+            return None
+        width, height = image["width"], image["height"]
+        if "png1x" not in files and width > COLUMN_PX:
+            width, height = COLUMN_PX, round(height * COLUMN_PX / width)
+        return width, height
+
+
+def roles(files: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    """Name each file by what it is for: png (2x), png1x, svg, mp4, webm, gif, vtt, poster, html, js.
+
+    The data behind an output (``data/``) is for readers of the numbers, not for a page.
+    """
+    named: dict[str, dict[str, Any]] = {}
+    for file in files:
+        path, fmt = file["path"], file["format"]
+        if path.startswith("data/"):
+            continue
+        if fmt == "png":
+            role = "png1x" if "@1x" in path else ("poster" if kind == "video" else "png")
+        else:
+            role = fmt
+        named.setdefault(role, file)
+    return named
+
+
+def rendered_outputs(manifest: dict[str, Any]) -> list[RenderedOutput]:
+    """One per output in manifest order: the default theme's files (else the light twin's alone), and the twin's."""
+    records: dict[str, dict[str, dict[str, Any]]] = {}  # name -> theme -> record
+    for record in manifest.get("outputs", []):
+        records.setdefault(record["name"], {})[record["theme"]] = record
+    outputs = []
+    for name, by_theme in records.items():
+        main = by_theme.get("dark") or by_theme["light"]
+        twin = by_theme.get("light") if main is not by_theme.get("light") else None
+        outputs.append(RenderedOutput(
+            name=name, kind=main["kind"], caption=main["caption"], alt=main["alt"],
+            files=roles(main["files"], main["kind"]),
+            light=roles(twin["files"], twin["kind"]) if twin else {},
+            total_bytes=sum(f["bytes"] for f in main["files"] if f["path"] not in SHARED_FILES),
+        ))
+    return outputs

@@ -1,0 +1,193 @@
+"""What a blogger pastes into a post to show one output, for each kind of site: the publish targets.
+
+A snippet is written by the target's template (``templates/snippets/``)
+from a :class:`~render.catalog.RenderedOutput`.  Every path it names goes
+through a :class:`Links`, which writes it the way that site will find the
+file and remembers it: the files a bundle must hold are exactly the ones its
+snippet names, never a list kept apart that could drift from it.
+
+The HTML the targets share (``snippets/html.j2``) needs no stylesheet of the
+host site: media keep their aspect ratio and scale down to the column with
+inline styles, a video starts muted and loads only its metadata, and the 3D
+view is an image until the reader asks for it (the page and Plotly's
+JavaScript load on that click, not with the post).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from render.catalog import COLUMN_PX, RenderedOutput
+from render.errors import RenderError
+
+TEMPLATES = Path(__file__).parent / "templates"
+HUGO_SHORTCODES = TEMPLATES / "hugo"  # shipped in each Hugo bundle under layouts/shortcodes/
+
+
+@dataclass(frozen=True)
+class Target:
+    """A kind of site: ``help`` says what a blogger does with the bundle, ``snippet`` is the file to paste."""
+
+    name: str
+    help: str
+    snippet: str = "snippet.md"
+    # How a path is written: beside the page, one level up (a page served as a directory), or through
+    # Jekyll's ``relative_url`` (files under the site's assets folder).
+    paths: str = "beside"
+    default_base: str = ""
+    template: str = ""  # the template under templates/snippets/, if not the target's name
+
+    @property
+    def template_name(self) -> str:
+        return f"snippets/{self.template or self.name}.j2"
+
+
+TARGETS = {target.name: target for target in (
+    Target("html", "Plain HTML, styled inline: paste snippet.html into any page and copy the files beside it.",
+           snippet="snippet.html"),
+    Target("markdown", "CommonMark with raw HTML (Eleventy, Astro, Pelican, ...): paste snippet.md into the "
+                       "post and copy the files beside it."),
+    Target("mkdocs", "MkDocs: copy the files beside docs/POST.md and paste snippet.md into it (paths go one "
+                     "level up, as MkDocs serves POST.md at POST/; for an index.md use --target markdown).",
+           paths="above", template="markdown"),
+    Target("jekyll", "Jekyll: copy the files into your site's assets/ folder and paste snippet.md into a post "
+                     "(paths go through relative_url, so baseurl is honoured; --base-url names another folder).",
+           paths="jekyll", default_base="/assets/", template="markdown"),
+    Target("quarto", "Quarto: copy the files beside POST.qmd and paste snippet.md into it (figures as Quarto "
+                     "figures, videos with its {{< video >}} shortcode)."),
+    Target("myst", "MyST (Jupyter Book, Sphinx): copy the files beside the page and paste snippet.md into it "
+                   "(figures as figure directives; videos and the 3D view as raw HTML)."),
+    Target("hugo", "Hugo page bundle (raw HTML off, as by default): copy layouts/ into the site's root once and "
+                   "the other files beside the bundle's index.md, then paste snippet.md into it."),
+    Target("github", "A GitHub README (no <video>, no iframes): copy the files beside README.md and paste "
+                     "snippet.md; videos become an animated GIF linking to the MP4, the 3D view its image."),
+)}
+
+# A base URL is pasted into attributes and Liquid strings: an http(s) URL or a path, with no quote,
+# space, angle bracket or backslash, so that nothing in it can end the string it sits in.
+BASE_URL = re.compile(r"(?:https?://[\w.:@-]+)?/?[\w.~@%+-]*(?:/[\w.~@%+-]*)*")
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL with one trailing ``/``, or a :class:`RenderError` saying what is wrong with it."""
+    if not BASE_URL.fullmatch(base_url) or not base_url:
+        raise RenderError(f"base URL {base_url!r} is not a URL or path of plain characters "
+                          "(letters, digits, . _ ~ - % + / and an http:// or https:// start)")
+    return base_url.rstrip("/") + "/"
+
+
+@dataclass
+class Links:
+    """Writes a bundle's paths as its target's site finds them, and remembers every file named."""
+
+    target: Target
+    base_url: str | None = None  # checked by check_base_url; None: the target's own placement
+    used: list[str] = field(default_factory=list)  # paths in the output directory, in order of first use
+
+    def __call__(self, file: dict | None) -> str:
+        if not file:
+            return ""
+        path = file["path"]
+        if path not in self.used:
+            self.used.append(path)
+        name = Path(path).name  # a bundle keeps its files flat, beside the snippet
+        base = self.base_url if self.base_url is not None else self.target.default_base
+        if self.target.paths == "jekyll" and not base.startswith(("http://", "https://")):
+            from markupsafe import Markup  # Liquid's quotes must reach the page as they are
+
+            return Markup("{{ '%s%s' | relative_url }}") % (Markup(base), Markup(name))
+        if base:
+            return base + name
+        return "../" + name if self.target.paths == "above" else name
+
+
+def markdown_text(text: str) -> str:
+    """Text for a Markdown link or image label: brackets would end it, a newline would end the block."""
+    return " ".join(text.replace("[", "(").replace("]", ")").split())
+
+
+def shortcode_value(text: str) -> str:
+    """A Hugo shortcode argument as a raw string: Go's backquotes, which nothing in it may close.
+
+    Not HTML-escaped here: the shortcode's Go template escapes what it writes into the page."""
+    from markupsafe import Markup
+
+    return Markup("`" + " ".join(str(text).replace("`", "'").split()) + "`")
+
+
+def without_blank_lines(html: str) -> str:
+    """A raw HTML block ends at a blank line in Markdown: the HTML parts of a Markdown snippet have none.
+    (Only our own templates' markup comes through here, already escaped.)"""
+    from markupsafe import Markup
+
+    return Markup("\n".join(line for line in str(html).splitlines() if line.strip()))
+
+
+# Quarto's video shortcode knows these aspect ratios by name; any other is given as a width and height.
+QUARTO_ASPECT_RATIOS = {(16, 9): "16x9", (4, 3): "4x3", (1, 1): "1x1", (21, 9): "21x9"}
+
+
+def quarto_aspect_ratio(video: dict) -> str:
+    """The video shortcode's size argument: a named aspect ratio, else width and height (numbers only)."""
+    from markupsafe import Markup
+
+    width, height = int(video["width"]), int(video["height"])
+    for (w, h), name in QUARTO_ASPECT_RATIOS.items():
+        if width * h == height * w:
+            return Markup(f'aspect-ratio="{name}"')
+    return Markup(f'width="{width}" height="{height}"')
+
+
+@functools.cache
+def _environment():
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(markdown_text=markdown_text, shortcode_value=shortcode_value,
+                               without_blank_lines=without_blank_lines)
+    from markupsafe import Markup
+
+    # Hugo's and Quarto's shortcode delimiters, which Jinja would otherwise take for its own or escape.
+    environment.globals.update(aspect_ratio=quarto_aspect_ratio, shortcode_open=Markup("{{<"),
+                               shortcode_close=Markup(">}}"))
+    return environment
+
+
+def snippet(output: RenderedOutput, target: Target, links: Links, eager: bool = False,
+            autoplay: bool = False) -> str:
+    """The text to paste for ``output`` on ``target``'s site; ``links`` learns every file it names.
+
+    ``eager`` loads an image with the page (the first on a page: it is what a reader sees first);
+    ``autoplay`` starts a video by itself (muted, as browsers require).
+    """
+    template = _environment().get_template(target.template_name)
+    text = template.render(output=output, link=links, eager=eager, autoplay=autoplay, target=target)
+    return text.strip() + "\n"
+
+
+def for_target(output: RenderedOutput, target: Target) -> RenderedOutput:
+    """``output`` as ``target`` shows it: a README cannot play a video, so one that has no GIF gets one, made
+    from its MP4 when it is published (its file entry says ``made_from``)."""
+    if target.name != "github" or output.kind != "video" or "gif" in output.files:
+        return output
+    source = output.files.get("mp4") or output.files.get("webm")
+    if source is None:
+        return output
+    width = min(COLUMN_PX, source["width"])
+    height = round(source["height"] * width / source["width"] / 2) * 2
+    gif = {"path": f"{output.name}.gif", "format": "gif", "width": width, "height": height,
+           "made_from": source["path"], "duration": source.get("duration", 0)}
+    return replace(output, files={**output.files, "gif": gif})
+
+
+def hugo_shortcodes() -> list[Path]:
+    """The shortcodes a Hugo bundle ships, for ``layouts/shortcodes/``."""
+    return sorted(HUGO_SHORTCODES.glob("*.html"))

@@ -6,7 +6,7 @@ through a :class:`Links`, which writes it the way that site will find the
 file and remembers it: the files a bundle must hold are exactly the ones its
 snippet names, never a list kept apart that could drift from it.
 
-The HTML the targets share (``snippets/html.j2``) needs no stylesheet of the
+The HTML the targets share (``snippets/markup.j2``) needs no stylesheet of the
 host site: media keep their aspect ratio and scale down to the column with
 inline styles, a video starts muted and loads only its metadata, and the 3D
 view is an image until the reader asks for it (the page and Plotly's
@@ -56,10 +56,13 @@ TARGETS = {target.name: target for target in (
     Target("jekyll", "Jekyll: copy the files into your site's assets/ folder and paste snippet.md into a post "
                      "(paths go through relative_url, so baseurl is honoured; --base-url names another folder).",
            paths="jekyll", default_base="/assets/", template="markdown"),
-    Target("quarto", "Quarto: copy the files beside POST.qmd and paste snippet.md into it (figures as Quarto "
-                     "figures, videos with its {{< video >}} shortcode)."),
-    Target("myst", "MyST (Jupyter Book, Sphinx): copy the files beside the page and paste snippet.md into it "
-                   "(figures as figure directives; videos and the 3D view as raw HTML)."),
+    Target("quarto", "Quarto: copy the files beside POST.qmd and paste snippet.md into it (each output a numbered "
+                     "figure, @fig-NAME; a video or 3D view as raw HTML in it). In a website or blog, list the files "
+                     "under resources: in the post's front matter: Quarto copies only some of those raw HTML names."),
+    Target("myst", "MyST in Sphinx (myst-parser, Jupyter Book 1): paste snippet.md into the page. A figure's files go "
+                   "beside the page (Sphinx copies the image); Sphinx copies nothing that raw HTML names, so those of "
+                   "a video or 3D view go in a folder of conf.py's html_extra_path, at the page's path in it (e.g. "
+                   "_extra/posts/ for posts/PAGE.md)."),
     Target("hugo", "Hugo page bundle (raw HTML off, as by default): copy layouts/ into the site's root once and "
                    "the other files beside the bundle's index.md, then paste snippet.md into it."),
     Target("github", "A GitHub README (no <video>, no iframes): copy the files beside README.md and paste "
@@ -126,21 +129,6 @@ def without_blank_lines(html: str) -> str:
     return Markup("\n".join(line for line in str(html).splitlines() if line.strip()))
 
 
-# Quarto's video shortcode knows these aspect ratios by name; any other is given as a width and height.
-QUARTO_ASPECT_RATIOS = {(16, 9): "16x9", (4, 3): "4x3", (1, 1): "1x1", (21, 9): "21x9"}
-
-
-def quarto_aspect_ratio(video: dict) -> str:
-    """The video shortcode's size argument: a named aspect ratio, else width and height (numbers only)."""
-    from markupsafe import Markup
-
-    width, height = int(video["width"]), int(video["height"])
-    for (w, h), name in QUARTO_ASPECT_RATIOS.items():
-        if width * h == height * w:
-            return Markup(f'aspect-ratio="{name}"')
-    return Markup(f'width="{width}" height="{height}"')
-
-
 @functools.cache
 def _environment():
     import jinja2
@@ -155,9 +143,8 @@ def _environment():
                                without_blank_lines=without_blank_lines)
     from markupsafe import Markup
 
-    # Hugo's and Quarto's shortcode delimiters, which Jinja would otherwise take for its own or escape.
-    environment.globals.update(aspect_ratio=quarto_aspect_ratio, shortcode_open=Markup("{{<"),
-                               shortcode_close=Markup(">}}"))
+    # Hugo's shortcode delimiters, which Jinja would otherwise take for its own or escape.
+    environment.globals.update(shortcode_open=Markup("{{<"), shortcode_close=Markup(">}}"))
     return environment
 
 

@@ -115,7 +115,7 @@ def test_every_targets_snippet_to_copy(tmp_path):
     headings = [a for t, a in tags if t == "button" and a.get("class") == "copy"]
     assert len(headings) == 3 * 8
     # quarto: the Markdown escapes "<" as HTML does, and the page escapes that text again
-    assert "![Loss &amp;lt;falls&amp;gt; &amp;amp; rises](loss-compressed.png){fig-alt=" in page
+    assert "![Loss &amp;lt;falls&amp;gt; &amp;amp; rises](loss-compressed.png){#fig-loss-compressed fig-alt=" in page
     assert "{{&lt; render-video webm=`descent-compressed.webm`" in page  # hugo
     assert "src=&#34;../loss-compressed@1x.png&#34;" in page  # mkdocs: one level up
 

@@ -5,8 +5,11 @@ default; its shortcodes are Go templates, written apart from the Jinja
 markup the other targets share, and this test holds them to it: the page
 Hugo builds holds, for every output, exactly the ``<figure>`` of the
 ``html`` target.  Jekyll's bundle goes to ``assets/`` of a site with a
-``baseurl``, and its paths must come out under it.  Each is skipped where
-its generator is not installed.
+``baseurl``, and its paths must come out under it (each is skipped where
+its generator is not installed).  MyST's goes to a Sphinx project (the test
+extra installs Sphinx and myst-parser): figures through the figure
+directive, videos and 3D views as raw HTML whose files go in
+``html_extra_path`` under the page's path, as the target's help says.
 """
 
 from __future__ import annotations
@@ -119,3 +122,32 @@ def test_jekyll_finds_every_file_under_its_baseurl(tmp_path, out):  # noqa: F811
     assert [starts(f, "/blog/assets/") for f in figures(page)] == [starts(f) for f in expected]
     for url in re.findall(r'(?:src|href|poster)="(/blog/[^"]+)"', page):
         assert (site / "_site" / url.removeprefix("/blog/")).is_file(), url
+
+
+def test_myst_in_sphinx_builds_without_warnings_and_finds_every_file(tmp_path, out):  # noqa: F811
+    sphinx = pytest.importorskip("sphinx.cmd.build")
+    assert publish(out, "--target", "myst").exit_code == 0
+    source = tmp_path / "sphinx"
+    (source / "posts").mkdir(parents=True)
+    (source / "_extra" / "posts").mkdir(parents=True)
+    (source / "conf.py").write_text('project = "t"\nextensions = ["myst_parser"]\nhtml_extra_path = ["_extra"]\n')
+    (source / "index.md").write_text("# Blog\n\n```{toctree}\nposts/neuron\n```\n")
+    texts = []
+    for name in NAMES:
+        bundle = out / "publish" / "myst" / name
+        text = (bundle / "snippet.md").read_text()
+        beside = "```{figure}" in text  # Sphinx copies a figure's image; raw HTML's files go in html_extra_path
+        for file in bundle.iterdir():
+            if file.name != "snippet.md":
+                shutil.copy(file, source / ("posts" if beside else "_extra/posts"))
+        texts.append(text)
+    (source / "posts" / "neuron.md").write_text("# Neuron\n\nBefore.\n\n" + "\nBetween.\n\n".join(texts))
+    site = tmp_path / "html"
+    assert sphinx.build_main(["-b", "html", "-W", "-q", str(source), str(site)]) == 0
+    page = (site / "posts" / "neuron.html").read_text()
+    assert page.count("<figure") == 3 and "<template><iframe" in page and '<track kind="captions"' in page
+    ours = "".join(re.findall(r"<figure.*?</figure>", page, flags=re.S))
+    urls = re.findall(r'(?:src|href|poster|data-light-src)="([^"#:]+)"', ours)
+    assert len(urls) > 8
+    for url in urls:
+        assert (site / "posts" / url).resolve().is_file(), url

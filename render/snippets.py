@@ -46,27 +46,22 @@ class Target:
 
 
 TARGETS = {target.name: target for target in (
-    Target("html", "Plain HTML, styled inline: paste snippet.html into any page and copy the files beside it.",
+    Target("html", "Any page: paste snippet.html and copy the files beside the page (inline styles: no CSS needed).",
            snippet="snippet.html"),
-    Target("markdown", "CommonMark with raw HTML (Eleventy, Astro, Pelican, ...): paste snippet.md into the "
-                       "post and copy the files beside it."),
-    Target("mkdocs", "MkDocs: copy the files beside docs/POST.md and paste snippet.md into it (paths go one "
-                     "level up, as MkDocs serves POST.md at POST/; for an index.md use --target markdown).",
-           paths="above", template="markdown"),
-    Target("jekyll", "Jekyll: copy the files into your site's assets/ folder and paste snippet.md into a post "
-                     "(paths go through relative_url, so baseurl is honoured; --base-url names another folder).",
-           paths="jekyll", default_base="/assets/", template="markdown"),
-    Target("quarto", "Quarto: copy the files beside POST.qmd and paste snippet.md into it (each output a numbered "
-                     "figure, @fig-NAME; a video or 3D view as raw HTML in it). In a website or blog, list the files "
-                     "under resources: in the post's front matter: Quarto copies only some of those raw HTML names."),
-    Target("myst", "MyST in Sphinx (myst-parser, Jupyter Book 1): paste snippet.md into the page. A figure's files go "
-                   "beside the page (Sphinx copies the image); Sphinx copies nothing that raw HTML names, so those of "
-                   "a video or 3D view go in a folder of conf.py's html_extra_path, at the page's path in it (e.g. "
-                   "_extra/posts/ for posts/PAGE.md)."),
-    Target("hugo", "Hugo page bundle (raw HTML off, as by default): copy layouts/ into the site's root once and "
-                   "the other files beside the bundle's index.md, then paste snippet.md into it."),
-    Target("github", "A GitHub README (no <video>, no iframes): copy the files beside README.md and paste "
-                     "snippet.md; videos become an animated GIF linking to the MP4, the 3D view its image."),
+    Target("markdown", "CommonMark sites (Eleventy, Astro, ...): paste snippet.md into the post, copy the files "
+                       "beside it."),
+    Target("mkdocs", "MkDocs: paste snippet.md into docs/POST.md, copy the files beside it (paths go up one "
+                     "level: POST.md is served at POST/).", paths="above", template="markdown"),
+    Target("jekyll", "Jekyll: paste snippet.md into a post, copy the files into assets/ (paths go through "
+                     "relative_url, so baseurl holds).", paths="jekyll", default_base="/assets/", template="markdown"),
+    Target("quarto", "Quarto: paste snippet.md into POST.qmd, copy the files beside it and list them under "
+                     "resources: in its front matter."),
+    Target("myst", "MyST in Sphinx: paste snippet.md into the page; a figure's files beside it, a video's or 3D "
+                   "view's in html_extra_path."),
+    Target("hugo", "Hugo page bundle: paste snippet.md into index.md, copy the files beside it and layouts/ into "
+                   "the site's root."),
+    Target("github", "A README: paste snippet.md, copy the files beside it (a video as a GIF linking to the MP4, "
+                     "a 3D view as its image)."),
 )}
 
 # A base URL is pasted into attributes and Liquid strings: an http(s) URL or a path, with no quote,

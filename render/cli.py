@@ -509,11 +509,20 @@ def publish_bundles(target_name: str, out_dir: Path, to_dir: Path | None, base_u
     its own folder, TO/NAME/: copy its files beside your post and paste its
     snippet (snippet.md, or snippet.html for --target html).
     """
-    from render.publish import publish
+    from render.publish import NotRendered, publish
 
     to_dir = to_dir if to_dir is not None else out_dir / "publish" / target_name
     try:
         bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay)
+    except NotRendered as error:  # a name of no output at all is a mistake in the command, not a render to do
+        from scenes import SceneContext, article_outputs
+
+        known = [output.name for output in article_outputs(SceneContext())]
+        unknown = next((name for name in error.names if name not in known), None)
+        if unknown is not None:
+            _usage_error(_unknown_output(unknown, known))
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_FAILED)
     except RenderError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_FAILED)
@@ -523,7 +532,7 @@ def publish_bundles(target_name: str, out_dir: Path, to_dir: Path | None, base_u
         sys.exit(EXIT_FAILED)
     for bundle in bundles:
         click.echo(f"{bundle.snippet}  ({len(bundle.files)} files, {human_size(bundle.bytes)})")
-    click.echo(f"{len(bundles)} bundles for {target_name} in {to_dir}")
+    click.echo(f"{len(bundles)} {'bundle' if len(bundles) == 1 else 'bundles'} for {target_name} in {to_dir}")
 
 
 def check_dataset(data_dir: Path) -> "doctor.Check":

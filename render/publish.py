@@ -8,11 +8,18 @@ directory (its records, its data, other outputs) is ever in a bundle.
 
 A bundle is written in a hidden folder beside its place and then moved into
 it, so a folder named after an output is always a whole bundle, old or new.
+Publishes into one folder take turns (a lock on it), and each removes what a
+killed one left there of the bundles it writes (those hidden folders).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
+import re
+import shlex
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -25,6 +32,27 @@ from render.manifest import read_manifest
 from render.snippets import TARGETS, Links, Target, for_target, hugo_shortcodes, snippet
 
 HUGO_LAYOUTS = Path("layouts") / "shortcodes"
+SNIPPETS = {target.snippet for target in TARGETS.values()}  # what tells a bundle folder from any other
+DEFAULT_OUT = Path("output")  # the commands' default --out, which a command to copy need not repeat
+
+
+class NotRendered(RenderError):
+    """Outputs named that the output directory holds no render of (``names``: the command tells a typo apart)."""
+
+    def __init__(self, out_dir: Path, names: list[str]) -> None:
+        self.names = names
+        super().__init__(f"not rendered in {out_dir}: {', '.join(names)} "
+                         f"(render {'it' if len(names) == 1 else 'them'} first: '{render_command(names, out_dir)}')")
+
+
+def render_command(names: list[str], out_dir: Path, theme: str | None = None) -> str:
+    """The command that renders ``names`` into ``out_dir`` (in ``theme``), to copy from a message."""
+    command = ["render", *names]
+    if out_dir != DEFAULT_OUT:
+        command += ["--out", str(out_dir)]
+    if theme:
+        command += ["--theme", theme]
+    return shlex.join(command)
 
 
 @dataclass(frozen=True)
@@ -49,28 +77,37 @@ def published_outputs(out_dir: Path, names: tuple[str, ...] = ()) -> list[Render
     if not names:
         return outputs
     known = {output.name: output for output in outputs}
-    missing = [name for name in names if name not in known]
+    missing = list(dict.fromkeys(name for name in names if name not in known))
     if missing:
-        raise RenderError(f"not rendered in {out_dir}: {', '.join(missing)} (render it first: 'render {missing[0]}')")
+        raise NotRendered(out_dir, missing)
     return [known[name] for name in dict.fromkeys(names)]
 
 
 def check_destination(out_dir: Path, to_dir: Path) -> None:
-    """Bundles go anywhere but into the output directory's own files or bookkeeping."""
-    out, to = out_dir.resolve(), to_dir.resolve()
+    """Bundles go anywhere but among the output directory's own files, its data or its bookkeeping."""
+    try:
+        out, to = out_dir.resolve(), to_dir.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python's word for a loop
+        raise RenderError(f"{to_dir} leads nowhere (a loop of symbolic links): choose another --to") from None
+    if to_dir.is_symlink() and not to_dir.exists():
+        raise RenderError(f"{to_dir} is a symbolic link to a folder that does not exist: create that folder "
+                          "or choose another --to")
     if to == out or to.is_relative_to(out / BOOKKEEPING_DIR) or to.is_relative_to(out / "data"):
-        raise RenderError(f"{to_dir} is the output directory itself or its bookkeeping: choose another folder "
-                          f"(the default is {out_dir / 'publish' / 'TARGET'})")
+        raise RenderError(f"{to_dir} is the output directory itself, its data or its bookkeeping: choose another "
+                          f"folder (the default is {out_dir / 'publish' / 'TARGET'})")
 
 
 def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: Path,
                  base_url: str | None = None, autoplay: bool = False) -> Bundle:
-    """Write ``to_dir/NAME/``: the snippet, then every file it names (copied, or made for this target)."""
+    """Write ``to_dir/NAME/``: every file the snippet names (copied, or made for this target), then the snippet."""
     output = for_target(output, target)
     links = Links(target, base_url)
     text = snippet(output, target, links, autoplay=autoplay)
-    to_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=to_dir))
+    folder = to_dir / output.name
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=to_dir))
+    except OSError as error:  # named by the folder the user chose, not by the hidden name tried in it
+        raise OSError(error.errno, error.strerror, str(to_dir)) from None
     try:
         files = []
         entries = {file["path"]: file for files_ in (output.files, output.light) for file in files_.values()}
@@ -84,8 +121,9 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
                 try:
                     shutil.copyfile(out_dir / path, staging / name)
                 except FileNotFoundError:
-                    raise RenderError(f"{output.name}: {path} is in the manifest but not in {out_dir}: "
-                                      f"render it again ('render {output.name}')") from None
+                    theme = "light" if entry in output.light.values() else None  # a twin renders with its theme
+                    raise RenderError(f"{output.name}: {path} is in the manifest but not in {out_dir}: render it "
+                                      f"again ('{render_command([output.name], out_dir, theme)}')") from None
             files.append(name)
         if target.name == "hugo":
             (staging / HUGO_LAYOUTS).mkdir(parents=True)
@@ -94,24 +132,66 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
                 files.append(str(HUGO_LAYOUTS / shortcode.name))
         (staging / target.snippet).write_text(text, encoding="utf-8")
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the bundle from a web server
-        folder = to_dir / output.name
         _replace(staging, folder)
+    except OSError as error:
+        raise _as_in_bundle(error, staging, folder) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Bundle(output.name, folder, folder / target.snippet, tuple(files))
 
 
+def _as_in_bundle(error: OSError, staging: Path, folder: Path) -> OSError:
+    """``error`` naming the file as the user knows it: a full disk is the bundle's, not the file copied into it,
+    and a file of the bundle is in its folder, not in the hidden one it was written in."""
+    named = error.filename2 if error.errno in (errno.ENOSPC, errno.EDQUOT) and error.filename2 else error.filename
+    if named is None or not Path(named).is_relative_to(staging):
+        return error
+    return OSError(error.errno, error.strerror, str(folder / Path(named).relative_to(staging)))
+
+
 def _replace(new: Path, folder: Path) -> None:
-    """Put the folder ``new`` in ``folder``'s place; the old one goes aside first, then away."""
-    old = None
-    if folder.is_symlink() or folder.is_file():
+    """Put the folder ``new`` in ``folder``'s place; the old one goes aside first, then away.
+
+    Only a bundle is replaced (it holds a snippet): a folder of the user's that happens to have an output's name
+    is never removed.  If ``new`` cannot take the place, the old bundle goes back: there is always one.
+    """
+    if folder.is_symlink() or folder.is_file() or (folder.exists() and not any(
+            (folder / name).is_file() for name in SNIPPETS)):
         raise RenderError(f"{folder} exists and is not a bundle folder: move it away or choose another --to")
-    if folder.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
-        os.rename(folder, old / folder.name)
-    os.rename(new, folder)
-    if old is not None:
+    if not folder.exists():
+        os.rename(new, folder)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+    aside = old / folder.name
+    try:
+        os.rename(folder, aside)
+        os.rename(new, folder)
+    except BaseException:  # Ctrl-C included
+        if aside.exists() and not folder.exists():
+            os.rename(aside, folder)
+        raise
+    finally:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _leftovers(to_dir: Path, names: list[str]) -> list[Path]:
+    """The hidden folders a killed publish left in ``to_dir`` for these outputs: new bundles (``.NAME.XXXXXXXX``,
+    :func:`tempfile.mkdtemp`'s names) and old ones set aside (``.NAME.old.XXXXXXXX``), nothing else."""
+    pattern = re.compile(rf"\.(?:{'|'.join(map(re.escape, names))})\.(?:old\.)?[a-z0-9_]{{8}}")
+    return [path for path in to_dir.iterdir() if pattern.fullmatch(path.name) and path.is_dir()
+            and not path.is_symlink()]
+
+
+@contextlib.contextmanager
+def _taking_turns(to_dir: Path):
+    """Hold the lock of ``to_dir`` (``flock`` on the folder itself, released by the kernel if killed): another
+    publish into it waits, so that no two replace one bundle at once."""
+    descriptor = os.open(to_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def publish(out_dir: Path, target_name: str, to_dir: Path, names: tuple[str, ...] = (),
@@ -120,4 +200,8 @@ def publish(out_dir: Path, target_name: str, to_dir: Path, names: tuple[str, ...
     target = TARGETS[target_name]
     outputs = published_outputs(out_dir, names)
     check_destination(out_dir, to_dir)
-    return [write_bundle(output, target, out_dir, to_dir, base_url, autoplay) for output in outputs]
+    to_dir.mkdir(parents=True, exist_ok=True)
+    with _taking_turns(to_dir):
+        for leftover in _leftovers(to_dir, [output.name for output in outputs]):
+            shutil.rmtree(leftover, ignore_errors=True)
+        return [write_bundle(output, target, out_dir, to_dir, base_url, autoplay) for output in outputs]

@@ -39,6 +39,7 @@ class Target:
     paths: str = "beside"
     default_base: str = ""
     template: str = ""  # the template under templates/snippets/, if not the target's name
+    liquid: bool = False  # the page goes through Liquid (Jekyll), which would run a "{{" or "{%" of our words
 
     @property
     def template_name(self) -> str:
@@ -53,7 +54,8 @@ TARGETS = {target.name: target for target in (
     Target("mkdocs", "MkDocs: paste snippet.md into docs/POST.md, copy the files beside it (paths go up one "
                      "level: POST.md is served at POST/).", paths="above", template="markdown"),
     Target("jekyll", "Jekyll: paste snippet.md into a post, copy the files into assets/ (paths go through "
-                     "relative_url, so baseurl holds).", paths="jekyll", default_base="/assets/", template="markdown"),
+                     "relative_url, so baseurl holds).", paths="jekyll", default_base="/assets/", template="markdown",
+           liquid=True),
     Target("quarto", "Quarto: paste snippet.md into POST.qmd, copy the files beside it and list them under "
                      "resources: in its front matter."),
     Target("myst", "MyST in Sphinx: paste snippet.md into the page; a figure's files beside it, a video's or 3D "
@@ -102,9 +104,34 @@ class Links:
         return "../" + name if self.target.paths == "above" else name
 
 
+# What means something inside a line in CommonMark, Pandoc (Quarto) or MyST: code, emphasis, links, math, citations
+# and cross-references (@), sub- and superscript, roles and substitutions ({{ }}).  < > & " ' are HTML-escaped after.
+MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]{}$@^~|]")
+# What else means something at the start of a line: a heading, a list ("-", "+", "1." or "a)"), a fenced div (":::"),
+# a MyST comment ("%"), ...
+LINE_START = re.compile(r"^(\w+(?=[.)](?:\s|$)))?([!#%()+,\-./:;=?])")
+
+
 def markdown_text(text: str) -> str:
-    """Text for a Markdown link or image label: brackets would end it, a newline would end the block."""
-    return " ".join(text.replace("[", "(").replace("]", ")").split())
+    """Text for a Markdown paragraph or image label, shown as it is: on one line (a line break could end the block),
+    with a backslash before whatever Markdown would take for syntax (a backquote could swallow the label's end)."""
+    text = MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", " ".join(text.split()))
+    return LINE_START.sub(r"\g<1>\\\g<2>", text, count=1)
+
+
+def pandoc_attribute(text: str) -> str:
+    """Text for a quoted attribute value in Pandoc's ``{key="value"}`` (Quarto's fig-alt): on one line, with its
+    backslashes doubled (Pandoc reads ``\\"`` and ``\\\\`` there).  Its quotes are HTML-escaped after: Pandoc
+    decodes entities there."""
+    return " ".join(text.split()).replace("\\", "\\\\")
+
+
+def option_value(text: str) -> str:
+    """A MyST directive option's value as a YAML single-quoted string: plain text, where an unquoted `` #`` would
+    start a comment and cut the value.  Not HTML-escaped: Sphinx escapes what it writes into the page."""
+    from markupsafe import Markup
+
+    return Markup("'" + " ".join(text.split()).replace("'", "''") + "'")
 
 
 def shortcode_value(text: str) -> str:
@@ -134,7 +161,8 @@ def _environment():
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(markdown_text=markdown_text, shortcode_value=shortcode_value,
+    environment.filters.update(markdown_text=markdown_text, pandoc_attribute=pandoc_attribute,
+                               option_value=option_value, shortcode_value=shortcode_value,
                                without_blank_lines=without_blank_lines)
     from markupsafe import Markup
 
@@ -151,8 +179,21 @@ def snippet(output: RenderedOutput, target: Target, links: Links, eager: bool = 
     ``autoplay`` starts a video by itself (muted, as browsers require).
     """
     template = _environment().get_template(target.template_name)
+    output = replace(output, caption=shown_words(output.caption, target), alt=shown_words(output.alt, target))
     text = template.render(output=output, link=links, eager=eager, autoplay=autoplay, target=target)
     return text.strip() + "\n"
+
+
+def shown_words(text: str, target: Target) -> str:
+    """A caption or alt text as every snippet holds it: on one line, since a line break could end the block it is
+    in (a blank line ends Markdown's raw HTML, a line of backquotes a fence); through Liquid, with ``{`` as an
+    entity, so that nothing in it is a Liquid tag."""
+    text = " ".join(text.split())
+    if not target.liquid:
+        return text
+    from markupsafe import Markup, escape
+
+    return escape(text).replace("{", Markup("&#123;"))
 
 
 def for_target(output: RenderedOutput, target: Target) -> RenderedOutput:
@@ -163,10 +204,12 @@ def for_target(output: RenderedOutput, target: Target) -> RenderedOutput:
     source = output.files.get("mp4") or output.files.get("webm")
     if source is None:
         return output
-    width = min(COLUMN_PX, source["width"])
-    height = round(source["height"] * width / source["width"] / 2) * 2
-    gif = {"path": f"{output.name}.gif", "format": "gif", "width": width, "height": height,
-           "made_from": source["path"], "duration": source.get("duration", 0)}
+    size = source.get("width"), source.get("height")
+    width = min(COLUMN_PX, size[0] or COLUMN_PX)  # a column wide where a hand-edited manifest does not say
+    gif = {"path": f"{output.name}.gif", "format": "gif", "width": width, "made_from": source["path"],
+           "duration": source.get("duration", 0)}
+    if all(size):
+        gif["height"] = round(size[1] * width / size[0] / 2) * 2
     return replace(output, files={**output.files, "gif": gif})
 
 

@@ -1,9 +1,13 @@
 """``render publish``: a bundle per output, holding its snippet and exactly the files the snippet names."""
 
+import errno
+import html
 import json
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import imageio_ffmpeg
 import markdown
@@ -206,3 +210,281 @@ def test_nothing_rendered_says_what_to_do(tmp_path):
 def test_bundles_never_go_into_the_bookkeeping(out):
     result = publish(out, "--target", "html", "--to", str(out / ".render" / "x"))
     assert result.exit_code == 1 and "choose another folder" in result.output
+
+
+# Words with every character that means something to one target or another: HTML, Markdown, Pandoc, MyST (its
+# options, roles, substitutions and comments), Liquid, Hugo's shortcodes, and line breaks that could end a block.
+AWKWARD = ('A <b>bold</b> & "quoted" it\'s `tick` ``` [x](y) *em* _u_ $x$ @fig-x {.cls} }} >}} {{< z >}} '
+           '{{% w %}} {% raw %} {# c #} 100% --> <!-- \\ back\n\nafter a blank line\n```\n% not a comment')
+AWKWARD_WORDS = " ".join(AWKWARD.split())  # as every target shows them: on one line
+
+
+@pytest.fixture
+def awkward(out):
+    """The output directory with :data:`AWKWARD` in every caption and alt text."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    for output in manifest["outputs"]:
+        output["caption"], output["alt"] = f"Caption {AWKWARD}", f"Alt {AWKWARD}"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    return out
+
+
+class Words(HTMLParser):
+    """The alt texts and the figure caption's text of an HTML snippet, as a browser reads them."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.alts, self.caption, self._open = [], "", set()
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.alts += [attrs[key] for key in ("alt", "aria-label", "title") if key in attrs]
+        self._open.add(tag)
+
+    def handle_endtag(self, tag):
+        self._open.discard(tag)
+
+    def handle_data(self, data):
+        if self._open & {"figcaption", "em"} and "a" not in self._open:  # not the 3D view's link after it
+            self.caption += data
+
+
+@pytest.mark.parametrize("target", ["html", "markdown", "mkdocs", "jekyll", "github"])
+def test_awkward_words_stay_words_in_html(awkward, target):
+    """Escaped for HTML, on one line (a blank line would end Markdown's raw HTML block, and GitHub's caption is a
+    block of HTML too, with no Markdown in it), and for Jekyll with no Liquid tag in them."""
+    assert publish(awkward, "--target", target).exit_code == 0
+    for name in ("loss-compressed", "descent-compressed", "surface-compressed"):
+        text = (awkward / "publish" / target / name / TARGETS[target].snippet).read_text()
+        words = Words(text)
+        assert words.caption.strip() == f"Caption {AWKWARD_WORDS}" and set(words.alts) == {f"Alt {AWKWARD_WORDS}"}, text
+        if target in ("markdown", "mkdocs", "jekyll"):
+            page = markdown.markdown(f"Text before.\n\n{text}\nText after.")
+            assert page.count("<figure") == 1 and Words(page).caption.strip() == words.caption.strip()
+        if target == "jekyll":
+            assert not re.search(r"\{[{%]", re.sub(r"\{\{ '[^']*' \| relative_url \}\}", "", text))
+        if target == "github":
+            from markdown_it import MarkdownIt
+
+            blocks = [t for t in MarkdownIt("commonmark").parse(text) if t.level == 0 and t.type.endswith("block")]
+            assert blocks[-1].content.startswith("<p><em>Caption")
+
+
+def test_awkward_words_stay_words_in_quarto(awkward):
+    """The figure's label is one image's, whatever backquotes or brackets it holds, and reads as it was written;
+    fig-alt too (Pandoc reads backslashes and entities in an attribute); captions in a figure div likewise."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")  # Pandoc reads backslash escapes, code spans and entities alike
+    assert publish(awkward, "--target", "quarto").exit_code == 0
+    folder = awkward / "publish" / "quarto"
+    figure = (folder / "loss-compressed" / "snippet.md").read_text()
+    image = md.parseInline(figure.strip())[0].children[0]
+    assert image.type == "image" and image.attrs["src"] == "loss-compressed.png"
+    assert "".join(child.content for child in image.children) == f"Caption {AWKWARD_WORDS}"
+    alt = re.search(r'\)\{#fig-loss-compressed fig-alt="([^"]*)"\}\n$', figure)[1]  # its quotes are entities
+    assert html.unescape(re.sub(r"\\(.)", r"\1", alt)) == f"Alt {AWKWARD_WORDS}"
+    for name in ("descent-compressed", "surface-compressed"):
+        text = (folder / name / "snippet.md").read_text()
+        caption = text.split("```\n\n", 1)[1].removesuffix("\n:::\n")
+        assert html.unescape(md.render(caption)).startswith(f"<p>Caption {AWKWARD_WORDS}")
+
+
+def test_awkward_words_stay_words_in_myst_under_sphinx(awkward, tmp_path):
+    """The alt text is one quoted option (a " #" would start a comment and cut it), the caption escaped Markdown
+    (no code, emphasis, math or substitution in it: Jupyter Book turns these extensions on), and Sphinx builds
+    the page without a warning."""
+    sphinx = pytest.importorskip("sphinx.cmd.build")
+    assert publish(awkward, "--target", "myst").exit_code == 0
+    source = tmp_path / "sphinx"
+    source.mkdir()
+    (source / "conf.py").write_text('project = "t"\nextensions = ["myst_parser"]\nsmartquotes = False\n'
+                                    'myst_enable_extensions = ["dollarmath", "substitution"]\n')
+    texts = []
+    for name in ("loss-compressed", "descent-compressed", "surface-compressed"):
+        bundle = awkward / "publish" / "myst" / name
+        for file in bundle.iterdir():
+            if file.name != "snippet.md":
+                shutil.copy(file, source)
+        texts.append((bundle / "snippet.md").read_text())
+    (source / "index.md").write_text("# Post\n\n" + "\nBetween.\n\n".join(texts))
+    assert sphinx.build_main(["-b", "html", "-W", "-q", str(source), str(tmp_path / "html")]) == 0
+    page = (tmp_path / "html" / "index.html").read_text()
+    assert page.count("<figure") == 3 and page.count("Between.") == 2
+    figure = Words(page.split("<figure", 2)[1].replace('class="caption-text"', ""))
+    assert f"Alt {AWKWARD_WORDS}" in figure.alts and f"Caption {AWKWARD_WORDS}" in html.unescape(page)
+
+
+def test_awkward_words_stay_in_hugo_shortcode_values(awkward):
+    """Every value is a raw string on the shortcode's one line: only a backquote could end it (it becomes ')."""
+    assert publish(awkward, "--target", "hugo").exit_code == 0
+    value = re.escape(" ".join(AWKWARD.replace("`", "'").split()))
+    for name in ("loss-compressed", "descent-compressed", "surface-compressed"):
+        text = (awkward / "publish" / "hugo" / name / "snippet.md").read_text()
+        assert re.fullmatch(rf"\{{\{{< render-\w+(?: \w+=(?:`[^`]*`|\"\w*\"))+ alt=`Alt {value}` "
+                            rf"caption=`Caption {value}` >\}}\}}\n", text), text
+
+
+@pytest.mark.parametrize("start", ["# heading", "- item", "+ item", "1. item", "2) item", "> quote", "::: div",
+                                   "```fence", "| cell |", "=== underline"])
+def test_a_caption_never_starts_a_markdown_block(start):
+    from markdown_it import MarkdownIt
+    from markupsafe import escape
+
+    from render.snippets import markdown_text
+
+    rendered = MarkdownIt("commonmark").render(escape(markdown_text(start)))  # escaped as the templates do
+    assert rendered == f"<p>{html.escape(start, quote=False)}</p>\n"
+    assert markdown_text("1.5 times, then 2. Done.") == "1.5 times, then 2. Done."  # only a line's start
+
+
+def test_partly_rendered_outputs_name_no_missing_file(out):
+    """A surface rendered without its image (--image-formats "") and a video without its poster (--formats mp4):
+    no empty src or width, the 3D view's link alone where there is no image to click."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    for output in manifest["outputs"]:
+        if output["kind"] != "figure":
+            output["files"] = [f for f in output["files"] if not f["path"].endswith(".png")]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    for target in ("github", "hugo"):
+        assert publish(out, "--target", target, "descent-compressed", "surface-compressed").exit_code == 0
+        for name in ("descent-compressed", "surface-compressed"):
+            text = (out / "publish" / target / name / "snippet.md").read_text()
+            assert not re.search(r'(?:src|width|height)=(?:""|``)', text), text
+    github = (out / "publish" / "github" / "surface-compressed" / "snippet.md").read_text()
+    assert '<a href="surface-compressed.html">Open the 3D view in its own page.</a>' in github
+
+
+def test_a_typo_is_a_usage_mistake_and_a_name_not_rendered_says_how_to_render_it(out):
+    result = publish(out, "--target", "html", "loss-compresed")
+    assert result.exit_code == 2 and "unknown output 'loss-compresed'; did you mean loss-compressed?" in result.output
+    result = publish(out, "--target", "html", "contour-normalized", "loss-normalized", "contour-normalized")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"'render contour-normalized loss-normalized --out {out}'" in result.output
+    result = publish(out, "--target", "html", "loss-compressed", "loss-compressed")
+    assert result.exit_code == 0 and result.output.endswith("1 bundle for html in " f"{out / 'publish' / 'html'}\n")
+
+
+def test_a_missing_twin_file_says_to_render_the_twin(out):
+    (out / "loss-compressed-light@1x.png").unlink()
+    result = publish(out, "--target", "html", "loss-compressed")
+    assert result.exit_code == 1
+    assert f"'render loss-compressed --out {out} --theme light'" in result.output
+    assert not (out / "publish" / "html" / "loss-compressed").exists()
+
+
+def test_a_folder_that_is_no_bundle_is_never_replaced(out, tmp_path):
+    mine = tmp_path / "site" / "loss-compressed"
+    mine.mkdir(parents=True)
+    (mine / "notes.txt").write_text("mine")
+    result = publish(out, "--target", "html", "--to", str(tmp_path / "site"), "loss-compressed")
+    assert result.exit_code == 1 and "is not a bundle folder" in result.output
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    assert [p.name for p in mine.parent.iterdir()] == ["loss-compressed"]  # nothing hidden left beside it
+
+
+def test_what_a_killed_publish_left_is_removed_and_nothing_else(out, tmp_path):
+    to = tmp_path / "bundles"
+    left = [to / ".loss-compressed.ab_3x9k2", to / ".loss-compressed.old.zz1q8w0e"]
+    kept = [to / ".git", to / ".loss-compressed.notes", to / ".other-name.ab_3x9k2"]
+    for folder in left + kept:
+        folder.mkdir(parents=True)
+    assert publish(out, "--target", "html", "--to", str(to), "loss-compressed").exit_code == 0
+    assert sorted(p.name for p in to.iterdir()) == sorted([p.name for p in kept] + ["loss-compressed"])
+
+
+def test_publishes_into_one_folder_take_turns(out, tmp_path):
+    """A publish waits while another holds the folder's lock: two never replace one bundle at once."""
+    import fcntl
+    import os
+    import threading
+
+    to = tmp_path / "bundles"
+    to.mkdir()
+    lock = os.open(to, os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    from render.publish import publish as publish_bundles
+
+    thread = threading.Thread(target=publish_bundles, args=(out, "html", to, ("loss-compressed",)))
+    thread.start()
+    thread.join(0.5)
+    assert thread.is_alive() and not (to / "loss-compressed").exists()
+    os.close(lock)
+    thread.join(10)
+    assert (to / "loss-compressed" / "snippet.html").is_file()
+
+
+def test_a_bundle_that_cannot_take_its_place_leaves_the_old_one(out, monkeypatch):
+    import os
+
+    from render import publish as publishing
+
+    assert publish(out, "--target", "html", "loss-compressed").exit_code == 0
+    folder = out / "publish" / "html" / "loss-compressed"
+    before = bundle_files(folder)
+    rename = os.rename
+
+    def failing(source, destination):
+        if Path(source).parent == folder.parent and Path(source).name.startswith(".loss-compressed."):
+            raise OSError(errno.EIO, "Input/output error", str(source))  # the new bundle into its place
+        rename(source, destination)
+
+    monkeypatch.setattr(publishing.os, "rename", failing)
+    result = publish(out, "--target", "html", "loss-compressed")
+    assert result.exit_code == 1 and "Input/output error" in result.output
+    assert bundle_files(folder) == before
+    assert [p.name for p in folder.parent.iterdir()] == ["loss-compressed"]
+
+
+def test_a_full_disk_names_the_bundle_not_the_rendered_file(out, monkeypatch):
+    from render import publish as publishing
+
+    def full(source, destination):
+        raise OSError(errno.ENOSPC, "No space left on device", str(source), None, str(destination))
+
+    monkeypatch.setattr(publishing.shutil, "copyfile", full)
+    result = publish(out, "--target", "html", "loss-compressed")
+    folder = out / "publish" / "html"
+    assert result.exit_code == 1
+    assert re.search(rf"No space left on device \({re.escape(str(folder / 'loss-compressed'))}/[\w@-]+\.png\)",
+                     result.output), result.output
+    assert list(folder.iterdir()) == []
+
+
+def test_a_dangling_or_looping_link_as_destination_says_so(out, tmp_path):
+    (tmp_path / "link").symlink_to(tmp_path / "missing")
+    result = publish(out, "--target", "html", "--to", str(tmp_path / "link"))
+    assert result.exit_code == 1 and "symbolic link to a folder that does not exist" in result.output
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for to in (tmp_path / "loop", tmp_path / "loop" / "bundles"):
+        result = publish(out, "--target", "html", "--to", str(to))
+        assert result.exit_code == 1 and "a loop of symbolic links" in result.output, result.output
+
+
+def test_a_folder_that_cannot_be_written_is_named_as_chosen(out, tmp_path, monkeypatch):
+    """Not by the hidden name tried in it (as root, a read-only folder is writable: the refusal is simulated)."""
+    from render import publish as publishing
+
+    def refused(prefix, dir):
+        raise PermissionError(errno.EACCES, "Permission denied", f"{dir}/{prefix}x1y2z3w4")
+
+    monkeypatch.setattr(publishing.tempfile, "mkdtemp", refused)
+    result = publish(out, "--target", "html", "--to", str(tmp_path / "ro"))
+    assert result.exit_code == 1
+    to = tmp_path / "ro"
+    assert result.output == f"error: cannot write the bundles in {to}: Permission denied ({to})\n"
+
+
+def test_a_video_whose_size_the_manifest_does_not_say_still_gets_its_gif(out):
+    """A hand-edited manifest may drop a video's width and height: the GIF is then a column wide, no traceback."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    for output in manifest["outputs"]:
+        for file in output["files"]:
+            if file["path"].endswith((".mp4", ".webm")):
+                del file["width"], file["height"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    result = publish(out, "--target", "github", "descent-compressed")
+    assert result.exit_code == 0, result.output
+    snippet = (out / "publish" / "github" / "descent-compressed" / "snippet.md").read_text()
+    assert '<img src="descent-compressed.gif"' in snippet and 'width="700"' in snippet

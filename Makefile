@@ -41,9 +41,10 @@ NODE_INSTALLED := node_modules/.installed
 
 FIGURES := catdog-samples catdog-learning-curves \
 	blobs-compressed loss-compressed contour-compressed \
-	blobs-normalized loss-normalized contour-normalized loss-comparison
-VIDEOS := descent-compressed descent-normalized descent-comparison
-SURFACES := surface-compressed surface-normalized
+	blobs-normalized loss-normalized contour-normalized loss-comparison \
+	optimizers-contour-compressed optimizers-contour-normalized
+VIDEOS := descent-compressed descent-normalized descent-comparison optimizers-compressed optimizers-normalized
+SURFACES := surface-compressed surface-normalized optimizers-surface-compressed optimizers-surface-normalized
 
 .PHONY: all figures videos surfaces gallery publish list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)
 

@@ -95,7 +95,8 @@ def raw_frames(path: Path):
     from scenes.normalization import NormalizationExperiment
 
     view = NormalizationExperiment(SceneContext(), "compressed", 10.0).descent_view()
-    shape: VideoShape = video_shape(VideoSettings(formats=("mp4",), quality="high", fps=10), len(view.history))
+    shape: VideoShape = video_shape(VideoSettings(formats=("mp4",), quality="high", fps=10),
+                                     len(view.trails[0].iteration))
     with theme_context("dark"), open(path, "wb") as stream:
         for frame in DescentFrames(Animation((view,)), shape).frames():
             stream.write(frame)

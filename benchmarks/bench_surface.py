@@ -54,7 +54,8 @@ def run() -> None:
         return
     views = _views()
     print(f"Chrome: {chrome}; images {round(IMAGE_WIDTH * IMAGE_SCALE)} x {round(IMAGE_HEIGHT * IMAGE_SCALE)} px; "
-          f"surface grid {views['compressed'].loss.shape[0]} x {views['compressed'].loss.shape[1]}")
+          f"surface grid {views['compressed'].landscape.loss.shape[0]} x "
+          f"{views['compressed'].landscape.loss.shape[1]}")
 
     seconds = []
     for view in views.values():

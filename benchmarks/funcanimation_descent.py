@@ -39,7 +39,7 @@ def save_with_funcanimation(frames: DescentFrames, shape: VideoShape, path: Path
 
 def main(path: Path) -> None:
     view = NormalizationExperiment(SceneContext(), "compressed", 10.0).descent_view()
-    shape = video_shape(VideoSettings(formats=("mp4",), quality="high", fps=10), len(view.history))
+    shape = video_shape(VideoSettings(formats=("mp4",), quality="high", fps=10), len(view.trails[0].iteration))
     with theme_context("dark"):
         # Ordinary (not animated) artists, so that a full redraw shows them.
         frames = DescentFrames(Animation((view,)), shape, animated=False)

@@ -8,19 +8,24 @@ never silently cut off.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from render.spec import Landscape
 
 BEYOND_MARKER = "o"  # hollow: drawn with no face colour
 BEYOND_LABEL = "beyond the grid, shown at its edge"
 
 
-def grid_bounds(W11: np.ndarray, W22: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
-    return (float(W11.min()), float(W11.max())), (float(W22.min()), float(W22.max()))
+def grid_bounds(landscape: Landscape) -> tuple[tuple[float, float], tuple[float, float]]:
+    w0, w1 = landscape.w0, landscape.w1
+    return (float(w0.min()), float(w0.max())), (float(w1.min()), float(w1.max()))
 
 
-def at_edge(w0: np.ndarray, w1: np.ndarray, W11: np.ndarray, W22: np.ndarray
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def at_edge(w0: np.ndarray, w1: np.ndarray, landscape: Landscape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``w0, w1`` moved onto the grid's edge where they lie beyond it, and which points were moved."""
-    (x_low, x_high), (y_low, y_high) = grid_bounds(W11, W22)
+    (x_low, x_high), (y_low, y_high) = grid_bounds(landscape)
     x, y = np.clip(w0, x_low, x_high), np.clip(w1, y_low, y_high)
     return x, y, (x != w0) | (y != w1)

@@ -18,12 +18,14 @@ from matplotlib.figure import Figure as MplFigure
 from render import spec
 from render.edges import BEYOND_LABEL, BEYOND_MARKER, at_edge, grid_bounds
 from render.files import OutputLayout, atomic_path
+from render.tables import write_table
 from render.settings import RenderSettings, RunSession, Written
 from render.theme import theme_context
 
 PIXEL_DENSITY = 2  # PNGs at 2x for high-density screens: 100 dpi figure sizes, saved at 200 dpi
 BASE_DPI = 100
 FOREGROUND = "foreground"  # a colour that means "the theme's text colour"
+BIAS_LABEL = "b"  # the colour bar of steps coloured by the bias
 
 
 def _color(name: str | None) -> str | None:
@@ -52,24 +54,33 @@ def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
 
 
 def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
-    filled = ax.contourf(panel.W11, panel.W22, panel.loss, panel.levels, cmap=panel.cmap)
-    if panel.path is None:
-        if panel.colorbar:
-            fig.colorbar(filled, ax=ax, label="log loss")
-    else:
-        path = panel.path
-        w0, w1, beyond = at_edge(path.w0, path.w1, panel.W11, panel.W22)
-        ax.plot(w0, w1, c=path.line_color, zorder=2)
-        points = ax.scatter(w0[~beyond], w1[~beyond], c=path.color_values[~beyond], cmap=path.cmap, marker="x",
-                            zorder=3, vmin=path.color_values.min(), vmax=path.color_values.max())
+    """The landscape, then each trail: its line, and its steps coloured by the bias (``point_cmap``) or its end
+    point; a colour bar of the bias where a trail has one, else of the loss."""
+    landscape = panel.landscape
+    filled = ax.contourf(landscape.w0, landscape.w1, landscape.loss, panel.levels, cmap=panel.cmap)
+    coloured = None
+    beyond_marked = False
+    for trail in panel.trails:
+        w0, w1, beyond = at_edge(trail.w0, trail.w1, landscape)
+        ax.plot(w0, w1, c=trail.color, zorder=2, **({"label": trail.label} if trail.label else {}))
+        if trail.point_cmap:
+            coloured = ax.scatter(w0[~beyond], w1[~beyond], c=trail.b[~beyond], cmap=trail.point_cmap, marker="x",
+                                  zorder=3, vmin=trail.b.min(), vmax=trail.b.max())
+        else:
+            ax.plot(w0[-1:], w1[-1:], ls="none", marker="o", c=trail.color, zorder=3)
         if beyond.any():
-            ax.scatter(w0[beyond], w1[beyond], marker=BEYOND_MARKER, facecolors="none", edgecolors=path.line_color,
-                       zorder=3, clip_on=False, label=BEYOND_LABEL)
-            ax.legend(loc="lower left")
-        if panel.colorbar:
-            fig.colorbar(points, ax=ax, label=path.colorbar_label)
-        # The landscape is the frame (the scene chose it to cover the descent).
-        (x_low, x_high), (y_low, y_high) = grid_bounds(panel.W11, panel.W22)
+            ax.scatter(w0[beyond], w1[beyond], marker=BEYOND_MARKER, facecolors="none", edgecolors=trail.color,
+                       zorder=3, clip_on=False, **({} if beyond_marked else {"label": BEYOND_LABEL}))
+            beyond_marked = True
+    if beyond_marked or (panel.legend and any(trail.label for trail in panel.trails)):
+        ax.legend(loc="lower left")
+    if panel.colorbar:
+        if coloured is not None:
+            fig.colorbar(coloured, ax=ax, label=BIAS_LABEL)
+        else:
+            fig.colorbar(filled, ax=ax, label="log loss")
+    if panel.trails:  # the landscape is the frame (the scene chose it to cover the trails)
+        (x_low, x_high), (y_low, y_high) = grid_bounds(landscape)
         ax.set_xlim(x_low, x_high)
         ax.set_ylim(y_low, y_high)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
@@ -102,12 +113,6 @@ def draw_figure(figure: spec.Figure) -> MplFigure:
     for ax, panel in zip(axes, figure.panels):
         DRAWERS[type(panel)](fig, ax, panel)
     return fig
-
-
-def write_table(table: spec.Table, path: Path) -> Path:
-    with atomic_path(path) as temporary:
-        np.savetxt(temporary, table.rows, delimiter=",", header=",".join(table.columns), comments="", fmt="%.17g")
-    return path
 
 
 def export_figure(name: str, figure: spec.Figure, layout: OutputLayout, theme: str) -> list[Path]:

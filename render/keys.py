@@ -20,7 +20,8 @@ from render.spec import Output
 
 RENDER_DIR = Path(__file__).parent
 # Modules of render/ that never change what an output's files hold.
-NOT_DRAWING = {"cli.py", "doctor.py", "gallery.py", "manifest.py", "keys.py"}
+NOT_DRAWING = {"cli.py", "doctor.py", "gallery.py", "manifest.py", "keys.py", "catalog.py", "snippets.py", "publish.py",
+               "readme_gif.py"}
 
 
 def engine_digest() -> str:

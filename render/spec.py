@@ -35,10 +35,14 @@ class Extent:
 
 @dataclass(frozen=True)
 class Table:
-    """Data behind a figure, written as CSV beside it (``columns`` is the header)."""
+    """Data behind an output, written as CSV in ``data/`` (``columns`` is the header).
+
+    ``row_labels``, where given, is a first column of text (which trail a row belongs to); ``rows`` are the
+    numbers of the other columns."""
 
     columns: tuple[str, ...]
     rows: np.ndarray
+    row_labels: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,28 +92,45 @@ class Scatter:
 
 
 @dataclass(frozen=True)
-class DescentPath:
-    """The recorded descent drawn over a contour: points coloured by the bias ``b``."""
+class Landscape:
+    """The loss over a grid of weights, the bias fixed: ``loss[j, i]`` is the loss at ``(w0[i], w1[j])``.
+
+    Axes rather than meshgrids: what ``contourf`` and plotly's surfaces take, and a third of the data."""
 
     w0: np.ndarray
     w1: np.ndarray
-    color_values: np.ndarray
-    cmap: str = "Blues"
-    line_color: str = "r"
-    colorbar_label: str = "b"
+    loss: np.ndarray
+
+
+@dataclass(frozen=True)
+class Trail:
+    """One recorded descent: at step ``k``, iteration ``iteration[k]`` at weights ``(w0[k], w1[k])`` and bias
+    ``b[k]``, with the true loss ``loss[k]`` there; and how it is drawn.
+
+    ``label`` names it where there are several (a legend entry); ``color`` is its line; ``point_cmap``, where
+    given, marks a still's every step coloured by the bias, as the article's contour does.
+    """
+
+    w0: np.ndarray
+    w1: np.ndarray
+    b: np.ndarray
+    iteration: np.ndarray
+    loss: np.ndarray
+    label: str = ""
+    color: str = "r"
+    point_cmap: str | None = None
 
 
 @dataclass(frozen=True)
 class Contour:
-    """Filled contours of the loss over the ``W11, W22`` meshgrid, optionally with a path."""
+    """Filled contours of a loss landscape, with any number of trails on it."""
 
-    W11: np.ndarray
-    W22: np.ndarray
-    loss: np.ndarray
+    landscape: Landscape
+    trails: tuple[Trail, ...] = ()
     levels: int = 10
     cmap: str = "magma"
-    colorbar: bool = True
-    path: DescentPath | None = None
+    colorbar: bool = True  # of the trails' bias where one has point_cmap, else of the loss
+    legend: bool = True  # the trails' labels (where they have some); another panel may carry them instead
     xlabel: str = "W0"
     ylabel: str = "W1"
     title: str = ""
@@ -140,18 +161,17 @@ class Camera:
 
 
 @dataclass(frozen=True)
-class DescentView:
-    """One recorded descent on its loss landscape: what videos and 3D surfaces show.
+class Descent:
+    """Trails on one loss landscape: what a video's panel and a 3D surface show.
 
-    ``W11, W22, loss`` are the meshgrid and the loss on it (the bias fixed at the
-    trained value); ``history`` has one row ``W0, W1, b, i, loss`` per iteration.
+    The landscape is drawn with the bias at its trained value; ``loss_scale`` is the loss axis beside it
+    ("log" for trails whose losses span decades).
     """
 
-    W11: np.ndarray
-    W22: np.ndarray
-    loss: np.ndarray
-    history: np.ndarray
+    landscape: Landscape
+    trails: tuple[Trail, ...]
     title: str = ""
+    loss_scale: str = "linear"
 
 
 @dataclass(frozen=True)
@@ -172,18 +192,20 @@ class Caption:
 class Animation:
     """A video of one or more descents advancing on one time axis, side by side."""
 
-    views: tuple[DescentView, ...]
+    views: tuple[Descent, ...]
+    title: str = ""  # above one view; by default "Gradient descent on" its title
     alt: str = ""
     extent: Extent | None = None  # the landscape every view covers
     # What happens when, in words, for readers who cannot see it: a captions track beside the video.
     captions: tuple[Caption, ...] = ()
+    tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
 
 
 @dataclass(frozen=True)
 class Surface:
-    """The loss function in 3D with the descent path on it (the article's ``go.Surface``)."""
+    """The loss function in 3D with the descents on it (the article's ``go.Surface``)."""
 
-    view: DescentView
+    view: Descent
     alt: str = ""
     extent: Extent | None = None
     camera: Camera = field(default_factory=Camera)

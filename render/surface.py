@@ -30,7 +30,7 @@ from render.chrome import ImageExporter
 from render.errors import PartlyWritten, RenderError
 from render.files import atomic_path, write_text_atomic
 from render.settings import RenderSettings, RunSession, Written
-from render.spec import Camera, Content, DescentView, Surface
+from render.spec import Camera, Content, Descent, Landscape, Surface, Trail
 from render.theme import BACKGROUNDS
 
 TEMPLATES = {"dark": "plotly_dark", "light": "plotly_white"}
@@ -86,49 +86,47 @@ class SurfaceExportError(PartlyWritten):
     """The page was written but a static image was not; the message names both, and the page is published."""
 
 
-def surface_height(view: DescentView, w0: np.ndarray, w1: np.ndarray) -> np.ndarray:
+def surface_height(landscape: Landscape, w0: np.ndarray, w1: np.ndarray) -> np.ndarray:
     """The surface's loss under each point ``(w0, w1)``, linear between grid nodes; NaN off the grid.
 
     The recorded loss of an iteration was measured at that iteration's bias,
     while the surface is drawn at the trained bias: the path is placed on the
     drawn surface so that it lies on it rather than floating above or under it.
     """
-    grid = RegularGridInterpolator(
-        (view.W22[:, 0], view.W11[0, :]), view.loss, bounds_error=False, fill_value=np.nan
-    )
+    grid = RegularGridInterpolator((landscape.w1, landscape.w0), landscape.loss, bounds_error=False,
+                                   fill_value=np.nan)
     return grid(np.column_stack([np.ravel(w1), np.ravel(w0)])).reshape(np.shape(w0))
 
 
-def path_on_surface(view: DescentView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The descent as a dense polyline just above the surface; off-grid stretches are gaps (NaN)."""
-    w0, w1 = view.history[:, 0], view.history[:, 1]
+def path_on_surface(trail: Trail, landscape: Landscape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A trail as a dense polyline just above the surface; off-grid stretches are gaps (NaN)."""
+    w0, w1 = trail.w0, trail.w1
     steps = np.linspace(0.0, 1.0, SAMPLES_PER_STEP, endpoint=False)
     x = np.append((w0[:-1, None] + np.outer(np.diff(w0), steps)).ravel(), w0[-1])
     y = np.append((w1[:-1, None] + np.outer(np.diff(w1), steps)).ravel(), w1[-1])
-    z = surface_height(view, x, y) + _lift(view)
+    z = surface_height(landscape, x, y) + _lift(landscape)
     off_grid = np.isnan(z)
     return np.where(off_grid, np.nan, x), np.where(off_grid, np.nan, y), z
 
 
-def _lift(view: DescentView) -> float:
-    return LIFT * float(np.nanmax(view.loss) - np.nanmin(view.loss))
+def _lift(landscape: Landscape) -> float:
+    return LIFT * float(np.nanmax(landscape.loss) - np.nanmin(landscape.loss))
 
 
-def _iteration_points(view: DescentView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    w0, w1 = view.history[:, 0], view.history[:, 1]
-    return w0, w1, surface_height(view, w0, w1) + _lift(view)
+def _iteration_points(trail: Trail, landscape: Landscape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return trail.w0, trail.w1, surface_height(landscape, trail.w0, trail.w1) + _lift(landscape)
 
 
-def camera_eye(view: DescentView, camera: Camera = Camera()) -> dict[str, float]:
-    """plotly's default camera distance, turned ``camera.turn`` degrees from looking down the descent.
+def camera_eye(view: Descent, camera: Camera = Camera()) -> dict[str, float]:
+    """plotly's default camera distance, turned ``camera.turn`` degrees from looking down the (first) descent.
 
     The default eye, (1.25, 1.25, 1.25), sees the normalized descent from
     behind the valley wall it runs down, which then hides it; looking along
     the descent puts the walls it comes down behind the path instead.  A
     descent that zig-zags across a valley reads better from the side of it.
     """
-    start, end = view.history[0, :2], view.history[-1, :2]
-    direction = end - start
+    trail = view.trails[0]
+    direction = np.array([trail.w0[-1] - trail.w0[0], trail.w1[-1] - trail.w1[0]])
     length = float(np.hypot(*direction))
     horizontal = np.hypot(1.25, 1.25)
     x, y = (direction / length * horizontal) if length > 0 else (1.25, 1.25)
@@ -139,35 +137,55 @@ def camera_eye(view: DescentView, camera: Camera = Camera()) -> dict[str, float]
 
 # The loss recorded at an iteration (at that iteration's bias), not the height of the drawn surface.
 HOVER = "iteration %{customdata[0]:d}<br>W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{customdata[1]:.4f}<extra></extra>"
+START_MARKER = dict(color="white", size=6, line=dict(color="black", width=1))
+END_MARKER = dict(color="white", size=6, symbol="diamond", line=dict(color="black", width=1))
 
 
-def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = True,
+def _trail_traces(trail: Trail, landscape: Landscape, several: bool) -> list[go.Scatter3d]:
+    """A trail's line, its steps (to hover), and its end; where there are several, one legend entry each
+    (``legendgroup``: clicking it toggles all three) in the trail's own colour."""
+    x, y, z = _iteration_points(trail, landscape)
+    px, py, pz = path_on_surface(trail, landscape)
+    customdata = np.column_stack([trail.iteration, trail.loss])
+    end = len(trail.iteration) - 1
+    color = trail.color if several else PATH_COLOR
+    group = dict(legendgroup=trail.label) if several else {}
+    end_label = f"end, iteration {int(trail.iteration[end])}" + (" (off the grid)" if np.isnan(z[end]) else "")
+    return [
+        go.Scatter3d(x=px, y=py, z=pz, mode="lines", name=trail.label if several else "descent path",
+                     hoverinfo="skip", line=dict(color=color, width=6), **group),
+        go.Scatter3d(x=x, y=y, z=z, mode="markers", showlegend=False, customdata=customdata, hovertemplate=HOVER,
+                     marker=dict(color=color, size=2), **group),
+        go.Scatter3d(x=x[end:], y=y[end:], z=z[end:], mode="markers", name=end_label, customdata=customdata[end:],
+                     hovertemplate=HOVER, marker=END_MARKER, **group, **({"showlegend": False} if several else {})),
+    ]
+
+
+def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
                    camera: Camera = Camera()) -> go.Figure:
-    """The article's surface with the descent on it; ``interactive`` adds the iteration slider."""
-    history = view.history
-    x, y, z = _iteration_points(view)
-    px, py, pz = path_on_surface(view)
-    customdata = np.column_stack([history[:, 3], history[:, 4]])
-    end = len(history) - 1
-    end_label = f"end, iteration {int(history[end, 3])}" + (" (off the grid)" if np.isnan(z[end]) else "")
+    """The article's surface with the descents on it; ``interactive`` adds the iteration slider."""
+    landscape = view.landscape
+    several = len(view.trails) > 1
+    first = view.trails[0]
+    x, y, z = _iteration_points(first, landscape)
+    customdata = np.column_stack([first.iteration, first.loss])
     traces = [
         # Opacity 1 as in the article.  plotly/Kaleido#475 (a Surface at opacity 1 vanishing behind a
         # Scatter3d in static exports) does not show with plotly.js 3 here; tests/test_surface.py checks.
         # The grid's axes as 1-D arrays: the same surface as the article's meshgrids, a third of the data.
-        go.Surface(z=view.loss, x=view.W11[0], y=view.W22[:, 0], opacity=1, name="log loss",
+        go.Surface(z=landscape.loss, x=landscape.w0, y=landscape.w1, opacity=1, name="log loss",
                    colorbar=dict(title=dict(text="log loss"), len=0.9, y=0.45),  # clear of the mode bar
                    hovertemplate="W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{z:.4f}<extra>surface</extra>"),
-        go.Scatter3d(x=px, y=py, z=pz, mode="lines", name="descent path", hoverinfo="skip",
-                     line=dict(color=PATH_COLOR, width=6)),
-        go.Scatter3d(x=x, y=y, z=z, mode="markers", showlegend=False, customdata=customdata, hovertemplate=HOVER,
-                     marker=dict(color=PATH_COLOR, size=2)),
-        go.Scatter3d(x=x[:1], y=y[:1], z=z[:1], mode="markers", name="start, iteration 0",
-                     customdata=customdata[:1], hovertemplate=HOVER,
-                     marker=dict(color="white", size=6, line=dict(color="black", width=1))),
-        go.Scatter3d(x=x[end:], y=y[end:], z=z[end:], mode="markers", name=end_label,
-                     customdata=customdata[end:], hovertemplate=HOVER,
-                     marker=dict(color="white", size=6, symbol="diamond", line=dict(color="black", width=1))),
     ]
+    trails = [_trail_traces(trail, landscape, several) for trail in view.trails]
+    # One trail: its line and steps, the start, then its end (the article's legend order).  Several share the
+    # start; each is one legend entry.
+    start = go.Scatter3d(x=x[:1], y=y[:1], z=z[:1], mode="markers", name="start, iteration 0",
+                         customdata=customdata[:1], hovertemplate=HOVER, marker=START_MARKER)
+    if several:
+        traces += [trace for group in trails for trace in group] + [start]
+    else:
+        traces += [*trails[0][:2], start, trails[0][2]]
     layout = dict(
         template=TEMPLATES[theme],
         paper_bgcolor=BACKGROUNDS[theme], plot_bgcolor=BACKGROUNDS[theme],  # the figures' own background
@@ -185,22 +203,33 @@ def surface_figure(view: DescentView, theme: str = "dark", interactive: bool = T
             orientation="h", x=0.5, xanchor="center", y=0.16, yanchor="bottom", len=0.6, thickness=12,
             title=dict(text="log loss", side="top")))
         figure.update_layout(scene_domain=dict(x=[0, 1], y=[SCENE_BOTTOM, 1]))
-        _add_iteration_slider(figure, x, y, z, customdata)
+        _add_iteration_slider(figure, [(trail, _iteration_points(trail, landscape)) for trail in view.trails])
     return figure
 
 
-def _add_iteration_slider(figure: go.Figure, x, y, z, customdata) -> None:
-    """A marker on the path and a slider (plotly frames) moving it one iteration per step."""
-    marker_trace = len(figure.data)
+def _add_iteration_slider(figure: go.Figure, trails: list[tuple[Trail, tuple]]) -> None:
+    """A marker on each trail and a slider (plotly frames) moving them one iteration per step."""
+    first = len(figure.data)
     foreground = figure.layout.template.layout.font.color or "black"
-    figure.add_trace(go.Scatter3d(x=x[:1], y=y[:1], z=z[:1], mode="markers", name="iteration (slider)",
-                                  customdata=customdata[:1], hovertemplate=HOVER,
-                                  marker=dict(color=MARKER_COLOR, size=7)))
-    iterations = [int(i) for i in customdata[:, 0]]
+    for trail, (x, y, z) in trails:
+        customdata = np.column_stack([trail.iteration, trail.loss])
+        figure.add_trace(go.Scatter3d(x=x[:1], y=y[:1], z=z[:1], mode="markers", name="iteration (slider)",
+                                      customdata=customdata[:1], hovertemplate=HOVER,
+                                      marker=dict(color=MARKER_COLOR, size=7),
+                                      **({"legendgroup": trail.label, "showlegend": False} if len(trails) > 1
+                                         else {})))
+    steps = max(len(trail.iteration) for trail, _ in trails)
+    iterations = [int(i) for i in max((trail.iteration for trail, _ in trails), key=len)]
+
+    def at(k: int, trail: Trail, x, y, z) -> go.Scatter3d:
+        k = min(k, len(trail.iteration) - 1)
+        customdata = np.column_stack([trail.iteration, trail.loss])
+        return go.Scatter3d(x=x[k:k + 1], y=y[k:k + 1], z=z[k:k + 1], customdata=customdata[k:k + 1])
+
     figure.frames = [
-        go.Frame(name=str(i), traces=[marker_trace],
-                 data=[go.Scatter3d(x=x[k:k + 1], y=y[k:k + 1], z=z[k:k + 1], customdata=customdata[k:k + 1])])
-        for k, i in enumerate(iterations)
+        go.Frame(name=str(i), traces=list(range(first, first + len(trails))),
+                 data=[at(k, trail, *points) for trail, points in trails])
+        for k, i in zip(range(steps), iterations)
     ]
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     play = {"fromcurrent": True, "frame": {"duration": 100, "redraw": True}, "transition": {"duration": 0}}

@@ -28,6 +28,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from tqdm.auto import tqdm
 
@@ -37,6 +38,7 @@ from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, Vide
 from render.errors import RenderError
 from render.files import write_text_atomic
 from render.settings import ARTICLE_FPS, RenderSettings, RunSession, VideoSettings, Written
+from render.tables import write_table
 from render.theme import theme_context
 
 # Text is sized in points; a dpi proportional to the height keeps the same layout at every size, and
@@ -109,69 +111,113 @@ def path_until(points: np.ndarray, t: float) -> np.ndarray:
 
 # -- drawing -----------------------------------------------------------------------
 @dataclass
-class DescentArtists:
-    """The moving parts of one descent: the path so far, the current point, the loss so far, the counter,
-    and the end point's mark (shown on the last frame, and so on the poster)."""
+class TrailArtists:
+    """The moving parts of one trail: the path so far, the current point, the loss so far, and the end point's
+    mark (shown on the last frame, and so on the poster)."""
 
-    view: spec.DescentView
+    trail: spec.Trail
     path: Artist
     point: Artist
-    curve: Artist
-    counter: Text
     end: Artist
+    curve: Artist | None = None
 
-    def show(self, t: float) -> tuple[Artist, ...]:
-        history = self.view.history
-        weights = path_until(history[:, :2], t)
-        losses = path_until(history[:, [3, 4]], t)
-        w0, w1, beyond = at_edge(weights[:, 0], weights[:, 1], self.view.W11, self.view.W22)
+    def show(self, t: float, landscape: spec.Landscape) -> tuple[np.ndarray, bool]:
+        """Move to fractional step ``t``; the (iteration, loss) reached, and whether the trail has ended."""
+        trail = self.trail
+        weights = path_until(np.column_stack([trail.w0, trail.w1]), t)
+        losses = path_until(np.column_stack([trail.iteration, trail.loss]), t)
+        w0, w1, beyond = at_edge(weights[:, 0], weights[:, 1], landscape)
         self.path.set_data(w0, w1)
         self.point.set_data(w0[-1:], w1[-1:])
         self.point.set_marker(BEYOND_MARKER if beyond[-1] else "x")
         self.curve.set_data(losses[:, 0], losses[:, 1])
-        self.counter.set_text(counter_text(losses[-1, 0], history[-1, 3], losses[-1, 1]))
-        finished = t >= len(history) - 1
+        finished = t >= len(trail.iteration) - 1
         self.end.set_data(w0[-1:] if finished else [], w1[-1:] if finished else [])
-        return self.path, self.point, self.end, self.curve, self.counter
+        return losses[-1], finished
 
 
-def counter_text(iteration: float, last: float, loss: float) -> str:
-    """``iteration 42 / 100 · log loss 0.315``: where the descent is (whole iterations), and its loss there."""
-    return f"iteration {int(math.floor(iteration + 1e-9))} / {int(last)} · log loss {loss:.3g}"
+@dataclass
+class DescentArtists:
+    """The moving parts of one descent: each trail's, and the counter above the loss panel."""
+
+    descent: spec.Descent
+    trails: list[TrailArtists]
+    counter: Text
+
+    def show(self, t: float) -> tuple[Artist, ...]:
+        reached = [artists.show(t, self.descent.landscape) for artists in self.trails]
+        longest = max(range(len(reached)), key=lambda k: len(self.descent.trails[k].iteration))
+        (iteration, loss), _ = reached[longest]  # the clock runs until the longest trail ends
+        last = self.descent.trails[longest].iteration[-1]
+        self.counter.set_text(counter_text(iteration, last, loss if len(self.trails) == 1 else None))
+        moving = [artist for artists in self.trails for artist in (artists.path, artists.point, artists.end)]
+        return (*moving, *(artists.curve for artists in self.trails), self.counter)
+
+    @property
+    def rows(self) -> int:
+        return max(len(trail.iteration) for trail in self.descent.trails)
 
 
-def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, view: spec.DescentView,
+def counter_text(iteration: float, last: float, loss: float | None) -> str:
+    """``iteration 42 / 100 · log loss 0.315``: where the descent is (whole iterations), and its loss there
+    (one trail's; where there are several, each has its own curve)."""
+    text = f"iteration {int(math.floor(iteration + 1e-9))} / {int(last)}"
+    return text if loss is None else f"{text} · log loss {loss:.3g}"
+
+
+def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.Descent,
                  animated: bool) -> DescentArtists:
     """The static layers of one descent, and its moving artists (empty until ``show``)."""
-    filled = contour_ax.contourf(view.W11, view.W22, view.loss, CONTOUR_LEVELS, cmap=CONTOUR_CMAP)
+    landscape = descent.landscape
+    filled = contour_ax.contourf(landscape.w0, landscape.w1, landscape.loss, CONTOUR_LEVELS, cmap=CONTOUR_CMAP)
     fig.colorbar(filled, ax=contour_ax, label="log loss")
     # The landscape is the frame: the scene chose it to cover the descent (points beyond a forced one sit
     # on its edge).
-    (x_low, x_high), (y_low, y_high) = grid_bounds(view.W11, view.W22)
+    (x_low, x_high), (y_low, y_high) = grid_bounds(landscape)
     contour_ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="W0", ylabel="W1")
-    (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=PATH_COLOR, zorder=MOVING_ZORDER, animated=animated)
-    (point,) = contour_ax.plot([], [], ls="none", marker="x", ms=POINT_SIZE, mew=LINE_WIDTH * 0.8, mfc="none",
-                               c=PATH_COLOR, zorder=MOVING_ZORDER + 1, animated=animated, clip_on=False,
-                               in_layout=False)
-    (end,) = contour_ax.plot([], [], ls="none", marker="o", ms=POINT_SIZE * 2.2, mfc="none", mew=2,
-                             c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER + 1, animated=animated,
-                             clip_on=False, in_layout=False,
-                             # a halo of the background colour: the ring shows on the darkest valley and
-                             # on the lightest wall
-                             path_effects=[patheffects.withStroke(linewidth=5,
-                                                                  foreground=matplotlib.rcParams["figure.facecolor"])])
+    several = len(descent.trails) > 1
+    trails = []
+    for trail in descent.trails:
+        (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=trail.color, zorder=MOVING_ZORDER, animated=animated,
+                                  **({"label": trail.label} if several and trail.label else {}))
+        (point,) = contour_ax.plot([], [], ls="none", marker="x", ms=POINT_SIZE, mew=LINE_WIDTH * 0.8, mfc="none",
+                                   c=trail.color, zorder=MOVING_ZORDER + 1, animated=animated, clip_on=False,
+                                   in_layout=False)
+        # One trail's end is ringed; several end where their points stop (six rings would hide them).
+        (end,) = contour_ax.plot([], [], ls="none", marker="o" if not several else "none", ms=POINT_SIZE * 2.2,
+                                 mfc="none", mew=2,
+                                 c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER + 1, animated=animated,
+                                 clip_on=False, in_layout=False,
+                                 # a halo of the background colour: the ring shows on the darkest valley and
+                                 # on the lightest wall
+                                 path_effects=[patheffects.withStroke(
+                                     linewidth=5, foreground=matplotlib.rcParams["figure.facecolor"])])
+        trails.append(TrailArtists(trail, path, point, end))
+    if several:  # each trail's name and colour, in a row under the panels: drawn once, where no trail goes
+        fig.legend(handles=[Line2D([], [], lw=LINE_WIDTH, c=t.color, label=t.label) for t in descent.trails],
+                   loc="outside lower center", ncols=len(descent.trails), fontsize="small", frameon=False)
 
-    iterations, losses = view.history[:, 3], view.history[:, 4]
-    margin = LOSS_MARGIN * (losses.max() - losses.min()) or 1.0
-    loss_ax.set(xlim=(iterations[0], iterations[-1]), ylim=(losses.min() - margin, losses.max() + margin),
-                xlabel="iteration", ylabel="log loss")
-    (curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER,
-                            animated=animated)
+    iterations = np.concatenate([trail.iteration for trail in descent.trails])
+    losses = np.concatenate([trail.loss for trail in descent.trails])
+    if descent.loss_scale == "log":
+        loss_ax.set_yscale("log")
+        low, high = losses.min(), losses.max()
+        loss_ax.set_ylim(low / (high / low) ** LOSS_MARGIN, high * (high / low) ** LOSS_MARGIN)
+    else:
+        margin = LOSS_MARGIN * (losses.max() - losses.min()) or 1.0
+        loss_ax.set_ylim(losses.min() - margin, losses.max() + margin)
+    loss_ax.set(xlim=(iterations.min(), iterations.max()), xlabel="iteration",
+                ylabel="log loss (log scale)" if descent.loss_scale == "log" else "log loss")
+    for artists in trails:
+        # One trail's loss in the text colour, as the article's; several in their trails' colours.
+        (artists.curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, zorder=MOVING_ZORDER, animated=animated,
+                                        c=artists.trail.color if several else matplotlib.rcParams["text.color"])
     # The counter is the loss panel's title: the layout keeps room for its longest text.
-    counter = loss_ax.set_title(counter_text(iterations[-1], iterations[-1], -max(abs(losses)) - 1),
+    last = max(trail.iteration[-1] for trail in descent.trails)
+    counter = loss_ax.set_title(counter_text(last, last, None if several else -max(abs(losses)) - 1),
                                 fontsize="medium")
     counter.set_animated(animated)
-    return DescentArtists(view, path, point, curve, counter, end)
+    return DescentArtists(descent, trails, counter)
 
 
 class DescentFrames:
@@ -191,8 +237,9 @@ class DescentFrames:
         if len(views) == 1:
             contour_ax, loss_ax = self.figure.subplots(1, 2, width_ratios=(1.25, 1))
             self.figure.get_layout_engine().set(wspace=0.06)  # room between colour bar and loss axis
-            self.figure.suptitle(f"Gradient descent on {views[0].title}" if views[0].title else "Gradient descent",
-                                 fontsize="large")
+            title = animation.title or (f"Gradient descent on {views[0].title}" if views[0].title
+                                        else "Gradient descent")
+            self.figure.suptitle(title, fontsize="large")
             self.descents = [draw_descent(self.figure, contour_ax, loss_ax, views[0], animated)]
         else:
             self.descents = []
@@ -205,7 +252,7 @@ class DescentFrames:
         """Move every view to frame ``index``; the artists that changed."""
         changed = []
         for descent in self.descents:
-            changed.extend(descent.show(frame_time(index, self.shape.frames, len(descent.view.history))))
+            changed.extend(descent.show(frame_time(index, self.shape.frames, descent.rows)))
         return changed
 
     def frames(self) -> Iterator[memoryview]:
@@ -349,7 +396,7 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
     and the captions as ``NAME.vtt`` beside a moving video (a poster alone has nothing to caption)."""
     if not isinstance(content, spec.Animation) or not content.views:
         raise RenderError(f"{name}: a video is made from an Animation with at least one view")
-    rows = max(len(view.history) for view in content.views)
+    rows = max(len(trail.iteration) for view in content.views for trail in view.trails)
     shape = video_shape(settings.video, rows)
     formats = [FORMATS[f](settings.layout.file(name, FORMATS[f].extension), shape) for f in settings.video.formats]
     moving = not all(isinstance(f, Poster) for f in formats)
@@ -369,6 +416,8 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
     written = [Written(f.path, f.facts) for f in formats]
     if cues:
         written.append(Written(write_text_atomic(settings.layout.file(name, CAPTIONS_EXTENSION), webvtt(cues))))
+    written += [Written(write_table(table, settings.layout.data_file(name, suffix)))
+                for suffix, table in content.tables.items()]
     return written
 
 

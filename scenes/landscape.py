@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from render.spec import Extent
+from render.spec import Extent, Landscape
 from scenes.neuron import log_loss_from_logits
 
 # Bytes of logits held at once while evaluating the surface (per block of grid rows).
@@ -20,11 +20,8 @@ BLOCK_BYTES = 32 * 2**20
 
 @dataclass(frozen=True)
 class LossSurface:
-    """``loss[j, k]`` is the mean log loss at ``W = (w1[k], w2[j])`` with the bias fixed.
-
-    ``W11, W22`` follow :func:`numpy.meshgrid` (``xy`` indexing), as in the article,
-    so ``contourf(W11, W22, loss)`` draws it.
-    """
+    """``loss[j, k]`` is the mean log loss at ``W = (w1[k], w2[j])`` with the bias fixed: the article's
+    meshgrid (``xy`` indexing), kept as its two axes."""
 
     w1: np.ndarray
     w2: np.ndarray
@@ -36,12 +33,9 @@ class LossSurface:
         return Extent((float(self.w1[0]), float(self.w1[-1])), (float(self.w2[0]), float(self.w2[-1])))
 
     @property
-    def W11(self) -> np.ndarray:
-        return np.meshgrid(self.w1, self.w2)[0]
-
-    @property
-    def W22(self) -> np.ndarray:
-        return np.meshgrid(self.w1, self.w2)[1]
+    def landscape(self) -> Landscape:
+        """The surface as the engine draws it (its axes named for the weights: ``w1`` is W0's, ``w2`` W1's)."""
+        return Landscape(self.w1, self.w2, self.loss)
 
 
 def loss_surface(X: np.ndarray, y: np.ndarray, b: float, lim: float = 15.0, h: int = 100,

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from render.spec import (
-    COLUMN, Animation, Camera, Contour, Curves, DescentPath, DescentView, Extent, Figure, Line, Output, Scatter,
+    COLUMN, Animation, Camera, Contour, Curves, Descent, Extent, Figure, Line, Output, Scatter,
     Surface, Table,
 )
 from scenes.context import SceneContext
@@ -133,10 +133,12 @@ class NormalizationExperiment:
     def surface(self) -> LossSurface:
         return self.surface_on(self.extent)
 
-    def descent_view(self, extent: Extent | None = None) -> DescentView:
+    def descent_view(self, extent: Extent | None = None) -> Descent:
         """The descent on its landscape (or on ``extent``), for the videos and the 3D surface."""
+        from scenes.training import as_trail
+
         s = self.surface if extent is None else self.surface_on(extent)
-        return DescentView(s.W11, s.W22, s.loss, self.history, title=f"{self.variant} features")
+        return Descent(s.landscape, (as_trail(self.history),), title=f"{self.variant} features")
 
     def history_table(self) -> Table:
         from scenes.training import HISTORY_COLUMNS
@@ -168,10 +170,12 @@ class NormalizationExperiment:
         )
 
     def contour_figure(self) -> Figure:
+        from scenes.training import as_trail
+
         s, h = self.surface, self.history
-        path = DescentPath(w0=h[:, 0], w1=h[:, 1], color_values=h[:, 2])
+        trail = as_trail(h, point_cmap="Blues")  # the article's: a red line, its steps coloured by the bias
         return Figure(
-            panels=(Contour(s.W11, s.W22, s.loss), Contour(s.W11, s.W22, s.loss, path=path)),
+            panels=(Contour(s.landscape), Contour(s.landscape, trails=(trail,))),
             size=(COLUMN, 3.2),
             tables={"": self.history_table()},
             alt=f"{describe_surface(s.loss, self.extent)} {describe_descent(h)}",

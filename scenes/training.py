@@ -16,9 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from render.spec import Trail
 from scenes.neuron import Parameters, gradients, log_loss_from_logits, logits, update
 
 HISTORY_COLUMNS = ("W0", "W1", "b", "i", "loss")
+
+
+def as_trail(history: np.ndarray, label: str = "", color: str = "r", point_cmap: str | None = None) -> Trail:
+    """A recorded history (rows ``W0, W1, b, i, loss``) as the engine draws it: by name, never by column."""
+    w0, w1, b, i, loss = history.T
+    return Trail(w0, w1, b, i, loss, label=label, color=color, point_cmap=point_cmap)
 
 
 def descent_history(

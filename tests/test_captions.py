@@ -16,10 +16,11 @@ from render.errors import RenderError
 from render.manifest import is_fresh, load_record, output_suffixes
 from render.pipeline import render_output
 from render.settings import RenderSettings, RunSession, VideoSettings
-from render.spec import Animation, Caption, DescentView
+from render.spec import Animation, Caption, Descent, Landscape
 from render.video import Cue, caption_cues, caption_problem, first_frame_showing, frame_time, webvtt, write_video
 from scenes import SceneContext, article_outputs
 from scenes.describe import _rises, comparison_captions, descent_captions, descent_phases, describe_descent
+from scenes.training import as_trail
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = VideoShape(1280, 720, 10.0, 101)  # the default video: one frame per iteration at 10 fps
@@ -155,11 +156,12 @@ def test_the_articles_captions_are_plain_text_in_the_alt_texts_words():
     outputs = {o.name: o for o in article_outputs(SceneContext(grid_size=24)) if o.name in VIDEOS}
     for name, output in outputs.items():
         content = output.build()
-        rows = max(len(v.history) for v in content.views)
+        rows = max(len(trail.iteration) for v in content.views for trail in v.trails)
         assert 4 <= len(content.captions) <= 6, name
         assert caption_problem(content.captions, rows) is None, name
         if name != "descent-comparison":
-            h = content.views[0].history
+            (trail,) = content.views[0].trails
+            h = np.column_stack([trail.w0, trail.w1, trail.b, trail.iteration, trail.loss])  # the recorded rows
             assert describe_descent(h) in content.alt
             zigzags = _rises(h[:, 4]) > 0
             assert all(("going back up" in c.text) == zigzags for c in content.captions), name
@@ -254,9 +256,10 @@ def test_the_w3c_parser_check_fails_on_a_bad_file(tmp_path):
     assert errors  # the check above would catch a broken file
 
 
-def view(h: np.ndarray) -> DescentView:
-    grid = np.meshgrid(np.linspace(-5, 5, 8), np.linspace(-5, 5, 8))
-    return DescentView(*grid, grid[0] ** 2 + grid[1] ** 2, h)
+def view(h: np.ndarray) -> Descent:
+    axis = np.linspace(-5, 5, 8)
+    W11, W22 = np.meshgrid(axis, axis)
+    return Descent(Landscape(axis, axis, W11 ** 2 + W22 ** 2), (as_trail(h),))
 
 
 def test_a_poster_alone_has_no_captions_and_a_bad_caption_fails_before_any_frame(tmp_path):

@@ -41,8 +41,9 @@ def test_contour_figure_matches_the_articles_code_drawn_directly(experiment):
         ours = draw_figure(experiment.contour_figure())
         reference = MplFigure(figsize=experiment.contour_figure().size, dpi=100, layout="constrained")
         left, right = reference.subplots(1, 2)
-        reference.colorbar(left.contourf(s.W11, s.W22, s.loss, 10, cmap="magma"), ax=left, label="log loss")
-        right.contourf(s.W11, s.W22, s.loss, 10, cmap="magma")
+        W11, W22 = np.meshgrid(s.w1, s.w2)  # the article's meshgrids
+        reference.colorbar(left.contourf(W11, W22, s.loss, 10, cmap="magma"), ax=left, label="log loss")
+        right.contourf(W11, W22, s.loss, 10, cmap="magma")
         right.plot(h[:, 0], h[:, 1], c="r", zorder=2)
         points = right.scatter(h[:, 0], h[:, 1], c=h[:, 2], cmap="Blues", marker="x", zorder=3)
         reference.colorbar(points, ax=right, label="b")
@@ -80,6 +81,37 @@ def test_a_forced_grid_limit_marks_the_points_beyond_it_at_its_edge():
     outside = (np.abs(h[:, 0]) > 10) | (np.abs(h[:, 1]) > 10)
     assert len(beyond) == 1 and len(beyond[0].get_offsets()) == outside.sum() > 0
     assert path_axes.get_legend().get_texts()[0].get_text() == BEYOND_LABEL
+
+
+
+def test_a_contour_with_two_named_trails_draws_each_and_a_legend_of_both(experiment):
+    from matplotlib.colors import to_rgba
+
+    from render.spec import COLUMN, Contour, Figure
+    from scenes.training import as_trail
+
+    h = experiment.history
+    first = as_trail(h, label="compressed", color="red")
+    second = as_trail(h[:60] * [1, -1, 1, 1, 1], label="mirrored", color="cyan")  # across W1 = 0, on the grid
+    landscape = experiment.surface.landscape
+    with theme_context("dark"):
+        fig = draw_figure(Figure(panels=(Contour(landscape, trails=(first, second)),), size=(COLUMN, 3.2)))
+    ax, colorbar_ax = fig.axes
+    lines = [line for line in ax.get_lines() if line.get_linestyle() != "None"]
+    assert [line.get_label() for line in lines] == ["compressed", "mirrored"]
+    for line, trail in zip(lines, (first, second)):
+        np.testing.assert_array_equal(line.get_xdata(), trail.w0)
+        np.testing.assert_array_equal(line.get_ydata(), trail.w1)
+        assert to_rgba(line.get_color()) == to_rgba(trail.color)
+    # Without a point colour map, each trail's end is marked in its colour.
+    ends = [line for line in ax.get_lines() if line.get_linestyle() == "None"]
+    assert [(line.get_xdata().tolist(), line.get_ydata().tolist(), to_rgba(line.get_color())) for line in ends] == [
+        ([t.w0[-1]], [t.w1[-1]], to_rgba(t.color)) for t in (first, second)]
+    legend = ax.get_legend()
+    assert legend is not None
+    assert [text.get_text() for text in legend.get_texts()] == ["compressed", "mirrored"]
+    assert colorbar_ax.get_ylabel() == "log loss"  # no trail is coloured by its bias: the bar is the loss's
+    assert ax.get_xlim() == experiment.extent.w0 and ax.get_ylim() == experiment.extent.w1
 
 
 def test_loss_figure_matches_a_direct_plot(experiment):

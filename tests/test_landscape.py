@@ -12,19 +12,33 @@ def test_surface_is_the_loss_at_each_grid_point():
     data = blobs(10.0)
     surface = landscape.loss_surface(data.X, data.y, b=0.7, lim=15, h=7)
     assert surface.loss.shape == (7, 7)
+    W11, W22 = np.meshgrid(surface.w1, surface.w2)  # the article's meshgrids (xy indexing)
     for j in (0, 3, 6):
         for k in (0, 2, 5):
-            W = np.array([[surface.W11[j, k]], [surface.W22[j, k]]])
+            W = np.array([[W11[j, k]], [W22[j, k]]])
             assert surface.loss[j, k] == pytest.approx(log_loss(data.X, data.y, Parameters(W, np.array([0.7]))))
 
 
 def test_article_grid_matches_the_articles_formula_without_its_overflow():
     data = blobs(1.0)
     surface = landscape.loss_surface(data.X, data.y, b=0.2)
-    W_final = np.c_[surface.W11.ravel(), surface.W22.ravel()].T
+    W11, W22 = np.meshgrid(surface.w1, surface.w2)  # the article's meshgrids (xy indexing)
+    W_final = np.c_[W11.ravel(), W22.ravel()].T
     Z = data.X @ W_final + 0.2
-    reference = (np.logaddexp(0, Z) - data.y * Z).mean(axis=0).reshape(surface.W11.shape)
+    reference = (np.logaddexp(0, Z) - data.y * Z).mean(axis=0).reshape(W11.shape)
     np.testing.assert_allclose(surface.loss, reference, rtol=1e-12)
+
+
+
+def test_the_landscape_is_the_surface_by_its_axes():
+    """``loss[j, k]`` is at ``(w1[k], w2[j])``: the engine's ``Landscape(w0, w1, loss)`` with ``w0`` the W0 axis."""
+    data = blobs(10.0)
+    surface = landscape.loss_surface(data.X, data.y, b=0.7, lim=15, h=7)
+    drawn = surface.landscape
+    np.testing.assert_array_equal(drawn.w0, surface.w1)
+    np.testing.assert_array_equal(drawn.w1, surface.w2)
+    np.testing.assert_array_equal(drawn.loss, surface.loss)
+    assert drawn.w0.shape == drawn.w1.shape == (7,) and drawn.loss.shape == (len(drawn.w1), len(drawn.w0))
 
 
 def test_blocks_give_the_same_surface(monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from render.chrome import find_chrome
 from render.cli import main
 from render.files import PARTIAL_MARK
 from render.settings import RenderSettings, RunSession, SurfaceSettings
-from render.spec import DescentView, Surface
+from render.spec import Descent, Surface, Trail
 from render.surface import (
     IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, PATH_COLOR, SurfaceExportError, camera_eye, path_on_surface,
     surface_figure, surface_height,
@@ -86,26 +87,29 @@ def as_array(value) -> np.ndarray:
 # -- geometry -------------------------------------------------------------------------------------
 
 def test_the_surface_height_is_the_loss_on_the_nodes_and_nan_off_the_grid():
-    view = experiment().descent_view()
+    landscape = experiment().descent_view().landscape
+    W11, W22 = np.meshgrid(landscape.w0, landscape.w1)  # the article's meshgrids: loss[j, i] at (w0[i], w1[j])
     rows, cols = [0, 7, 29], [3, 18, 29]
-    heights = surface_height(view, view.W11[rows, cols], view.W22[rows, cols])
-    np.testing.assert_allclose(heights, view.loss[rows, cols], rtol=1e-12)
-    assert np.isnan(surface_height(view, np.array([20.5, 0.0]), np.array([0.0, -16.0]))).all()
+    heights = surface_height(landscape, W11[rows, cols], W22[rows, cols])
+    np.testing.assert_allclose(heights, landscape.loss[rows, cols], rtol=1e-12)
+    assert np.isnan(surface_height(landscape, np.array([20.5, 0.0]), np.array([0.0, -16.0]))).all()
 
 
 def test_the_path_lies_just_above_the_surface_over_a_grid_that_covers_it():
     view = experiment().descent_view()
-    x, y, z = path_on_surface(view)
+    (trail,), landscape = view.trails, view.landscape
+    x, y, z = path_on_surface(trail, landscape)
     assert not np.isnan(z).any()  # the compressed descent reaches W0 ≈ 16.5: the grid runs to 20
-    lift = LIFT * (view.loss.max() - view.loss.min())
-    np.testing.assert_allclose(z - surface_height(view, x, y), lift, rtol=1e-9)
+    lift = LIFT * (landscape.loss.max() - landscape.loss.min())
+    np.testing.assert_allclose(z - surface_height(landscape, x, y), lift, rtol=1e-9)
 
 
 def test_the_path_breaks_where_it_leaves_a_forced_grid():
     view = NormalizationExperiment(SceneContext(grid_size=30, grid_limit=15.0), "compressed", 10.0).descent_view()
-    x, y, z = path_on_surface(view)
+    (trail,) = view.trails
+    x, y, z = path_on_surface(trail, view.landscape)
     inside = ~np.isnan(z)
-    off = (np.abs(view.history[:, 0]) > 15) | (np.abs(view.history[:, 1]) > 15)
+    off = (np.abs(trail.w0) > 15) | (np.abs(trail.w1) > 15)
     assert off.any() and not inside.all()
     assert np.isnan(x[~inside]).all() and np.isnan(y[~inside]).all()
 
@@ -113,7 +117,8 @@ def test_the_path_breaks_where_it_leaves_a_forced_grid():
 def test_the_camera_looks_down_the_descent_from_plotlys_default_distance():
     view = experiment("normalized").descent_view()
     eye = camera_eye(view)
-    direction = view.history[-1, :2] - view.history[0, :2]
+    (trail,) = view.trails
+    direction = np.array([trail.w0[-1] - trail.w0[0], trail.w1[-1] - trail.w1[0]])
     cross = eye["x"] * direction[1] - eye["y"] * direction[0]
     assert abs(cross) < 1e-3 * np.hypot(*direction)
     assert np.dot([eye["x"], eye["y"]], direction) > 0
@@ -121,38 +126,90 @@ def test_the_camera_looks_down_the_descent_from_plotlys_default_distance():
     assert eye["z"] == 1.25
 
 
+
+def two_trails() -> Descent:
+    """The compressed descent and, on its landscape, a shorter one mirrored across W1 = 0 (the grid is symmetric
+    in W1, so it stays on it): two trails of different lengths, each with its name and colour."""
+    view = experiment().descent_view()
+    (trail,) = view.trails
+    steps = 51
+    mirrored = Trail(trail.w0[:steps], -trail.w1[:steps], trail.b[:steps], trail.iteration[:steps],
+                     trail.loss[:steps], label="mirrored", color="blue")
+    return Descent(view.landscape, (replace(trail, label="compressed", color="red"), mirrored), title="two trails")
+
+
+def test_each_of_several_trails_is_one_legend_entry_and_the_slider_moves_a_marker_on_each():
+    descent = two_trails()
+    first, second = descent.trails
+    figure = surface_figure(descent)
+    data = figure.data
+    labels = [trail.label for trail in descent.trails]
+
+    # One legend entry per trail, its line in its colour; every trace of a trail is in its legend group, so
+    # clicking the entry toggles the whole trail.
+    in_legend = [t for t in data if t.type == "scatter3d" and t.showlegend is not False]
+    assert [(t.name, t.legendgroup) for t in in_legend if t.legendgroup] == [(label, label) for label in labels]
+    for trail in descent.trails:
+        group = [t for t in data if t.legendgroup == trail.label]
+        assert len(group) >= 4  # the line, the steps, the end, the slider's marker
+        line = next(t for t in group if t.mode == "lines")
+        assert line.line.color == trail.color
+        np.testing.assert_array_equal(line.x, path_on_surface(trail, descent.landscape)[0])
+        steps = next(t for t in group if t.mode == "markers" and len(t.x) == len(trail.w0))
+        np.testing.assert_array_equal(steps.x, trail.w0)
+        np.testing.assert_array_equal(steps.y, trail.w1)
+        np.testing.assert_array_equal(steps.customdata, np.column_stack([trail.iteration, trail.loss]))
+        assert steps.marker.color == trail.color
+    assert sum(t.name == "start, iteration 0" for t in data) == 1
+
+    # The slider: one frame per iteration of the longest trail, each moving one marker per trail; the shorter
+    # trail's marker stays on its end.
+    markers = [k for k, t in enumerate(data) if t.name == "iteration (slider)"]
+    assert [data[k].legendgroup for k in markers] == labels
+    assert [frame.name for frame in figure.frames] == [str(i) for i in range(101)]
+    for k, frame in enumerate(figure.frames):
+        assert list(frame.traces) == markers
+        assert len(frame.data) == 2
+        for moved, trail in zip(frame.data, descent.trails):
+            at = min(k, len(trail.w0) - 1)
+            assert (moved.x[0], moved.y[0]) == (trail.w0[at], trail.w1[at])
+            assert list(moved.customdata[0]) == [trail.iteration[at], trail.loss[at]]
+    assert figure.frames[100].data[1].x[0] == second.w0[50] and figure.frames[100].data[0].x[0] == first.w0[100]
+    assert [step.label for step in figure.layout.sliders[0].steps] == [str(i) for i in range(101)]
+
 # -- the page -------------------------------------------------------------------------------------
 
 def test_the_page_holds_the_surface_the_path_and_one_frame_per_iteration(tmp_path):
     content = surface_of()
     view = content.view
+    (trail,), landscape = view.trails, view.landscape
     write(tmp_path, content=content)
     data, layout, frames = parse_page((tmp_path / "surface-compressed.html").read_text(encoding="utf-8"))
 
     surface = data[0]
     assert surface["type"] == "surface" and surface["opacity"] == 1
-    np.testing.assert_array_equal(as_array(surface["z"]), view.loss)
-    np.testing.assert_array_equal(as_array(surface["x"]), view.W11[0])
-    np.testing.assert_array_equal(as_array(surface["y"]), view.W22[:, 0])
+    np.testing.assert_array_equal(as_array(surface["z"]), landscape.loss)
+    np.testing.assert_array_equal(as_array(surface["x"]), landscape.w0)
+    np.testing.assert_array_equal(as_array(surface["y"]), landscape.w1)
 
     by_name = {trace.get("name"): trace for trace in data}
     line = by_name["descent path"]
     assert line["mode"] == "lines" and line["line"]["color"] == PATH_COLOR
-    x, y, z = path_on_surface(view)
+    x, y, z = path_on_surface(trail, landscape)
     np.testing.assert_array_equal(as_array(line["x"]), x)  # NaN gaps included
     np.testing.assert_array_equal(as_array(line["z"]), z)
-    points = next(t for t in data if t.get("mode") == "markers" and len(as_array(t["x"])) == len(view.history))
-    np.testing.assert_array_equal(as_array(points["x"]), view.history[:, 0])
-    np.testing.assert_array_equal(as_array(points["y"]), view.history[:, 1])
-    np.testing.assert_array_equal(as_array(points["customdata"]), view.history[:, [3, 4]])
-    assert as_array(by_name["start, iteration 0"]["x"]).tolist() == [view.history[0, 0]]
+    points = next(t for t in data if t.get("mode") == "markers" and len(as_array(t["x"])) == len(trail.w0))
+    np.testing.assert_array_equal(as_array(points["x"]), trail.w0)
+    np.testing.assert_array_equal(as_array(points["y"]), trail.w1)
+    np.testing.assert_array_equal(as_array(points["customdata"]), np.column_stack([trail.iteration, trail.loss]))
+    assert as_array(by_name["start, iteration 0"]["x"]).tolist() == [trail.w0[0]]
     assert "end, iteration 100" in by_name
 
     assert [frame["name"] for frame in frames] == [str(i) for i in range(101)]
     marker = [t.get("name") for t in data].index("iteration (slider)")
     assert {tuple(frame["traces"]) for frame in frames} == {(marker,)}
-    np.testing.assert_array_equal([as_array(f["data"][0]["x"])[0] for f in frames], view.history[:, 0])
-    np.testing.assert_array_equal([as_array(f["data"][0]["y"])[0] for f in frames], view.history[:, 1])
+    np.testing.assert_array_equal([as_array(f["data"][0]["x"])[0] for f in frames], trail.w0)
+    np.testing.assert_array_equal([as_array(f["data"][0]["y"])[0] for f in frames], trail.w1)
     slider = layout["sliders"][0]
     assert [step["args"][0] for step in slider["steps"]] == [[str(i)] for i in range(101)]
 
@@ -216,7 +273,7 @@ def test_a_fragment_is_a_div_to_paste_into_a_page(tmp_path):
 
 def test_the_page_title_is_escaped(tmp_path):
     view = experiment().descent_view()
-    awkward = DescentView(view.W11, view.W22, view.loss, view.history, title='a <b> & "c"')
+    awkward = Descent(view.landscape, view.trails, title='a <b> & "c"')
     write(tmp_path, content=Surface(awkward))
     page = (tmp_path / "surface-compressed.html").read_text(encoding="utf-8")
     assert "<title>The loss surface, a &lt;b&gt; &amp; &#34;c&#34;</title>" in page

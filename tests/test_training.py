@@ -5,7 +5,7 @@ from scenes.context import SceneContext
 from scenes.data import blobs
 from scenes.neuron import Parameters, gradients, initialisation, log_loss, model, predict, update
 from scenes.normalization import NormalizationExperiment
-from scenes.training import descent_history, learning_curves
+from scenes.training import as_trail, descent_history, learning_curves
 
 
 def test_history_is_true_gradient_descent():
@@ -25,6 +25,31 @@ def test_history_starts_where_the_article_starts():
     history = NormalizationExperiment(SceneContext(seed=5), "compressed", 10.0).history
     assert history[0, :2].tolist() == [-7.5, 7.5]
     assert len(history) == 101
+
+
+
+def test_a_history_becomes_a_trail_by_name_column_for_column():
+    data = blobs(10.0)
+    start = Parameters(W=np.array([[-7.5], [7.5]]), b=np.array([0.3]))
+    history = descent_history(data.X, data.y, start, learning_rate=0.6, n_iter=20)
+    trail = as_trail(history, label="compressed", color="blue", point_cmap="Blues")
+    for name, column in zip(("w0", "w1", "b", "iteration", "loss"), history.T):  # the order of HISTORY_COLUMNS
+        np.testing.assert_array_equal(getattr(trail, name), column)
+    assert (trail.label, trail.color, trail.point_cmap) == ("compressed", "blue", "Blues")
+    assert (as_trail(history).label, as_trail(history).color, as_trail(history).point_cmap) == ("", "r", None)
+
+
+def test_the_descent_view_is_the_experiments_history_on_its_surface():
+    experiment = NormalizationExperiment(SceneContext(seed=5, grid_size=12), "compressed", 10.0)
+    view = experiment.descent_view()
+    (trail,) = view.trails
+    np.testing.assert_array_equal(np.column_stack([trail.w0, trail.w1, trail.b, trail.iteration, trail.loss]),
+                                  experiment.history)
+    surface = experiment.surface
+    np.testing.assert_array_equal(view.landscape.w0, surface.w1)  # the surface's W0 axis
+    np.testing.assert_array_equal(view.landscape.w1, surface.w2)
+    np.testing.assert_array_equal(view.landscape.loss, surface.loss)
+    assert view.title == "compressed features" and view.loss_scale == "linear"
 
 
 def naive_loop(X, y, Xt, yt, params, lr, n_iter):

@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -19,7 +20,7 @@ from render.errors import RenderError
 from render.files import BOOKKEEPING_DIR, STAGING_DIR
 from render.pipeline import render_output
 from render.settings import RenderSettings, RunSession, VideoSettings
-from render.spec import Animation, Output
+from render.spec import Animation, Descent, Output, Trail
 from render.theme import theme_context
 from render.video import (
     DescentFrames,
@@ -42,6 +43,11 @@ def views():
     context = SceneContext(seed=0, grid_size=24)
     return (NormalizationExperiment(context, "compressed", 10.0).descent_view(),
             NormalizationExperiment(context, "normalized", 1.0).descent_view())
+
+
+def history(trail: Trail) -> np.ndarray:
+    """A trail as the scene recorded it: one row ``W0, W1, b, i, loss`` per iteration."""
+    return np.column_stack([trail.w0, trail.w1, trail.b, trail.iteration, trail.loss])
 
 
 def rgb(frame, shape: VideoShape) -> np.ndarray:
@@ -153,7 +159,8 @@ def test_frames_on_whole_iterations_are_exactly_those_iterations(rows, multiple)
 
 
 def test_interpolated_path_passes_through_the_recorded_points(views):
-    points = views[0].history[:, :2]
+    (trail,) = views[0].trails
+    points = np.column_stack([trail.w0, trail.w1])
     for k in range(len(points)):
         np.testing.assert_array_equal(path_until(points, float(k)), points[: k + 1])
     between = path_until(points, 4.25)
@@ -165,7 +172,7 @@ def test_interpolated_path_passes_through_the_recorded_points(views):
 def test_frames_show_the_history_so_far(views):
     with theme_context("dark"):
         frames = DescentFrames(Animation(views[:1]), SMALL)
-        h = views[0].history
+        h = history(views[0].trails[0])
         for k in (0, 1, 37, 100):
             path, point, end, curve, counter = frames.update(k)
             assert counter.get_text() == f"iteration {k} / 100 · log loss {h[k, 4]:.3g}"
@@ -186,8 +193,59 @@ def test_comparison_moves_both_descents_on_one_clock(views):
         changed = frames.update(100)  # half way: iteration 50 of both
         assert len(changed) == 10
         for (path, point, end, curve, counter), view in zip((changed[:5], changed[5:]), views):
-            np.testing.assert_array_equal(np.column_stack(point.get_data()), view.history[50:51, :2])
+            (trail,) = view.trails
+            np.testing.assert_array_equal(np.column_stack(point.get_data()), [[trail.w0[50], trail.w1[50]]])
         assert [fig.get_suptitle() for fig in frames.figure.subfigs] == [v.title for v in views]
+
+
+
+def test_several_trails_on_one_landscape_each_draw_their_path_point_and_curve(views):
+    """Two trails of different lengths and colours on one landscape, the loss on a log scale: at a middle time
+    each shows its own steps so far (the shorter one stopped at its end), a legend names both, and the counter
+    gives the iteration without a loss (each trail has its own curve)."""
+    from matplotlib.colors import to_rgba
+
+    (trail,) = views[0].trails
+    steps = 41
+    first = replace(trail, label="compressed", color="red")
+    # Mirrored across W1 = 0: on the same (W1-symmetric) grid, away from the first.
+    second = Trail(trail.w0[:steps], -trail.w1[:steps], trail.b[:steps], trail.iteration[:steps],
+                   trail.loss[:steps] / 2, label="mirrored", color="cyan")
+    descent = Descent(views[0].landscape, (first, second), title="two trails", loss_scale="log")
+    assert np.abs(second.w1).max() < views[0].landscape.w1.max()  # nothing is moved onto the grid's edge
+    with theme_context("dark"):
+        frames = DescentFrames(Animation((descent,)), SMALL, animated=False)
+        frames.still(t=50.0)
+        (drawn,) = frames.descents
+        contour_ax, loss_ax, _ = frames.figure.axes
+        for artists, trail, shown in zip(drawn.trails, (first, second), (51, steps)):
+            weights = np.column_stack([trail.w0, trail.w1])
+            np.testing.assert_array_equal(np.column_stack(artists.path.get_data()), weights[:shown])
+            np.testing.assert_array_equal(np.column_stack(artists.point.get_data()), weights[shown - 1:shown])
+            np.testing.assert_array_equal(np.column_stack(artists.curve.get_data()),
+                                          np.column_stack([trail.iteration, trail.loss])[:shown])
+            assert to_rgba(artists.path.get_color()) == to_rgba(artists.point.get_color()) == to_rgba(trail.color)
+            assert to_rgba(artists.curve.get_color()) == to_rgba(trail.color)
+        assert drawn.counter.get_text() == "iteration 50 / 100"
+
+        # Between iterations each trail glides on its own step; the ended one stays at its end.
+        frames.still(t=30.5)
+        np.testing.assert_allclose(np.column_stack(drawn.trails[0].point.get_data())[0],
+                                   [(first.w0[30] + first.w0[31]) / 2, (first.w1[30] + first.w1[31]) / 2])
+        np.testing.assert_allclose(np.column_stack(drawn.trails[1].point.get_data())[0],
+                                   [(second.w0[30] + second.w0[31]) / 2, (second.w1[30] + second.w1[31]) / 2])
+        assert drawn.counter.get_text() == "iteration 30 / 100"
+
+        # A legend (on the panel or on the figure) names both trails, each in its colour.
+        legends = [legend for legend in (contour_ax.get_legend(), *frames.figure.legends) if legend is not None]
+        assert len(legends) == 1
+        assert [text.get_text() for text in legends[0].get_texts()] == ["compressed", "mirrored"]
+        assert [to_rgba(handle.get_color()) for handle in legends[0].legend_handles] == [
+            to_rgba("red"), to_rgba("cyan")]
+        assert loss_ax.get_yscale() == "log"
+        low, high = loss_ax.get_ylim()
+        assert 0 < low < second.loss.min() and high > first.loss.max()
+        assert loss_ax.get_xlim() == (0, 100)
 
 
 # -- pictures --------------------------------------------------------------------------
@@ -223,7 +281,7 @@ def test_more_frames_than_iterations_glide_through_the_recorded_points(tmp_path,
         frames = DescentFrames(animation, shape)
         encode_frames(frames.frames, [Mp4(tmp_path / "v.mp4", shape)], shape.frames, progress=False)
         _, point, *_ = frames.update(31)  # a third of the way from iteration 10 to 11
-    h = views[0].history
+    h = history(views[0].trails[0])
     np.testing.assert_allclose(np.column_stack(point.get_data())[0], h[10, :2] + (h[11, :2] - h[10, :2]) / 3)
     video = decoded(tmp_path / "v.mp4")
     assert len(video) == 301

@@ -1,0 +1,121 @@
+"""Beyond the article: what else fixes the zig-zag?  The optimizers on the article's own two landscapes.
+
+The article fixes gradient descent's zig-zag by normalizing the features.  Here the data stays as it is and
+the descent changes: every optimizer of :mod:`scenes.optimizers` starts where the article's descent starts and
+runs as many steps, on one clock, over the same loss contour.  Per landscape: a video, a still of the same,
+and the 3D surface with every trail (a legend entry each, to toggle it).  Adding an optimizer is one entry in
+``scenes.optimizers.OPTIMIZERS``; nothing here names one.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from render.spec import COLUMN, Animation, Contour, Curves, Descent, Extent, Figure, Line, Output, Surface, Table
+from scenes.describe import describe_surface
+from scenes.normalization import CAMERAS, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment
+from scenes.optimizers import OPTIMIZERS
+
+if TYPE_CHECKING:
+    import numpy as np
+
+TABLE_COLUMNS = ("optimizer", "W0", "W1", "b", "i", "loss")
+
+
+def captions(variant: str) -> dict[str, str]:
+    """What each output shows, naming the optimizers of ``OPTIMIZERS`` (so a new one is named too)."""
+    names = [optimizer.name for optimizer in OPTIMIZERS]
+    listed = f"{', '.join(names[:-1])} and {names[-1]}"
+    count = f"{len(names)} optimizers"
+    return {
+        "video": (f"{count.capitalize()} ({listed}) race down the {variant} loss from the article's start, one step "
+                  "per iteration, each its own colour; beside them, every optimizer's loss on a logarithmic axis."),
+        "figure": (f"Where {count} go on the {variant} loss in the article's 100 iterations from its start, and "
+                   "their losses on one logarithmic axis."),
+        "surface": (f"3D view of the {variant} loss with the trails of {count} on it; click a legend entry to "
+                    "hide or show a trail."),
+    }
+
+
+class OptimizerRace:
+    """Every optimizer on one of the article's experiments: its trails, their landscape, and the outputs."""
+
+    def __init__(self, experiment: NormalizationExperiment) -> None:
+        self.experiment = experiment
+        self.variant = experiment.variant
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        return {
+            **self.experiment.parameters,
+            "optimizers": {optimizer.name: optimizer.record() for optimizer in OPTIMIZERS},
+        }
+
+    @cached_property
+    def histories(self) -> dict[str, np.ndarray]:
+        """Each optimizer's rows ``W0, W1, b, i, loss`` (row 0 the article's start)."""
+        from scenes.optimizers import trails
+
+        return trails(self.experiment, OPTIMIZERS)
+
+    @cached_property
+    def extent(self) -> Extent:
+        """The article's ±15 grown to cover every trail (or ``--grid-limit``)."""
+        import numpy as np
+
+        from scenes.landscape import covering_extent
+
+        limit = self.experiment.context.grid_limit
+        if limit is not None:
+            return Extent((-limit, limit), (-limit, limit))
+        rows = np.vstack(list(self.histories.values()))
+        return covering_extent(rows[:, 0], rows[:, 1], GRID_LIMIT, GRID_STEP, GRID_MARGIN)
+
+    def descent(self) -> Descent:
+        from scenes.training import as_trail
+
+        trails = tuple(as_trail(self.histories[o.name], label=o.name, color=o.color) for o in OPTIMIZERS)
+        landscape = self.experiment.surface_on(self.extent).landscape
+        return Descent(landscape, trails, title=f"{self.variant} features", loss_scale="log")
+
+    def table(self) -> Table:
+        import numpy as np
+
+        names = tuple(name for name, rows in self.histories.items() for _ in rows)
+        return Table(TABLE_COLUMNS, np.vstack(list(self.histories.values())), row_labels=names)
+
+    def alt(self, what: str) -> str:
+        landscape = self.descent().landscape
+        ends = "; ".join(f"{name} ends at loss {rows[-1, 4]:.3g}, W = ({rows[-1, 0]:.1f}, {rows[-1, 1]:.1f})"
+                         for name, rows in self.histories.items())
+        start = next(iter(self.histories.values()))[0]
+        return (f"{what} {describe_surface(landscape.loss, self.extent)} {len(OPTIMIZERS)} optimizers start at "
+                f"W = ({start[0]:.1f}, {start[1]:.1f}), loss {start[4]:.3g}, and take "
+                f"{len(next(iter(self.histories.values()))) - 1} steps: {ends}.")
+
+    def animation(self) -> Animation:
+        return Animation((self.descent(),), title=f"{len(OPTIMIZERS)} optimizers on {self.variant} features",
+                         alt=self.alt("Video."), extent=self.extent, tables={"": self.table()})
+
+    def figure(self) -> Figure:
+        descent = self.descent()
+        curves = Curves(tuple(Line(t.iteration, t.loss, t.label, t.color) for t in descent.trails),
+                        xlabel="iteration", ylabel="log loss (log scale)", yscale="log")
+        return Figure(panels=(Contour(descent.landscape, trails=descent.trails, colorbar=False, legend=False), curves),
+                      size=(COLUMN, 3.6), tables={"": self.table()}, alt=self.alt("Two panels."),
+                      extent=self.extent)
+
+    def surface(self) -> Surface:
+        return Surface(self.descent(), alt=self.alt("Interactive 3D surface."), extent=self.extent,
+                       camera=CAMERAS[self.variant])
+
+    def outputs(self) -> list[Output]:
+        words = captions(self.variant)
+        return [
+            Output(f"optimizers-{self.variant}", "video", words["video"], self.animation, parameters=self.parameters),
+            Output(f"optimizers-contour-{self.variant}", "figure", words["figure"], self.figure,
+                   parameters=self.parameters),
+            Output(f"optimizers-surface-{self.variant}", "surface", words["surface"], self.surface,
+                   parameters=self.parameters),
+        ]

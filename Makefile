@@ -39,7 +39,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
-FIGURES := catdog-samples catdog-learning-curves \
+FIGURES := catdog-samples catdog-learning-curves catdog-weights \
 	blobs-compressed loss-compressed contour-compressed \
 	blobs-normalized loss-normalized contour-normalized loss-comparison \
 	optimizers-contour-compressed optimizers-contour-normalized

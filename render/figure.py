@@ -98,11 +98,22 @@ def draw_images(fig: MplFigure, ax: Axes, panel: spec.Images) -> None:
         sub.set_axis_off()
 
 
+def draw_heatmap(fig: MplFigure, ax: Axes, panel: spec.Heatmap) -> None:
+    """An image whose colours are symmetric around ``center`` (white there on a diverging map), with its colour bar."""
+    reach = float(np.abs(np.asarray(panel.image, dtype=float) - panel.center).max()) or 1.0
+    shown = ax.imshow(panel.image, cmap=panel.cmap, vmin=panel.center - reach, vmax=panel.center + reach,
+                      interpolation="nearest")
+    fig.colorbar(shown, ax=ax, label=panel.colorbar_label)
+    ax.set_title(panel.title)
+    ax.set_axis_off()
+
+
 DRAWERS: dict[type, Callable[[MplFigure, Axes, object], None]] = {
     spec.Curves: draw_curves,
     spec.Scatter: draw_scatter,
     spec.Contour: draw_contour,
     spec.Images: draw_images,
+    spec.Heatmap: draw_heatmap,
 }
 
 

@@ -77,6 +77,18 @@ class Images:
 
 
 @dataclass(frozen=True)
+class Heatmap:
+    """One image of signed values on a diverging colour map, its limits symmetric around ``center``, with a
+    colour bar (the cat/dog neuron's weights as a picture)."""
+
+    image: np.ndarray  # (height, width)
+    cmap: str = "RdBu_r"
+    center: float = 0.0
+    colorbar_label: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Scatter:
     """Points coloured by class (the blobs)."""
 
@@ -136,7 +148,7 @@ class Contour:
     title: str = ""
 
 
-Panel = Union[Curves, Images, Scatter, Contour]
+Panel = Union[Curves, Images, Heatmap, Scatter, Contour]
 
 
 @dataclass(frozen=True)

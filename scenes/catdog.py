@@ -6,9 +6,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from render.spec import COLUMN, Curves, Figure, Images, Line, Output, Table
+from render.spec import COLUMN, Curves, Figure, Heatmap, Images, Line, Output, Table
 from scenes.context import SceneContext
-from scenes.describe import describe_learning_curves, describe_samples
+from scenes.describe import describe_learning_curves, describe_samples, describe_weights
 from scenes.data import CATDOG_FILES, HOW_TO_POINT, CatDogData, load_catdog, missing_catdog_files
 
 if TYPE_CHECKING:
@@ -95,6 +95,39 @@ class CatDogScene:
             alt=describe_learning_curves(N_ITER, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy),
         )
 
+    def weights(self) -> Figure:
+        """The trained neuron's weights as an image, beside the mean training cat and dog: what it looks at."""
+        import numpy as np
+
+        from scenes.neuron import initialisation
+
+        images, labels = self.data.train.images, self.data.train.labels[:, 0]
+        shape = images.shape[1:]
+        # flattened() makes each image a row in C order (row by row), so W reshapes back the same way:
+        # weights[r, c] multiplies pixel (r, c) (dividing by the train maximum moves no pixel).
+        weights = self.curves.params.W[:, 0].reshape(shape)
+        start = initialisation(weights.size, self.context.rng("catdog-initialisation")).W[:, 0].reshape(shape)
+        means = np.stack([images[labels == label].mean(axis=0) for label in (0, 1)])
+        # The means span a few dozen grey levels: on the samples' 0-255 scale both are a flat grey, so they
+        # are stretched to the range they span together (one scale for both, still comparable).
+        low, high = float(means.min()), float(means.max())
+        stretched = np.round((means - low) / ((high - low) or 1.0) * 255).astype(np.uint8)
+        rows, cols = np.indices(shape)
+        return Figure(
+            panels=(
+                Heatmap(weights, colorbar_label="weight", title="the neuron's weights"),
+                Images(stretched, titles=("mean cat", "mean dog"), columns=2),
+            ),
+            size=(COLUMN, 3.3),
+            tables={"": Table(
+                ("row", "col", "weight", "initial_weight", "mean_cat", "mean_dog"),
+                np.column_stack([rows.ravel(), cols.ravel(), weights.ravel(), start.ravel(),
+                                 means[0].ravel(), means[1].ravel()]),
+            )},
+            alt=describe_weights(weights, start, means[0], means[1], int((labels == 0).sum()),
+                                 int((labels == 1).sum()), N_ITER),
+        )
+
     def outputs(self) -> list[Output]:
         return [
             Output(
@@ -108,6 +141,14 @@ class CatDogScene:
                 "Train and test log loss (left) and accuracy (right) every 10 iterations while one neuron "
                 f"learns cats from dogs for {N_ITER:,} iterations at learning rate {LEARNING_RATE}.",
                 self.learning_curves, self.unavailable,
+                {"learning_rate": LEARNING_RATE, "n_iter": N_ITER, "seed": self.context.seed},
+                self.input_files,
+            ),
+            Output(
+                "catdog-weights", "figure",
+                "The neuron's 4,096 trained weights as a 64x64 image, red where a brighter pixel pushes it towards "
+                "dog and blue towards cat, beside the mean training cat and dog (contrast stretched).",
+                self.weights, self.unavailable,
                 {"learning_rate": LEARNING_RATE, "n_iter": N_ITER, "seed": self.context.seed},
                 self.input_files,
             ),

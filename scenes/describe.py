@@ -210,3 +210,35 @@ def describe_samples(labels: np.ndarray, side: int) -> str:
     dogs = int((labels == 1).sum())
     return (f"{len(labels)} grey {side}x{side} training photos in a grid, {cats} cats and {dogs} dogs, "
             f"each titled with its label, cat (0) or dog (1).")
+
+
+def _region(row: int, col: int, side: int) -> str:
+    """Where a pixel lies in an image, in thirds: ``top left``, ``centre``, ``bottom middle``..."""
+    third = lambda k: min(3 * k // side, 2)  # noqa: E731
+    vertical = ("top", "middle", "bottom")[third(row)]
+    horizontal = ("left", "middle", "right")[third(col)]
+    return "centre" if vertical == horizontal == "middle" else f"{vertical} {horizontal}"
+
+
+def describe_weights(weights: np.ndarray, start: np.ndarray, mean_cat: np.ndarray, mean_dog: np.ndarray,
+                     n_cats: int, n_dogs: int, n_iter: int) -> str:
+    """The cat/dog neuron's weights as an image (``weights`` and their random ``start``, both (side, side)),
+    beside the mean training cat and dog (grey levels)."""
+    import numpy as np
+
+    side = weights.shape[0]
+    flat, begun = weights.ravel(), start.ravel()
+    high, low = np.unravel_index(int(flat.argmax()), weights.shape), np.unravel_index(int(flat.argmin()), weights.shape)
+    difference = (mean_dog - mean_cat).ravel()
+    correlate = lambda a, b: float(np.corrcoef(a, b)[0, 1]) if a.std() and b.std() else 0.0  # noqa: E731
+    kept = correlate(flat, begun)
+    return (f"The cat/dog neuron's {flat.size:,} weights after {n_iter:,} iterations as a {side}x{side} image, "
+            f"red above 0 (towards dog) and blue below (towards cat): they range from {flat.min():.2f} to "
+            f"{flat.max():.2f} and {(flat > 0).mean():.0%} are positive. The largest, {flat.max():.2f}, is at "
+            f"row {high[0]}, column {high[1]} ({_region(*high, side)}); the most negative, {flat.min():.2f}, "
+            f"at row {low[0]}, column {low[1]} ({_region(*low, side)}). "
+            f"They correlate {kept:.2f} with their random start (training moved each by "
+            f"{np.abs(flat - begun).mean():.2f} on average) and {correlate(flat, difference):.2f} with the mean "
+            f"dog minus the mean cat. Beside them, the mean of the {n_cats:,} training cats and of the "
+            f"{n_dogs:,} dogs, on one stretched grey scale: average grey levels {mean_cat.mean():.0f} and "
+            f"{mean_dog.mean():.0f} (0 is black, 255 white).")

@@ -13,7 +13,7 @@ import render.figure
 from render.cli import main
 
 FIGURES = [
-    "catdog-samples", "catdog-learning-curves", "blobs-compressed", "loss-compressed",
+    "catdog-samples", "catdog-learning-curves", "catdog-weights", "blobs-compressed", "loss-compressed",
     "contour-compressed", "blobs-normalized", "loss-normalized", "contour-normalized", "loss-comparison",
 ]
 
@@ -57,14 +57,14 @@ def test_figures_without_data_render_and_say_what_was_skipped(tmp_path):
     assert result.exit_code == 0, result.output
     skipped = [line for line in result.output.splitlines() if "] skipped" in line]
     assert skipped == [
-        f"[{k}/9] skipped {name}: needs trainset.hdf5 and testset.hdf5 in {tmp_path / 'none'}: "
+        f"[{k}/10] skipped {name}: needs trainset.hdf5 and testset.hdf5 in {tmp_path / 'none'}: "
         "pass --data DIR or set RENDER_DATA to the directory holding trainset.hdf5 and testset.hdf5"
-        for k, name in enumerate(("catdog-samples", "catdog-learning-curves"), start=1)
+        for k, name in enumerate(("catdog-samples", "catdog-learning-curves", "catdog-weights"), start=1)
     ]
-    assert [line.partition("]")[0] + "]" for line in result.output.splitlines()[2:-1]] == [
-        f"[{k}/9]" for k in range(3, 10)]
-    assert result.output.splitlines()[-1].startswith("7 rendered, 2 skipped in ")
-    for name in FIGURES[2:]:
+    assert [line.partition("]")[0] + "]" for line in result.output.splitlines()[3:-1]] == [
+        f"[{k}/10]" for k in range(4, 11)]
+    assert result.output.splitlines()[-1].startswith("7 rendered, 3 skipped in ")
+    for name in FIGURES[3:]:
         assert (tmp_path / "out" / f"{name}.png").is_file()
         assert (tmp_path / "out" / f"{name}.svg").is_file()
         assert (tmp_path / "out" / "data" / f"{name}.csv").is_file()

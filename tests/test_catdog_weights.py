@@ -1,0 +1,107 @@
+"""The cat/dog neuron's weights as an image, beside the mean cat and dog: drawn the right way round."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+from render.figure import draw_figure, export_figure
+from render.files import OutputLayout
+from render.spec import Heatmap, Images
+from render.theme import theme_context
+from scenes import SceneContext, article_outputs
+from scenes.catdog import CatDogScene
+from scenes.neuron import logits
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    from tests.conftest import write_catdog
+
+    return CatDogScene(SceneContext(data_dir=write_catdog(tmp_path_factory.mktemp("data"))))
+
+
+@pytest.fixture(scope="module")
+def figure(scene):
+    return scene.weights()
+
+
+def test_the_weights_image_is_the_trained_W_reshaped(scene, figure):
+    heatmap, means = figure.panels
+    assert isinstance(heatmap, Heatmap) and isinstance(means, Images)
+    side = scene.data.train.images.shape[1]
+    W = scene.curves.params.W
+    assert heatmap.image.shape == (side, side) and W.shape == (side * side, 1)
+    np.testing.assert_array_equal(heatmap.image, W.reshape(side, side))
+    assert heatmap.center == 0.0 and heatmap.colorbar_label == "weight"
+
+
+def test_each_weight_sits_on_the_pixel_it_multiplies(scene, figure):
+    """The neuron's logits, recomputed pixel by pixel from the drawn weights, are its own: weights[r, c]
+    multiplies pixel (r, c) of the image, so the map is neither transposed nor flipped."""
+    X_train, _ = scene.data.flattened()
+    images = scene.data.train.images
+    np.testing.assert_array_equal(X_train[3].reshape(images.shape[1:]), images[3] / float(images.max()))
+    weights = figure.panels[0].image
+    by_pixel = (images / float(images.max()) * weights).sum(axis=(1, 2)) + scene.curves.params.b[0]
+    np.testing.assert_allclose(by_pixel, logits(X_train, scene.curves.params)[:, 0], rtol=1e-12, atol=1e-12)
+    assert not np.allclose(weights, weights.T)  # a transposed map would fail the comparison above
+
+
+def test_the_means_are_the_training_cats_and_dogs(scene, figure):
+    means = figure.panels[1]
+    assert means.titles == ("mean cat", "mean dog") and means.images.dtype == np.uint8
+    images, labels = scene.data.train.images, scene.data.train.labels[:, 0]
+    cat, dog = images[labels == 0].mean(axis=0), images[labels == 1].mean(axis=0)
+    # Stretched to the grey levels they span together: the same order of pixels, one scale for both.
+    low, high = min(cat.min(), dog.min()), max(cat.max(), dog.max())
+    np.testing.assert_allclose(means.images[0], (cat - low) / (high - low) * 255, atol=0.5)
+    np.testing.assert_allclose(means.images[1], (dog - low) / (high - low) * 255, atol=0.5)
+    table = figure.tables[""]
+    assert table.columns == ("row", "col", "weight", "initial_weight", "mean_cat", "mean_dog")
+    rows, cols = table.rows[:, 0].astype(int), table.rows[:, 1].astype(int)
+    np.testing.assert_array_equal(table.rows[:, 2], figure.panels[0].image[rows, cols])
+    np.testing.assert_array_equal(table.rows[:, 4], cat[rows, cols])
+    np.testing.assert_array_equal(table.rows[:, 5], dog[rows, cols])
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_colour_limits_are_symmetric_around_zero(figure, theme):
+    with theme_context(theme):
+        fig = draw_figure(figure)
+    weights = figure.panels[0].image
+    (shown,) = [image for ax in fig.axes for image in ax.get_images() if image.get_cmap().name == "RdBu_r"]
+    low, high = shown.get_clim()
+    assert low == -high == -np.abs(weights).max()
+    np.testing.assert_array_equal(shown.get_array(), weights)
+    assert [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()] == ["weight"]  # the colour bar
+    assert [ax.get_title() for ax in fig.axes if ax.get_title()] == ["the neuron's weights", "mean cat", "mean dog"]
+
+
+def test_the_alt_text_gives_the_real_numbers(scene, figure):
+    weights = figure.panels[0].image
+    r, c = np.unravel_index(weights.argmax(), weights.shape)
+    for number in (f"{weights.min():.2f}", f"{weights.max():.2f}", f"{(weights > 0).mean():.0%}",
+                   f"row {r}, column {c}", f"{weights.size:,} weights"):
+        assert number in figure.alt, number
+    assert "12 training cats and of the 12 dogs" in figure.alt
+
+
+def test_it_renders_with_its_csv(tmp_path, scene):
+    output = {o.name: o for o in article_outputs(scene.context)}["catdog-weights"]
+    assert output.kind == "figure" and output.unavailable() is None
+    assert set(output.inputs()) == set(scene.input_files())
+    paths = export_figure(output.name, output.build(), OutputLayout(tmp_path), "dark")
+    assert {p.relative_to(tmp_path).as_posix() for p in paths} == {
+        "catdog-weights.png", "catdog-weights@1x.png", "catdog-weights.svg", "data/catdog-weights.csv"}
+    assert matplotlib.image.imread(tmp_path / "catdog-weights@1x.png").shape[1] == 700
+    csv = tmp_path / "data" / "catdog-weights.csv"
+    assert csv.read_text().splitlines()[0] == "row,col,weight,initial_weight,mean_cat,mean_dog"
+    assert len(np.loadtxt(csv, delimiter=",", skiprows=1)) == scene.data.train.images[0].size
+
+
+def test_without_the_dataset_it_is_unavailable(tmp_path):
+    output = {o.name: o for o in article_outputs(SceneContext(data_dir=tmp_path))}["catdog-weights"]
+    reason = output.unavailable()
+    assert reason is not None and "trainset.hdf5 and testset.hdf5" in reason and str(tmp_path) in reason

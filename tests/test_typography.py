@@ -69,7 +69,7 @@ def outputs(tmp_path_factory):
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_every_figure_reads_at_a_columns_width(outputs, theme):
     figures = [o for o in outputs.values() if o.kind == "figure"]
-    assert len(figures) == 10
+    assert len(figures) == 12
     for output in figures:
         with theme_context(theme):
             sizes = text_sizes(draw_figure(output.build()))

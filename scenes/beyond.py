@@ -72,7 +72,9 @@ class OptimizerRace:
         rows = np.vstack(list(self.histories.values()))
         return covering_extent(rows[:, 0], rows[:, 1], GRID_LIMIT, GRID_STEP, GRID_MARGIN)
 
+    @cached_property
     def descent(self) -> Descent:
+        """Every trail on the landscape that covers them all (computed once for the output's text and picture)."""
         from scenes.training import as_trail
 
         trails = tuple(as_trail(self.histories[o.name], label=o.name, color=o.color) for o in OPTIMIZERS)
@@ -86,7 +88,7 @@ class OptimizerRace:
         return Table(TABLE_COLUMNS, np.vstack(list(self.histories.values())), row_labels=names)
 
     def alt(self, what: str) -> str:
-        landscape = self.descent().landscape
+        landscape = self.descent.landscape
         ends = "; ".join(f"{name} ends at loss {rows[-1, 4]:.3g}, W = ({rows[-1, 0]:.1f}, {rows[-1, 1]:.1f})"
                          for name, rows in self.histories.items())
         start = next(iter(self.histories.values()))[0]
@@ -95,11 +97,11 @@ class OptimizerRace:
                 f"{len(next(iter(self.histories.values()))) - 1} steps: {ends}.")
 
     def animation(self) -> Animation:
-        return Animation((self.descent(),), title=f"{len(OPTIMIZERS)} optimizers on {self.variant} features",
+        return Animation((self.descent,), title=f"{len(OPTIMIZERS)} optimizers on {self.variant} features",
                          alt=self.alt("Video."), extent=self.extent, tables={"": self.table()})
 
     def figure(self) -> Figure:
-        descent = self.descent()
+        descent = self.descent
         curves = Curves(tuple(Line(t.iteration, t.loss, t.label, t.color) for t in descent.trails),
                         xlabel="iteration", ylabel="log loss (log scale)", yscale="log")
         return Figure(panels=(Contour(descent.landscape, trails=descent.trails, colorbar=False, legend=False), curves),
@@ -107,7 +109,7 @@ class OptimizerRace:
                       extent=self.extent)
 
     def surface(self) -> Surface:
-        return Surface(self.descent(), alt=self.alt("Interactive 3D surface."), extent=self.extent,
+        return Surface(self.descent, alt=self.alt("Interactive 3D surface."), extent=self.extent,
                        camera=CAMERAS[self.variant])
 
     def outputs(self) -> list[Output]:

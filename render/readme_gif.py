@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from render.encode import GIF_PALETTE_USE, EncodeError, ffmpeg_exe, probe
+from render.encode import DEADLINE_FLOOR, GIF_PALETTE_USE, EncodeError, ffmpeg_exe, probe
 from render.errors import RenderError
 from render.files import atomic_path
 from render.processes import last_line, run_bounded
 
 README_GIF_FPS = 10  # the article's frame rate: one frame per iteration
-# Generous for a 10 s, 700 px clip (about 5 s here); a longer video gets longer.
-DEADLINE = 120.0
+# Beyond every ffmpeg's floor (a 10 s, 700 px clip takes about 5 s here), a longer video gets longer.
 DEADLINE_PER_SECOND = 2.0
 
 
@@ -30,7 +29,7 @@ def readme_gif(source: Path, target: Path, width: int, seconds: float) -> dict[s
     """
     graph = (f"fps={README_GIF_FPS},scale={width}:-2:flags=lanczos,split[frames][again];"
              f"[again]palettegen=stats_mode=full[palette];[frames][palette]{GIF_PALETTE_USE}")
-    deadline = DEADLINE + DEADLINE_PER_SECOND * seconds
+    deadline = DEADLINE_FLOOR + DEADLINE_PER_SECOND * seconds
     with atomic_path(target) as temporary:
         args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-i", str(source),
                 "-lavfi", graph, "-loop", "0", "-f", "gif", "-y", str(temporary)]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -141,12 +142,28 @@ START_MARKER = dict(color="white", size=6, line=dict(color="black", width=1))
 END_MARKER = dict(color="white", size=6, symbol="diamond", line=dict(color="black", width=1))
 
 
-def _trail_traces(trail: Trail, landscape: Landscape, several: bool) -> list[go.Scatter3d]:
+@dataclass(frozen=True)
+class PlacedTrail:
+    """A trail's steps placed on the drawn surface, and what hovering one says: worked out once per figure,
+    for its line, its steps, its start and end, and the slider's frames."""
+
+    trail: Trail
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    customdata: np.ndarray  # iteration, loss
+
+
+def _placed(trail: Trail, landscape: Landscape) -> PlacedTrail:
+    x, y, z = _iteration_points(trail, landscape)
+    return PlacedTrail(trail, x, y, z, np.column_stack([trail.iteration, trail.loss]))
+
+
+def _trail_traces(placed: PlacedTrail, landscape: Landscape, several: bool) -> list[go.Scatter3d]:
     """A trail's line, its steps (to hover), and its end; where there are several, one legend entry each
     (``legendgroup``: clicking it toggles all three) in the trail's own colour."""
-    x, y, z = _iteration_points(trail, landscape)
+    trail, x, y, z, customdata = placed.trail, placed.x, placed.y, placed.z, placed.customdata
     px, py, pz = path_on_surface(trail, landscape)
-    customdata = np.column_stack([trail.iteration, trail.loss])
     end = len(trail.iteration) - 1
     color = trail.color if several else PATH_COLOR
     group = dict(legendgroup=trail.label) if several else {}
@@ -166,9 +183,8 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
     """The article's surface with the descents on it; ``interactive`` adds the iteration slider."""
     landscape = view.landscape
     several = len(view.trails) > 1
-    first = view.trails[0]
-    x, y, z = _iteration_points(first, landscape)
-    customdata = np.column_stack([first.iteration, first.loss])
+    placed = [_placed(trail, landscape) for trail in view.trails]
+    first = placed[0]
     traces = [
         # Opacity 1 as in the article.  plotly/Kaleido#475 (a Surface at opacity 1 vanishing behind a
         # Scatter3d in static exports) does not show with plotly.js 3 here; tests/test_surface.py checks.
@@ -177,11 +193,11 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
                    colorbar=dict(title=dict(text="log loss"), len=0.9, y=0.45),  # clear of the mode bar
                    hovertemplate="W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{z:.4f}<extra>surface</extra>"),
     ]
-    trails = [_trail_traces(trail, landscape, several) for trail in view.trails]
+    trails = [_trail_traces(one, landscape, several) for one in placed]
     # One trail: its line and steps, the start, then its end (the article's legend order).  Several share the
     # start; each is one legend entry.
-    start = go.Scatter3d(x=x[:1], y=y[:1], z=z[:1], mode="markers", name="start, iteration 0",
-                         customdata=customdata[:1], hovertemplate=HOVER, marker=START_MARKER)
+    start = go.Scatter3d(x=first.x[:1], y=first.y[:1], z=first.z[:1], mode="markers", name="start, iteration 0",
+                         customdata=first.customdata[:1], hovertemplate=HOVER, marker=START_MARKER)
     if several:
         traces += [trace for group in trails for trace in group] + [start]
     else:
@@ -203,33 +219,31 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
             orientation="h", x=0.5, xanchor="center", y=0.16, yanchor="bottom", len=0.6, thickness=12,
             title=dict(text="log loss", side="top")))
         figure.update_layout(scene_domain=dict(x=[0, 1], y=[SCENE_BOTTOM, 1]))
-        _add_iteration_slider(figure, [(trail, _iteration_points(trail, landscape)) for trail in view.trails])
+        _add_iteration_slider(figure, placed)
     return figure
 
 
-def _add_iteration_slider(figure: go.Figure, trails: list[tuple[Trail, tuple]]) -> None:
-    """A marker on each trail and a slider (plotly frames) moving them one iteration per step."""
+def _add_iteration_slider(figure: go.Figure, placed: list[PlacedTrail]) -> None:
+    """A marker on each trail and a slider (plotly frames) moving them one iteration per step; a trail that
+    ends first keeps its marker on its end."""
     first = len(figure.data)
     foreground = figure.layout.template.layout.font.color or "black"
-    for trail, (x, y, z) in trails:
-        customdata = np.column_stack([trail.iteration, trail.loss])
-        figure.add_trace(go.Scatter3d(x=x[:1], y=y[:1], z=z[:1], mode="markers", name="iteration (slider)",
-                                      customdata=customdata[:1], hovertemplate=HOVER,
+    group = len(placed) > 1
+    for one in placed:
+        figure.add_trace(go.Scatter3d(x=one.x[:1], y=one.y[:1], z=one.z[:1], mode="markers",
+                                      name="iteration (slider)", customdata=one.customdata[:1], hovertemplate=HOVER,
                                       marker=dict(color=MARKER_COLOR, size=7),
-                                      **({"legendgroup": trail.label, "showlegend": False} if len(trails) > 1
-                                         else {})))
-    steps = max(len(trail.iteration) for trail, _ in trails)
-    iterations = [int(i) for i in max((trail.iteration for trail, _ in trails), key=len)]
+                                      **({"legendgroup": one.trail.label, "showlegend": False} if group else {})))
+    longest = max(placed, key=lambda one: len(one.trail.iteration))
+    iterations = [int(i) for i in longest.trail.iteration]
 
-    def at(k: int, trail: Trail, x, y, z) -> go.Scatter3d:
-        k = min(k, len(trail.iteration) - 1)
-        customdata = np.column_stack([trail.iteration, trail.loss])
-        return go.Scatter3d(x=x[k:k + 1], y=y[k:k + 1], z=z[k:k + 1], customdata=customdata[k:k + 1])
+    def at(k: int, one: PlacedTrail) -> go.Scatter3d:
+        k = min(k, len(one.trail.iteration) - 1)
+        return go.Scatter3d(x=one.x[k:k + 1], y=one.y[k:k + 1], z=one.z[k:k + 1], customdata=one.customdata[k:k + 1])
 
     figure.frames = [
-        go.Frame(name=str(i), traces=list(range(first, first + len(trails))),
-                 data=[at(k, trail, *points) for trail, points in trails])
-        for k, i in zip(range(steps), iterations)
+        go.Frame(name=str(i), traces=list(range(first, first + len(placed))), data=[at(k, one) for one in placed])
+        for k, i in enumerate(iterations)
     ]
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     play = {"fromcurrent": True, "frame": {"duration": 100, "redraw": True}, "transition": {"duration": 0}}

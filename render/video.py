@@ -112,50 +112,58 @@ def path_until(points: np.ndarray, t: float) -> np.ndarray:
 # -- drawing -----------------------------------------------------------------------
 @dataclass
 class TrailArtists:
-    """The moving parts of one trail: the path so far, the current point, the loss so far, and the end point's
-    mark (shown on the last frame, and so on the poster)."""
+    """The moving parts of one trail: the path so far, the current point, the loss so far, and, for a video of
+    one trail, the end point's mark (shown on the last frame, and so on the poster)."""
 
     trail: spec.Trail
     path: Artist
     point: Artist
-    end: Artist
+    end: Artist | None
     curve: Artist | None = None
 
-    def show(self, t: float, landscape: spec.Landscape) -> tuple[np.ndarray, bool]:
-        """Move to fractional step ``t``; the (iteration, loss) reached, and whether the trail has ended."""
-        trail = self.trail
-        weights = path_until(np.column_stack([trail.w0, trail.w1]), t)
-        losses = path_until(np.column_stack([trail.iteration, trail.loss]), t)
+    def __post_init__(self) -> None:
+        # Stacked once, not in every frame: the points the path and the loss curve are cut from.
+        self.weights = np.column_stack([self.trail.w0, self.trail.w1])
+        self.losses = np.column_stack([self.trail.iteration, self.trail.loss])
+
+    @property
+    def moving(self) -> tuple[Artist, ...]:
+        return (self.path, self.point) if self.end is None else (self.path, self.point, self.end)
+
+    def show(self, t: float, landscape: spec.Landscape) -> np.ndarray:
+        """Move to fractional step ``t``; the (iteration, loss) reached."""
+        weights, losses = path_until(self.weights, t), path_until(self.losses, t)
         w0, w1, beyond = at_edge(weights[:, 0], weights[:, 1], landscape)
         self.path.set_data(w0, w1)
         self.point.set_data(w0[-1:], w1[-1:])
         self.point.set_marker(BEYOND_MARKER if beyond[-1] else "x")
         self.curve.set_data(losses[:, 0], losses[:, 1])
-        finished = t >= len(trail.iteration) - 1
-        self.end.set_data(w0[-1:] if finished else [], w1[-1:] if finished else [])
-        return losses[-1], finished
+        if self.end is not None:
+            finished = t >= len(self.weights) - 1
+            self.end.set_data(w0[-1:] if finished else [], w1[-1:] if finished else [])
+        return losses[-1]
 
 
 @dataclass
 class DescentArtists:
-    """The moving parts of one descent: each trail's, and the counter above the loss panel."""
+    """The moving parts of one descent: each trail's, and the counter above the loss panel, which follows the
+    longest trail (the clock runs until it ends)."""
 
     descent: spec.Descent
     trails: list[TrailArtists]
     counter: Text
 
+    def __post_init__(self) -> None:
+        self.longest = max(range(len(self.trails)), key=lambda k: len(self.trails[k].weights))
+        self.rows = len(self.trails[self.longest].weights)
+
     def show(self, t: float) -> tuple[Artist, ...]:
         reached = [artists.show(t, self.descent.landscape) for artists in self.trails]
-        longest = max(range(len(reached)), key=lambda k: len(self.descent.trails[k].iteration))
-        (iteration, loss), _ = reached[longest]  # the clock runs until the longest trail ends
-        last = self.descent.trails[longest].iteration[-1]
+        iteration, loss = reached[self.longest]
+        last = self.trails[self.longest].trail.iteration[-1]
         self.counter.set_text(counter_text(iteration, last, loss if len(self.trails) == 1 else None))
-        moving = [artist for artists in self.trails for artist in (artists.path, artists.point, artists.end)]
+        moving = [artist for artists in self.trails for artist in artists.moving]
         return (*moving, *(artists.curve for artists in self.trails), self.counter)
-
-    @property
-    def rows(self) -> int:
-        return max(len(trail.iteration) for trail in self.descent.trails)
 
 
 def counter_text(iteration: float, last: float, loss: float | None) -> str:
@@ -163,6 +171,16 @@ def counter_text(iteration: float, last: float, loss: float | None) -> str:
     (one trail's; where there are several, each has its own curve)."""
     text = f"iteration {int(math.floor(iteration + 1e-9))} / {int(last)}"
     return text if loss is None else f"{text} · log loss {loss:.3g}"
+
+
+def end_ring(ax: Axes, animated: bool) -> Artist:
+    """The ring that marks where a descent ends, with a halo of the background colour: it shows on the darkest
+    valley and on the lightest wall."""
+    (end,) = ax.plot([], [], ls="none", marker="o", ms=POINT_SIZE * 2.2, mfc="none", mew=2,
+                     c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER + 1, animated=animated, clip_on=False,
+                     in_layout=False, path_effects=[patheffects.withStroke(
+                         linewidth=5, foreground=matplotlib.rcParams["figure.facecolor"])])
+    return end
 
 
 def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.Descent,
@@ -178,20 +196,11 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
     several = len(descent.trails) > 1
     trails = []
     for trail in descent.trails:
-        (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=trail.color, zorder=MOVING_ZORDER, animated=animated,
-                                  **({"label": trail.label} if several and trail.label else {}))
+        (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=trail.color, zorder=MOVING_ZORDER, animated=animated)
         (point,) = contour_ax.plot([], [], ls="none", marker="x", ms=POINT_SIZE, mew=LINE_WIDTH * 0.8, mfc="none",
                                    c=trail.color, zorder=MOVING_ZORDER + 1, animated=animated, clip_on=False,
                                    in_layout=False)
-        # One trail's end is ringed; several end where their points stop (six rings would hide them).
-        (end,) = contour_ax.plot([], [], ls="none", marker="o" if not several else "none", ms=POINT_SIZE * 2.2,
-                                 mfc="none", mew=2,
-                                 c=matplotlib.rcParams["text.color"], zorder=MOVING_ZORDER + 1, animated=animated,
-                                 clip_on=False, in_layout=False,
-                                 # a halo of the background colour: the ring shows on the darkest valley and
-                                 # on the lightest wall
-                                 path_effects=[patheffects.withStroke(
-                                     linewidth=5, foreground=matplotlib.rcParams["figure.facecolor"])])
+        end = None if several else end_ring(contour_ax, animated)  # six rings would hide where trails end
         trails.append(TrailArtists(trail, path, point, end))
     if several:  # each trail's name and colour, in a row under the panels: drawn once, where no trail goes
         fig.legend(handles=[Line2D([], [], lw=LINE_WIDTH, c=t.color, label=t.label) for t in descent.trails],

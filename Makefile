@@ -43,7 +43,8 @@ FIGURES := catdog-samples catdog-learning-curves catdog-weights \
 	blobs-compressed loss-compressed contour-compressed \
 	blobs-normalized loss-normalized contour-normalized loss-comparison \
 	optimizers-contour-compressed optimizers-contour-normalized
-VIDEOS := descent-compressed descent-normalized descent-comparison optimizers-compressed optimizers-normalized
+VIDEOS := descent-compressed descent-normalized descent-comparison boundary-compressed boundary-normalized \
+	optimizers-compressed optimizers-normalized
 SURFACES := surface-compressed surface-normalized optimizers-surface-compressed optimizers-surface-normalized
 
 .PHONY: all figures videos surfaces gallery publish list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)

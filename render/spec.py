@@ -187,6 +187,22 @@ class Descent:
 
 
 @dataclass(frozen=True)
+class Boundary:
+    """The data a neuron classifies, and its decision boundary moving along a trail: what a video's panel shows.
+
+    At step ``k`` the boundary is the line ``w0[k]·x0 + w1[k]·x1 + b[k] = 0`` of the trail's parameters, drawn in
+    the trail's colour, and each side is shaded in the colour of the class the neuron gives it (``data``'s
+    colour map: the side where ``W·x + b >= 0`` in class 1's).  ``accuracy[k]``, the share of the points it
+    classifies right there, is the panel's title; ``data.limits`` frame it.
+    """
+
+    data: Scatter
+    trail: Trail
+    accuracy: np.ndarray
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Caption:
     """What a descent video's captions say while iterations ``first`` to ``last`` (inclusive) are shown.
 
@@ -202,10 +218,11 @@ class Caption:
 
 @dataclass(frozen=True)
 class Animation:
-    """A video of one or more descents advancing on one time axis, side by side."""
+    """A video of one or more views advancing on one time axis, side by side: descents, and decision boundaries
+    moving in step with one."""
 
-    views: tuple[Descent, ...]
-    title: str = ""  # above one view; by default "Gradient descent on" its title
+    views: tuple[Descent | Boundary, ...]
+    title: str = ""  # above the views; for one descent, by default "Gradient descent on" its title
     alt: str = ""
     extent: Extent | None = None  # the landscape every view covers
     # What happens when, in words, for readers who cannot see it: a captions track beside the video.

@@ -27,8 +27,11 @@ from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.figure import SubFigure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Polygon
 from matplotlib.text import Text
 from tqdm.auto import tqdm
 
@@ -38,6 +41,7 @@ from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, Vide
 from render.errors import RenderError
 from render.files import write_text_atomic
 from render.settings import ARTICLE_FPS, RenderSettings, RunSession, VideoSettings, Written
+from render.sides import sides
 from render.tables import write_table
 from render.theme import theme_context
 
@@ -229,11 +233,77 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
     return DescentArtists(descent, trails, counter)
 
 
+SIDE_ALPHA = 0.3  # how strongly a side of the decision boundary takes its class's colour: the points stay clear
+
+
+@dataclass
+class BoundaryArtists:
+    """The moving parts of a decision boundary: the two shaded sides, the line, the points above them (drawn
+    after the sides, as blitting draws, so that no shade covers them) and the accuracy in the title."""
+
+    boundary: spec.Boundary
+    positive: Polygon
+    negative: Polygon
+    line: Artist
+    points: Artist
+    title: Text
+
+    def __post_init__(self) -> None:
+        self.parameters = np.column_stack([self.boundary.trail.w0, self.boundary.trail.w1, self.boundary.trail.b])
+        self.rows = len(self.parameters)
+        self.limits = self.line.axes.get_xlim(), self.line.axes.get_ylim()
+
+    def show(self, t: float) -> tuple[Artist, ...]:
+        """Move to fractional step ``t``: the line between two steps is that of the parameters in between."""
+        w0, w1, b = path_until(self.parameters, t)[-1]
+        cut = sides(*self.limits, w0, w1, b)
+        self.positive.set_xy(cut.positive if len(cut.positive) else np.zeros((1, 2)))
+        self.positive.set_visible(len(cut.positive) > 0)
+        self.negative.set_xy(cut.negative if len(cut.negative) else np.zeros((1, 2)))
+        self.negative.set_visible(len(cut.negative) > 0)
+        self.line.set_data(cut.line[:, 0], cut.line[:, 1])
+        self.title.set_text(accuracy_text(self.boundary.accuracy[min(int(math.floor(t + 1e-9)), self.rows - 1)]))
+        return self.negative, self.positive, self.line, self.points, self.title
+
+
+def accuracy_text(accuracy: float) -> str:
+    """``87% classified right``: the boundary panel's title, as the counter is the loss panel's."""
+    return f"{accuracy:.0%} classified right"
+
+
+def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Boundary, animated: bool) -> BoundaryArtists:
+    """The static layers of a boundary panel (axes, labels, the legend under it) and its moving artists."""
+    data = boundary.data
+    colors = matplotlib.colormaps[data.cmap](Normalize()(np.asarray(data.color_values, dtype=float)))
+    low, high = np.argmin(data.color_values), np.argmax(data.color_values)  # a point of each class: its colour
+    points = ax.scatter(data.x, data.y, c=colors, edgecolors=matplotlib.rcParams["text.color"], linewidths=0.5,
+                        zorder=MOVING_ZORDER + 2, animated=animated)
+    x_limits, y_limits = data.limits or (ax.get_xlim(), ax.get_ylim())  # the scene's, or around the points
+    ax.set(xlim=x_limits, ylim=y_limits, xlabel=data.xlabel, ylabel=data.ylabel)
+    negative, positive = (ax.add_patch(Polygon(np.zeros((1, 2)), closed=True, lw=0, fc=colors[k], alpha=SIDE_ALPHA,
+                                               zorder=MOVING_ZORDER, animated=animated)) for k in (low, high))
+    (line,) = ax.plot([], [], lw=LINE_WIDTH, c=boundary.trail.color, zorder=MOVING_ZORDER + 1, animated=animated)
+    # The legend under the panel, drawn once: inside it, the sides moving under it would have to redraw it.
+    handles = [Line2D([], [], ls="none", marker="o", mfc=colors[k], mec=matplotlib.rcParams["text.color"], mew=0.5,
+                      label=name) for k, name in zip((low, high), data.class_names)]
+    handles.append(Line2D([], [], lw=LINE_WIDTH, c=boundary.trail.color, label="decision boundary"))
+    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize="small", frameon=False)
+    # The accuracy is the panel's title: the layout keeps room for its longest text.
+    title = ax.set_title(accuracy_text(1.0), fontsize="medium")
+    title.set_animated(animated)
+    return BoundaryArtists(boundary, positive, negative, line, points, title)
+
+
+def view_trails(view: spec.Descent | spec.Boundary) -> tuple[spec.Trail, ...]:
+    """The trails a view follows: a descent's, or the one whose parameters move a boundary."""
+    return (view.trail,) if isinstance(view, spec.Boundary) else view.trails
+
+
 class DescentFrames:
     """The frames of an :class:`~render.spec.Animation`: every view advancing on one time axis.
 
-    One view: contour and loss curve side by side.  Several (the comparison):
-    one titled column per view, contour above its loss curve.
+    One descent: contour and loss curve side by side.  Several views (the comparison, a boundary beside its
+    descent): one titled column per view, a descent's contour above its loss curve, under the animation's title.
     """
 
     def __init__(self, animation: spec.Animation, shape: VideoShape, animated: bool = True) -> None:
@@ -243,7 +313,7 @@ class DescentFrames:
         views = animation.views
         # A band at the bottom that a player's control bar may cover without hiding an axis.
         self.figure.get_layout_engine().set(rect=(0, CONTROLS_MARGIN, 1, 1 - CONTROLS_MARGIN))
-        if len(views) == 1:
+        if len(views) == 1 and isinstance(views[0], spec.Descent):
             contour_ax, loss_ax = self.figure.subplots(1, 2, width_ratios=(1.25, 1))
             self.figure.get_layout_engine().set(wspace=0.06)  # room between colour bar and loss axis
             title = animation.title or (f"Gradient descent on {views[0].title}" if views[0].title
@@ -251,11 +321,17 @@ class DescentFrames:
             self.figure.suptitle(title, fontsize="large")
             self.descents = [draw_descent(self.figure, contour_ax, loss_ax, views[0], animated)]
         else:
+            if animation.title:
+                self.figure.suptitle(animation.title, fontsize="large")
             self.descents = []
             for column, view in zip(self.figure.subfigures(1, len(views)), views):
-                contour_ax, loss_ax = column.subplots(2, 1, height_ratios=(2.3, 1))
-                column.suptitle(view.title)
-                self.descents.append(draw_descent(column, contour_ax, loss_ax, view, animated))
+                if view.title:
+                    column.suptitle(view.title)
+                if isinstance(view, spec.Boundary):
+                    self.descents.append(draw_boundary(column, column.subplots(), view, animated))
+                else:
+                    contour_ax, loss_ax = column.subplots(2, 1, height_ratios=(2.3, 1))
+                    self.descents.append(draw_descent(column, contour_ax, loss_ax, view, animated))
 
     def update(self, index: int) -> list[Artist]:
         """Move every view to frame ``index``; the artists that changed."""
@@ -405,7 +481,7 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
     and the captions as ``NAME.vtt`` beside a moving video (a poster alone has nothing to caption)."""
     if not isinstance(content, spec.Animation) or not content.views:
         raise RenderError(f"{name}: a video is made from an Animation with at least one view")
-    rows = max(len(trail.iteration) for view in content.views for trail in view.trails)
+    rows = max(len(trail.iteration) for view in content.views for trail in view_trails(view))
     shape = video_shape(settings.video, rows)
     formats = [FORMATS[f](settings.layout.file(name, FORMATS[f].extension), shape) for f in settings.video.formats]
     moving = not all(isinstance(f, Poster) for f in formats)
@@ -431,6 +507,7 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
 
 
 __all__ = [
-    "Cue", "DescentFrames", "EncodeError", "blit_frames", "caption_cues", "caption_problem", "encode_frames",
-    "first_frame_showing", "frame_time", "path_until", "video_shape", "webvtt", "write_video",
+    "BoundaryArtists", "Cue", "DescentFrames", "EncodeError", "blit_frames", "caption_cues", "caption_problem",
+    "encode_frames", "first_frame_showing", "frame_time", "path_until", "video_shape", "view_trails", "webvtt",
+    "write_video",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from render.spec import Output
-from scenes.beyond import OptimizerRace
+from scenes.beyond import MovingBoundary, OptimizerRace
 from scenes.catdog import CatDogScene
 from scenes.comparison import comparison_outputs
 from scenes.context import SceneContext
@@ -17,6 +17,7 @@ def article_outputs(context: SceneContext) -> list[Output]:
     return [
         *CatDogScene(context).outputs(), *compressed.outputs(), *normalized.outputs(),
         *comparison_outputs(compressed, normalized),
+        *MovingBoundary(compressed).outputs(), *MovingBoundary(normalized).outputs(),
         *OptimizerRace(compressed).outputs(), *OptimizerRace(normalized).outputs(),
     ]
 

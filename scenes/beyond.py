@@ -1,10 +1,15 @@
-"""Beyond the article: what else fixes the zig-zag?  The optimizers on the article's own two landscapes.
+"""Beyond the article: what the zig-zag does to the classifier, and what else fixes it.
 
-The article fixes gradient descent's zig-zag by normalizing the features.  Here the data stays as it is and
-the descent changes: every optimizer of :mod:`scenes.optimizers` starts where the article's descent starts and
-runs as many steps, on one clock, over the same loss contour.  Per landscape: a video, a still of the same,
-and the 3D surface with every trail (a legend entry each, to toggle it).  Adding an optimizer is one entry in
-``scenes.optimizers.OPTIMIZERS``; nothing here names one.
+The article shows gradient descent zig-zagging on the loss of its blobs, and fixes it by normalizing the
+features.  Two questions follow, one scene each:
+
+* :class:`MovingBoundary` — what does the zig-zag do to the classifier?  The blobs with the neuron's decision
+  boundary moving in step with the descent, and the descent on its contour beside it: a video per landscape.
+* :class:`OptimizerRace` — what else fixes the zig-zag?  Here the data stays as it is and the descent changes:
+  every optimizer of :mod:`scenes.optimizers` starts where the article's descent starts and runs as many steps,
+  on one clock, over the same loss contour.  Per landscape: a video, a still of the same, and the 3D surface
+  with every trail (a legend entry each, to toggle it).  Adding an optimizer is one entry in
+  ``scenes.optimizers.OPTIMIZERS``; nothing here names one.
 """
 
 from __future__ import annotations
@@ -12,15 +17,78 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from render.spec import COLUMN, Animation, Contour, Curves, Descent, Extent, Figure, Line, Output, Surface, Table
-from scenes.describe import describe_surface
-from scenes.normalization import CAMERAS, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment
+from render.spec import (
+    COLUMN, Animation, Boundary, Contour, Curves, Descent, Extent, Figure, Line, Output, Scatter, Surface, Table,
+)
+from scenes.describe import (
+    boundary_captions, describe_boundary, describe_descent, describe_scatter, describe_surface,
+)
+from scenes.normalization import (
+    BLOB_MARGIN, CAMERAS, CLASS_NAMES, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment,
+)
 from scenes.optimizers import OPTIMIZERS
 
 if TYPE_CHECKING:
     import numpy as np
 
 TABLE_COLUMNS = ("optimizer", "W0", "W1", "b", "i", "loss")
+BOUNDARY_COLUMNS = ("W0", "W1", "b", "i", "loss", "accuracy")
+BOUNDARY_CAPTIONS = {
+    "compressed": "The blobs with the neuron's decision boundary, moving in step with gradient descent on the "
+    "compressed loss beside it: as the weights zig-zag across the valley, the boundary swings back and forth "
+    "and the share of points it classifies right jumps up and down.",
+    "normalized": "The blobs with the neuron's decision boundary, moving in step with gradient descent on the "
+    "uncompressed loss beside it: the boundary turns once into place between the two classes and stays there.",
+}
+
+
+class MovingBoundary:
+    """The blobs of one of the article's experiments and the neuron's decision boundary along its descent."""
+
+    def __init__(self, experiment: NormalizationExperiment) -> None:
+        self.experiment = experiment
+        self.variant = experiment.variant
+
+    @cached_property
+    def accuracy(self) -> np.ndarray:
+        """The share of the blobs classified right at each row of the descent."""
+        from scenes.training import accuracy_along
+
+        return accuracy_along(self.experiment.data.X, self.experiment.data.y, self.experiment.history)
+
+    def limits(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The blobs' own range on each feature, with a margin: the boundary sweeps across the points, so they
+        fill the panel (the blobs figures share limits, to show the ×10; here the tick labels say it)."""
+        X = self.experiment.data.X
+        low, high = X.min(axis=0), X.max(axis=0)
+        margin = BLOB_MARGIN * (high - low)
+        return tuple((float(low[k] - margin[k]), float(high[k] + margin[k])) for k in (0, 1))
+
+    def animation(self) -> Animation:
+        import numpy as np
+
+        from scenes.training import as_trail
+
+        experiment = self.experiment
+        X, y, h = experiment.data.X, experiment.data.y, experiment.history
+        scale = experiment.second_feature_scale
+        data = Scatter(X[:, 0], X[:, 1], y.ravel(), xlabel="feature 0",
+                       ylabel="feature 1" if scale == 1 else f"feature 1 (×{scale:g})", class_names=CLASS_NAMES,
+                       limits=self.limits())
+        boundary = Boundary(data, as_trail(h), self.accuracy)
+        descent = experiment.descent_view()
+        alt = (f"Video, two panels. Left: {describe_scatter(X, y, scale)} A line, the neuron's decision boundary "
+               f"W0·x0 + W1·x1 + b = 0, moves with its parameters, the side it calls class 1 shaded in that class's "
+               f"colour. {describe_boundary(self.accuracy)} Right, the descent on the {self.variant} loss: "
+               f"{describe_surface(descent.landscape.loss, experiment.extent)} {describe_descent(h)}")
+        return Animation((boundary, Descent(descent.landscape, descent.trails)),
+                         title=f"Gradient descent on {self.variant} features: the decision boundary",
+                         alt=alt, extent=experiment.extent, captions=boundary_captions(h, self.accuracy),
+                         tables={"": Table(BOUNDARY_COLUMNS, np.column_stack([h, self.accuracy]))})
+
+    def outputs(self) -> list[Output]:
+        return [Output(f"boundary-{self.variant}", "video", BOUNDARY_CAPTIONS[self.variant], self.animation,
+                       parameters=self.experiment.parameters)]
 
 
 def captions(variant: str) -> dict[str, str]:

@@ -184,6 +184,53 @@ def comparison_captions(histories: Mapping[str, np.ndarray], count: int = CAPTIO
     return tuple(captions)
 
 
+def _share(value: float) -> str:
+    """``87%``: a share of the points, as the boundary panel's title writes it."""
+    return f"{value:.0%}"
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def describe_accuracy(accuracy: np.ndarray, first: int, last: int) -> str:
+    """How the share of points a moving decision boundary classifies right changes over iterations ``first`` to
+    ``last``: ``the boundary's accuracy rises from 15% to 94%``, or, where it drops on the way, ``the boundary's
+    accuracy goes from 39% to 63%, between 13% and 63%, dropping 10 times``."""
+    shares = accuracy[first: last + 1]
+    drops, rises = int((shares[1:] < shares[:-1]).sum()), int((shares[1:] > shares[:-1]).sum())
+    start, end = _share(shares[0]), _share(shares[-1])
+    if not drops and not rises or start == end == _share(shares.min()) == _share(shares.max()):
+        return f"the boundary classifies {end} of the points right throughout"
+    if not drops:
+        return f"the boundary's accuracy rises from {start} to {end}"
+    if not rises:
+        return f"the boundary's accuracy falls from {start} to {end}"
+    low, high = _share(shares.min()), _share(shares.max())
+    within = "" if {low, high} <= {start, end} else f", between {low} and {high}"
+    return f"the boundary's accuracy goes from {start} to {end}{within}, dropping {_times(drops)}"
+
+
+def boundary_captions(history: np.ndarray, accuracy: np.ndarray, count: int = CAPTION_PHASES) -> tuple[Caption, ...]:
+    """A moving decision boundary's captions: each phase of its descent, as :func:`describe_phase` says it without
+    the weights (the boundary's words take their room on screen), and what the boundary does meanwhile."""
+    phases = descent_phases([history[:, 4]], count)
+    return tuple(Caption(first, last, f"{_iterations(first, last)}: "
+                                      f"{describe_phase(history, first, last, phases[n - 1][0] if n else None, False)}"
+                                      f"; {describe_accuracy(accuracy, first, last)}.")
+                 for n, (first, last) in enumerate(phases))
+
+
+def describe_boundary(accuracy: np.ndarray) -> str:
+    """The whole run of a moving decision boundary: where its accuracy starts, peaks and ends, and how often it
+    drops."""
+    drops = int((accuracy[1:] < accuracy[:-1]).sum())
+    best = int(accuracy.argmax())
+    shape = "never dropping" if drops == 0 else f"dropping {_times(drops)} on the way"
+    return (f"The share of points it classifies right starts at {_share(accuracy[0])}, first reaches its best, "
+            f"{_share(accuracy[best])}, at iteration {best} and ends at {_share(accuracy[-1])}, {shape}.")
+
+
 def describe_surface(loss: np.ndarray, extent: Extent) -> str:
     (w0_low, w0_high), (w1_low, w1_high) = extent.w0, extent.w1
     where = (f"W0 and W1 from {w0_low:g} to {w0_high:g}" if extent.w0 == extent.w1

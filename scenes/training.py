@@ -3,7 +3,8 @@
 Two recordings, one per half of the article:
 
 * :func:`descent_history` — the normalization experiment's gradient descent,
-  one row ``W0, W1, b, i, loss`` per iteration, for contours and videos.
+  one row ``W0, W1, b, i, loss`` per iteration, for contours and videos
+  (and :func:`accuracy_along` it, for its moving decision boundary).
 * :func:`learning_curves` — the cat/dog neuron's train/test loss and accuracy
   every ten iterations, for the learning-curve figure.
 """
@@ -49,6 +50,13 @@ def descent_history(
         if i < n_iter:
             params = update(*gradients(expit(Z), X, y), params, learning_rate)
     return history
+
+
+def accuracy_along(X: np.ndarray, y: np.ndarray, history: np.ndarray) -> np.ndarray:
+    """The share of ``(X, y)`` the neuron classifies right (as :func:`~scenes.neuron.predict` does) at every row
+    of a descent history: how good its decision boundary is, step by step."""
+    Z = X @ history[:, :2].T + history[:, 2]  # (samples, rows): every row's logits at once
+    return ((expit(Z) >= 0.5) == (y.reshape(-1, 1) == 1)).mean(axis=0)
 
 
 @dataclass(frozen=True)

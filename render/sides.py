@@ -1,0 +1,58 @@
+"""A neuron's decision boundary within a panel: the segment of the line ``w0·x0 + w1·x1 + b = 0`` the panel shows,
+and the two sides of it, each a polygon.
+
+matplotlib's ``axline`` would draw the line, but not the sides, and a filled contour of the sign of
+``w0·x0 + w1·x1 + b`` would redraw a grid every frame; a rectangle cut by a line is at most a pentagon, so
+cutting it (Sutherland and Hodgman's clipping, one edge) is a few vertices per frame, exact at every size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Sides:
+    """Where ``w0·x0 + w1·x1 + b`` is at least 0 (the neuron says class 1) and where it is below, as polygons
+    of ``(x0, x1)`` vertices (empty where the boundary leaves that side no room), and the boundary's segment
+    (two points, or none where the line misses the panel)."""
+
+    positive: np.ndarray
+    negative: np.ndarray
+    line: np.ndarray
+
+
+def _corners(x_limits: tuple[float, float], y_limits: tuple[float, float]) -> np.ndarray:
+    (x_low, x_high), (y_low, y_high) = x_limits, y_limits
+    return np.array([[x_low, y_low], [x_high, y_low], [x_high, y_high], [x_low, y_high]], dtype=float)
+
+
+def _keep(polygon: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The part of a convex ``polygon`` where a linear function (``values`` at its vertices) is at least 0, and
+    the points where its edges cross 0."""
+    kept, crossings = [], []
+    for k in range(len(polygon)):
+        p, q, vp, vq = polygon[k], polygon[(k + 1) % len(polygon)], values[k], values[(k + 1) % len(polygon)]
+        if vp >= 0:
+            kept.append(p)
+        if (vp >= 0) != (vq >= 0):
+            crossing = p + vp / (vp - vq) * (q - p)
+            kept.append(crossing)
+            crossings.append(crossing)
+    return np.array(kept, dtype=float).reshape(-1, 2), crossings
+
+
+def sides(x_limits: tuple[float, float], y_limits: tuple[float, float], w0: float, w1: float, b: float) -> Sides:
+    """The rectangle ``x_limits`` x ``y_limits`` cut by the boundary of weights ``(w0, w1)`` and bias ``b``.
+
+    With both weights 0 there is no line: the whole panel is on the side of ``b``'s sign.
+    """
+    corners = _corners(x_limits, y_limits)
+    values = corners @ np.array([w0, w1], dtype=float) + b
+    positive, crossings = _keep(corners, values)
+    negative, _ = _keep(corners, -values)
+    # A vertex exactly on the line belongs to the positive side, and the negative one touches it there.
+    line = np.array(crossings, dtype=float).reshape(-1, 2) if len(crossings) == 2 else np.empty((0, 2))
+    return Sides(positive, negative, line)

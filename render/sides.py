@@ -29,16 +29,16 @@ def _corners(x_limits: tuple[float, float], y_limits: tuple[float, float]) -> np
     return np.array([[x_low, y_low], [x_high, y_low], [x_high, y_high], [x_low, y_high]], dtype=float)
 
 
-def _keep(polygon: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The part of a convex ``polygon`` where a linear function (``values`` at its vertices) is at least 0, and
-    the points where its edges cross 0."""
+def _keep(polygon: np.ndarray, values: np.ndarray, inside: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The part of a convex ``polygon`` on one side of a linear function's zero (``values`` at its vertices,
+    ``inside`` those on that side), and the points where its edges cross from one side to the other."""
     kept, crossings = [], []
     for k in range(len(polygon)):
-        p, q, vp, vq = polygon[k], polygon[(k + 1) % len(polygon)], values[k], values[(k + 1) % len(polygon)]
-        if vp >= 0:
-            kept.append(p)
-        if (vp >= 0) != (vq >= 0):
-            crossing = p + vp / (vp - vq) * (q - p)
+        n = (k + 1) % len(polygon)
+        if inside[k]:
+            kept.append(polygon[k])
+        if inside[k] != inside[n]:
+            crossing = polygon[k] + values[k] / (values[k] - values[n]) * (polygon[n] - polygon[k])
             kept.append(crossing)
             crossings.append(crossing)
     return np.array(kept, dtype=float).reshape(-1, 2), crossings
@@ -51,8 +51,8 @@ def sides(x_limits: tuple[float, float], y_limits: tuple[float, float], w0: floa
     """
     corners = _corners(x_limits, y_limits)
     values = corners @ np.array([w0, w1], dtype=float) + b
-    positive, crossings = _keep(corners, values)
-    negative, _ = _keep(corners, -values)
-    # A vertex exactly on the line belongs to the positive side, and the negative one touches it there.
+    # A corner exactly on the line is on the positive side (the neuron says class 1 at 50 %), as predict has it.
+    positive, crossings = _keep(corners, values, values >= 0)
+    negative, _ = _keep(corners, values, values < 0)
     line = np.array(crossings, dtype=float).reshape(-1, 2) if len(crossings) == 2 else np.empty((0, 2))
     return Sides(positive, negative, line)

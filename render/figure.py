@@ -26,6 +26,7 @@ PIXEL_DENSITY = 2  # PNGs at 2x for high-density screens: 100 dpi figure sizes, 
 BASE_DPI = 100
 FOREGROUND = "foreground"  # a colour that means "the theme's text colour"
 BIAS_LABEL = "b"  # the colour bar of steps coloured by the bias
+LEGEND_COLUMNS = 3  # entries in a row of a legend under the panels: three names fit a column's width
 
 
 def _color(name: str | None) -> str | None:
@@ -37,7 +38,12 @@ def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
         ax.plot(line.x, line.y, label=line.label, color=_color(line.color), lw=line.width)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, yscale=panel.yscale)
     if panel.legend and any(line.label for line in panel.lines):
-        ax.legend()
+        if panel.legend_below:
+            labelled = [line for line in panel.lines if line.label]
+            fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", frameon=False,
+                       ncols=min(len(labelled), LEGEND_COLUMNS))
+        else:
+            ax.legend()
 
 
 def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
@@ -103,7 +109,8 @@ def draw_heatmap(fig: MplFigure, ax: Axes, panel: spec.Heatmap) -> None:
     reach = float(np.abs(np.asarray(panel.image, dtype=float) - panel.center).max()) or 1.0
     shown = ax.imshow(panel.image, cmap=panel.cmap, vmin=panel.center - reach, vmax=panel.center + reach,
                       interpolation="nearest")
-    fig.colorbar(shown, ax=ax, label=panel.colorbar_label)
+    # Under the image, as wide as it: beside it, a bar as tall as the panel would dwarf a square image.
+    fig.colorbar(shown, ax=ax, label=panel.colorbar_label, location="bottom", shrink=0.9)
     ax.set_title(panel.title)
     ax.set_axis_off()
 

@@ -64,6 +64,8 @@ class Curves:
     title: str = ""
     legend: bool = True
     yscale: str = "linear"  # or "log": curves that span decades compared on one axis
+    # The legend under the figure's panels, in a row, rather than in the panel: for curves that fill it.
+    legend_below: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from render.spec import (
     COLUMN, Animation, Boundary, Contour, Curves, Descent, Extent, Figure, Line, Output, Scatter, Surface, Table,
 )
 from scenes.describe import (
-    boundary_captions, describe_boundary, describe_descent, describe_scatter, describe_surface,
+    boundary_captions, describe_boundary, describe_descent, describe_scatter, describe_surface, race_captions,
 )
 from scenes.normalization import (
     BLOB_MARGIN, CAMERAS, CLASS_NAMES, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment,
@@ -166,14 +166,15 @@ class OptimizerRace:
 
     def animation(self) -> Animation:
         return Animation((self.descent,), title=f"{len(OPTIMIZERS)} optimizers on {self.variant} features",
-                         alt=self.alt("Video."), extent=self.extent, tables={"": self.table()})
+                         alt=self.alt("Video."), extent=self.extent, captions=race_captions(self.histories),
+                         tables={"": self.table()})
 
     def figure(self) -> Figure:
         descent = self.descent
         curves = Curves(tuple(Line(t.iteration, t.loss, t.label, t.color) for t in descent.trails),
-                        xlabel="iteration", ylabel="log loss (log scale)", yscale="log")
+                        xlabel="iteration", ylabel="log loss (log scale)", yscale="log", legend_below=True)
         return Figure(panels=(Contour(descent.landscape, trails=descent.trails, colorbar=False, legend=False), curves),
-                      size=(COLUMN, 3.6), tables={"": self.table()}, alt=self.alt("Two panels."),
+                      size=(COLUMN, 4.2), tables={"": self.table()}, alt=self.alt("Two panels."),
                       extent=self.extent)
 
     def surface(self) -> Surface:

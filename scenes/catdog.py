@@ -113,10 +113,13 @@ class CatDogScene:
         low, high = float(means.min()), float(means.max())
         stretched = np.round((means - low) / ((high - low) or 1.0) * 255).astype(np.uint8)
         rows, cols = np.indices(shape)
+        # The trained weights are mostly their random start (training moves each by a fraction of it), so on
+        # their own they look like noise; what training changed, beside them, is what the neuron learned.
         return Figure(
             panels=(
-                Heatmap(weights, colorbar_label="weight", title="the neuron's weights"),
-                Images(stretched, titles=("mean cat", "mean dog"), columns=2),
+                Heatmap(weights, colorbar_label="weight", title="trained weights"),
+                Heatmap(weights - start, colorbar_label="change", title="what training changed"),
+                Images(stretched, titles=("mean cat", "mean dog"), columns=1),
             ),
             size=(COLUMN, 3.3),
             tables={"": Table(
@@ -147,7 +150,8 @@ class CatDogScene:
             Output(
                 "catdog-weights", "figure",
                 "The neuron's 4,096 trained weights as a 64x64 image, red where a brighter pixel pushes it towards "
-                "dog and blue towards cat, beside the mean training cat and dog (contrast stretched).",
+                "dog and blue towards cat, then what training changed (the weights minus their random start), "
+                "beside the mean training cat and dog (contrast stretched).",
                 self.weights, self.unavailable,
                 {"learning_rate": LEARNING_RATE, "n_iter": N_ITER, "seed": self.context.seed},
                 self.input_files,

@@ -184,6 +184,23 @@ def comparison_captions(histories: Mapping[str, np.ndarray], count: int = CAPTIO
     return tuple(captions)
 
 
+def race_captions(histories: Mapping[str, np.ndarray], count: int = CAPTION_PHASES) -> tuple[Caption, ...]:
+    """Captions for many descents on one landscape and one clock (the optimizers): each cue ranks them by their
+    loss where its phase ends and names those whose loss went back up in it, and how often (``Iterations 0–25.
+    Loss at iteration 25, lowest first: RMSProp 0.29, ..., gradient descent 5.08. Going back up: gradient
+    descent 8 times, momentum once.``)."""
+    phases = descent_phases([h[:, 4] for h in histories.values()], count)
+    captions = []
+    for first, last in phases:
+        at = {name: h[min(last, len(h) - 1)] for name, h in histories.items()}
+        ranked = ", ".join(f"{name} {row[4]:.3g}" for name, row in sorted(at.items(), key=lambda item: item[1][4]))
+        rises = {name: _rises(h[first: last + 1, 4]) for name, h in histories.items()}
+        back = ", ".join(f"{name} {_times(n)}" for name, n in rises.items() if n) or "none"
+        captions.append(Caption(first, last, f"{_iterations(first, last)}. Loss at iteration {last}, lowest first: "
+                                             f"{ranked}. Going back up: {back}."))
+    return tuple(captions)
+
+
 def _share(value: float) -> str:
     """``87%``: a share of the points, as the boundary panel's title writes it."""
     return f"{value:.0%}"
@@ -286,6 +303,9 @@ def describe_weights(weights: np.ndarray, start: np.ndarray, mean_cat: np.ndarra
             f"at row {low[0]}, column {low[1]} ({_region(*low, side)}). "
             f"They correlate {kept:.2f} with their random start (training moved each by "
             f"{np.abs(flat - begun).mean():.2f} on average) and {correlate(flat, difference):.2f} with the mean "
-            f"dog minus the mean cat. Beside them, the mean of the {n_cats:,} training cats and of the "
+            f"dog minus the mean cat. What training changed, the weights minus their start, is drawn beside them: "
+            f"from {(flat - begun).min():.2f} to {(flat - begun).max():.2f}, in patches rather than single pixels, "
+            f"correlating {correlate(flat - begun, difference):.2f} with the mean dog minus the mean cat. Beside "
+            f"those, the mean of the {n_cats:,} training cats and of the "
             f"{n_dogs:,} dogs, on one stretched grey scale: average grey levels {mean_cat.mean():.0f} and "
             f"{mean_dog.mean():.0f} (0 is black, 255 white).")

@@ -1,4 +1,4 @@
-"""Reference pictures: three figures and three low-resolution video frames, stored as small PNGs.
+"""Reference pictures: figures and low-resolution video frames of each kind of view, stored as small PNGs.
 
 ``tests/test_reference_images.py`` draws them again and compares, so that a
 change of style, font, layout or colour fails a test instead of passing
@@ -19,8 +19,8 @@ import numpy as np
 DIRECTORY = Path(__file__).parent / "reference"
 FIGURE_DPI = 40  # a 7-inch figure as a 280-pixel picture: enough to see a layout change, small to store
 FRAME_SIZE = (320, 180)
-FIGURES = ("blobs-compressed", "contour-compressed", "loss-comparison")
-FRAMES = {"descent-compressed": (0, 50, 100)}
+FIGURES = ("blobs-compressed", "contour-compressed", "loss-comparison", "optimizers-contour-compressed")
+FRAMES = {"descent-compressed": (0, 50, 100), "boundary-compressed": (0, 50, 100)}
 
 
 def pictures() -> dict[str, np.ndarray]:

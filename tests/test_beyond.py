@@ -1,6 +1,7 @@
 """The optimizers on the article's landscapes: their data, their records, and a seventh one for free."""
 
 import csv
+import re
 import json
 from dataclasses import replace
 
@@ -81,3 +82,18 @@ def test_an_optimizer_record_is_what_its_algorithm_uses():
     momentum = next(o for o in OPTIMIZERS if o.name == "momentum")
     assert momentum.record() == {"algorithm": "sgd", "lr": 0.06, "momentum": 0.9, "nesterov": False}
     assert replace(momentum, momentum=0.0).record()["momentum"] == 0.0
+
+
+def test_the_race_is_captioned_ranking_every_optimizer_by_its_loss(race):
+    from render.video import caption_problem
+
+    captions = race.animation().captions
+    assert caption_problem(captions, len(race.experiment.history)) is None
+    for caption in captions:
+        ranked = re.search(r"lowest first: (.*?)\. Going back up", caption.text).group(1)
+        named = [re.fullmatch(r"(.+) \S+", part).group(1) for part in ranked.split(", ")]
+        at = {name: rows[caption.last, 4] for name, rows in race.histories.items()}
+        assert named == sorted(at, key=at.get), caption.text  # every optimizer, lowest loss first
+        for name, rows in race.histories.items():
+            rises = int((np.diff(rows[caption.first: caption.last + 1, 4]) > 0).sum())
+            assert (f"{name} {rises} times" in caption.text or f"{name} once" in caption.text) == (rises > 0)

@@ -10,7 +10,7 @@ from render.spec import Heatmap, Images
 from render.theme import theme_context
 from scenes import SceneContext, article_outputs
 from scenes.catdog import CatDogScene
-from scenes.neuron import logits
+from scenes.neuron import initialisation, logits
 
 matplotlib.use("Agg")
 
@@ -28,13 +28,22 @@ def figure(scene):
 
 
 def test_the_weights_image_is_the_trained_W_reshaped(scene, figure):
-    heatmap, means = figure.panels
-    assert isinstance(heatmap, Heatmap) and isinstance(means, Images)
+    heatmap, change, means = figure.panels
+    assert isinstance(heatmap, Heatmap) and isinstance(change, Heatmap) and isinstance(means, Images)
     side = scene.data.train.images.shape[1]
     W = scene.curves.params.W
     assert heatmap.image.shape == (side, side) and W.shape == (side * side, 1)
     np.testing.assert_array_equal(heatmap.image, W.reshape(side, side))
     assert heatmap.center == 0.0 and heatmap.colorbar_label == "weight"
+
+
+def test_what_training_changed_is_the_weights_minus_their_random_start(scene, figure):
+    heatmap, change, _ = figure.panels
+    side = heatmap.image.shape[0]
+    start = initialisation(side * side, scene.context.rng("catdog-initialisation")).W.reshape(side, side)
+    np.testing.assert_array_equal(change.image, heatmap.image - start)
+    np.testing.assert_array_equal(figure.tables[""].rows[:, 3], start.ravel())  # the CSV's initial_weight
+    assert change.center == 0.0 and change.colorbar_label == "change"
 
 
 def test_each_weight_sits_on_the_pixel_it_multiplies(scene, figure):
@@ -50,7 +59,7 @@ def test_each_weight_sits_on_the_pixel_it_multiplies(scene, figure):
 
 
 def test_the_means_are_the_training_cats_and_dogs(scene, figure):
-    means = figure.panels[1]
+    means = figure.panels[2]
     assert means.titles == ("mean cat", "mean dog") and means.images.dtype == np.uint8
     images, labels = scene.data.train.images, scene.data.train.labels[:, 0]
     cat, dog = images[labels == 0].mean(axis=0), images[labels == 1].mean(axis=0)
@@ -70,13 +79,15 @@ def test_the_means_are_the_training_cats_and_dogs(scene, figure):
 def test_the_colour_limits_are_symmetric_around_zero(figure, theme):
     with theme_context(theme):
         fig = draw_figure(figure)
-    weights = figure.panels[0].image
-    (shown,) = [image for ax in fig.axes for image in ax.get_images() if image.get_cmap().name == "RdBu_r"]
-    low, high = shown.get_clim()
-    assert low == -high == -np.abs(weights).max()
-    np.testing.assert_array_equal(shown.get_array(), weights)
-    assert [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()] == ["weight"]  # the colour bar
-    assert [ax.get_title() for ax in fig.axes if ax.get_title()] == ["the neuron's weights", "mean cat", "mean dog"]
+    shown = [image for ax in fig.axes for image in ax.get_images() if image.get_cmap().name == "RdBu_r"]
+    assert len(shown) == 2
+    for image, heatmap in zip(shown, figure.panels[:2]):
+        low, high = image.get_clim()
+        assert low == -high == -np.abs(heatmap.image).max()
+        np.testing.assert_array_equal(image.get_array(), heatmap.image)
+    assert [ax.get_xlabel() for ax in fig.axes if ax.get_xlabel()] == ["weight", "change"]  # the colour bars
+    assert [ax.get_title() for ax in fig.axes if ax.get_title()] == [
+        "trained weights", "what training changed", "mean cat", "mean dog"]
 
 
 def test_the_alt_text_gives_the_real_numbers(scene, figure):
@@ -86,6 +97,8 @@ def test_the_alt_text_gives_the_real_numbers(scene, figure):
                    f"row {r}, column {c}", f"{weights.size:,} weights"):
         assert number in figure.alt, number
     assert "12 training cats and of the 12 dogs" in figure.alt
+    change = figure.panels[1].image
+    assert f"from {change.min():.2f} to {change.max():.2f}" in figure.alt
 
 
 def test_it_renders_with_its_csv(tmp_path, scene):

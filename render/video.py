@@ -1,7 +1,9 @@
 """Frame-making for the article's centrepiece: gradient descent on the loss landscape, as a video.
 
 Left, the loss contour with the descent path drawn so far and the current
-point; right, the loss curve so far on axes fixed to the whole run.  The
+point; right, the loss curve so far on axes fixed to the whole run.  Beyond
+the article, a view may also be the data with the neuron's decision boundary
+moving along a descent, each side shaded in its class's colour.  The
 article called ``contourf`` and ``plot`` again for every frame, so artists
 piled up and every frame redrew everything.  Here the static layers (contour,
 colour bar, axes, labels) are drawn once; each frame restores that
@@ -98,6 +100,15 @@ def first_frame_showing(iteration: int, frames: int, rows: int) -> int:
     return -(-iteration * (frames - 1) // (rows - 1))
 
 
+def point_at(points: np.ndarray, t: float) -> np.ndarray:
+    """The point at fractional row ``t``: a recorded one on a whole row, else on the segment to the next."""
+    k = min(int(math.floor(t)), len(points) - 1)
+    fraction = t - k
+    if fraction <= 0 or k == len(points) - 1:
+        return points[k]
+    return points[k] + fraction * (points[k + 1] - points[k])
+
+
 def path_until(points: np.ndarray, t: float) -> np.ndarray:
     """The recorded points up to fractional row ``t``, ending at the point interpolated at ``t``.
 
@@ -106,11 +117,9 @@ def path_until(points: np.ndarray, t: float) -> np.ndarray:
     iterations glides instead of stuttering.
     """
     k = min(int(math.floor(t)), len(points) - 1)
-    fraction = t - k
-    if fraction <= 0 or k == len(points) - 1:
+    if t - k <= 0 or k == len(points) - 1:
         return points[: k + 1]
-    between = points[k] + fraction * (points[k + 1] - points[k])
-    return np.vstack([points[: k + 1], between])
+    return np.vstack([points[: k + 1], point_at(points, t)])
 
 
 # -- drawing -----------------------------------------------------------------------
@@ -255,7 +264,7 @@ class BoundaryArtists:
 
     def show(self, t: float) -> tuple[Artist, ...]:
         """Move to fractional step ``t``: the line between two steps is that of the parameters in between."""
-        w0, w1, b = path_until(self.parameters, t)[-1]
+        w0, w1, b = point_at(self.parameters, t)
         cut = sides(*self.limits, w0, w1, b)
         self.positive.set_xy(cut.positive if len(cut.positive) else np.zeros((1, 2)))
         self.positive.set_visible(len(cut.positive) > 0)
@@ -274,6 +283,9 @@ def accuracy_text(accuracy: float) -> str:
 def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Boundary, animated: bool) -> BoundaryArtists:
     """The static layers of a boundary panel (axes, labels, the legend under it) and its moving artists."""
     data = boundary.data
+    if len(boundary.accuracy) != len(boundary.trail.iteration):
+        raise RenderError(f"a boundary has {len(boundary.accuracy)} accuracies for the "
+                          f"{len(boundary.trail.iteration)} steps of its trail: give one per step")
     colors = matplotlib.colormaps[data.cmap](Normalize()(np.asarray(data.color_values, dtype=float)))
     low, high = np.argmin(data.color_values), np.argmax(data.color_values)  # a point of each class: its colour
     points = ax.scatter(data.x, data.y, c=colors, edgecolors=matplotlib.rcParams["text.color"], linewidths=0.5,
@@ -508,6 +520,6 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
 
 __all__ = [
     "BoundaryArtists", "Cue", "DescentFrames", "EncodeError", "blit_frames", "caption_cues", "caption_problem",
-    "encode_frames", "first_frame_showing", "frame_time", "path_until", "video_shape", "view_trails", "webvtt",
-    "write_video",
+    "encode_frames", "first_frame_showing", "frame_time", "path_until", "point_at", "video_shape", "view_trails",
+    "webvtt", "write_video",
 ]

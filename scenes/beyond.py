@@ -14,17 +14,18 @@ features.  Two questions follow, one scene each:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from render.spec import (
-    COLUMN, Animation, Boundary, Contour, Curves, Descent, Extent, Figure, Line, Output, Scatter, Surface, Table,
+    COLUMN, Animation, Boundary, Contour, Curves, Descent, Extent, Figure, Line, Output, Surface, Table,
 )
 from scenes.describe import (
     boundary_captions, describe_boundary, describe_descent, describe_scatter, describe_surface, race_captions,
 )
 from scenes.normalization import (
-    BLOB_MARGIN, CAMERAS, CLASS_NAMES, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment,
+    BLOB_MARGIN, CAMERAS, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment,
 )
 from scenes.optimizers import OPTIMIZERS
 
@@ -71,17 +72,14 @@ class MovingBoundary:
 
         experiment = self.experiment
         X, y, h = experiment.data.X, experiment.data.y, experiment.history
-        scale = experiment.second_feature_scale
-        data = Scatter(X[:, 0], X[:, 1], y.ravel(), xlabel="feature 0",
-                       ylabel="feature 1" if scale == 1 else f"feature 1 (×{scale:g})", class_names=CLASS_NAMES,
-                       limits=self.limits())
-        boundary = Boundary(data, as_trail(h), self.accuracy)
-        descent = experiment.descent_view()
-        alt = (f"Video, two panels. Left: {describe_scatter(X, y, scale)} A line, the neuron's decision boundary "
+        boundary = Boundary(experiment.blobs_scatter(self.limits()), as_trail(h), self.accuracy)
+        descent = replace(experiment.descent_view(), title="")  # the animation's title names the features
+        alt = (f"Video, two panels. Left: {describe_scatter(X, y, experiment.second_feature_scale)} "
+               f"A line, the neuron's decision boundary "
                f"W0·x0 + W1·x1 + b = 0, moves with its parameters, the side it calls class 1 shaded in that class's "
                f"colour. {describe_boundary(self.accuracy)} Right, the descent on the {self.variant} loss: "
                f"{describe_surface(descent.landscape.loss, experiment.extent)} {describe_descent(h)}")
-        return Animation((boundary, Descent(descent.landscape, descent.trails)),
+        return Animation((boundary, descent),
                          title=f"Gradient descent on {self.variant} features: the decision boundary",
                          alt=alt, extent=experiment.extent, captions=boundary_captions(h, self.accuracy),
                          tables={"": Table(BOUNDARY_COLUMNS, np.column_stack([h, self.accuracy]))})

@@ -12,8 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from render.spec import (
-    COLUMN, Animation, Camera, Contour, Curves, Descent, Extent, Figure, Line, Output, Scatter,
-    Surface, Table,
+    COLUMN, Animation, Camera, Contour, Curves, Descent, Extent, Figure, Line, Output, Scatter, Surface, Table,
 )
 from scenes.context import SceneContext
 from scenes.data import Blobs, blobs
@@ -145,15 +144,19 @@ class NormalizationExperiment:
 
         return Table(HISTORY_COLUMNS, self.history)
 
+    def blobs_scatter(self, limits: tuple[tuple[float, float], tuple[float, float]]) -> Scatter:
+        """The blobs coloured by class, within ``limits`` (x and y)."""
+        X, y, scale = self.data.X, self.data.y, self.second_feature_scale
+        return Scatter(X[:, 0], X[:, 1], y.ravel(), xlabel="feature 0",
+                       ylabel="feature 1" if scale == 1 else f"feature 1 (×{scale:g})",
+                       class_names=CLASS_NAMES, limits=limits)
+
     def blobs_figure(self) -> Figure:
         import numpy as np
 
         X, y = self.data.X, self.data.y
-        scale = self.second_feature_scale
         return Figure(
-            panels=(Scatter(X[:, 0], X[:, 1], y.ravel(), xlabel="feature 0",
-                            ylabel="feature 1" if scale == 1 else f"feature 1 (×{scale:g})",
-                            class_names=CLASS_NAMES, limits=blob_limits()),),
+            panels=(self.blobs_scatter(blob_limits()),),
             size=(COLUMN, 4.5),
             tables={"": Table(("x0", "x1", "y"), np.column_stack([X, y]))},
             alt=describe_scatter(X, y, self.second_feature_scale),

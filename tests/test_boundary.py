@@ -12,8 +12,8 @@ from matplotlib.colors import to_rgb
 
 from render.cli import main
 from render.encode import VideoShape
-from render.spec import Animation, Boundary, Descent
 from render.sides import sides
+from render.spec import Boundary, Descent
 from render.theme import BACKGROUNDS, theme_context
 from render.video import SIDE_ALPHA, BoundaryArtists, DescentFrames, caption_problem
 from scenes import SceneContext
@@ -197,3 +197,14 @@ def test_boundary_video_renders_with_its_captions_and_data(tmp_path):
         rows = list(csv.reader(f))
     assert tuple(rows[0]) == BOUNDARY_COLUMNS and len(rows) == 102
     assert all(re.fullmatch(r"0(\.\d+)?|1(\.0+)?", row[-1]) for row in rows[1:])
+
+
+def test_a_boundary_without_one_accuracy_per_step_is_refused_in_one_line(scene):
+    from dataclasses import replace
+
+    from render.errors import RenderError
+
+    animation = scene.animation()
+    broken = replace(animation.views[0], accuracy=scene.accuracy[:-1])
+    with theme_context("dark"), pytest.raises(RenderError, match=r"100 accuracies for the 101 steps"):
+        DescentFrames(replace(animation, views=(broken, animation.views[1])), SMALL)

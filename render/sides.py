@@ -17,7 +17,7 @@ import numpy as np
 class Sides:
     """Where ``w0·x0 + w1·x1 + b`` is at least 0 (the neuron says class 1) and where it is below, as polygons
     of ``(x0, x1)`` vertices (empty where the boundary leaves that side no room), and the boundary's segment
-    (two points, or none where the line misses the panel)."""
+    (two points, or none where the line misses the panel, only touches a corner or runs along an edge)."""
 
     positive: np.ndarray
     negative: np.ndarray
@@ -55,4 +55,13 @@ def sides(x_limits: tuple[float, float], y_limits: tuple[float, float], w0: floa
     positive, crossings = _keep(corners, values, values >= 0)
     negative, _ = _keep(corners, values, values < 0)
     line = np.array(crossings, dtype=float).reshape(-1, 2) if len(crossings) == 2 else np.empty((0, 2))
-    return Sides(positive, negative, line)
+    if len(line) and np.array_equal(line[0], line[1]):  # through one corner only: a point, not a segment
+        line = np.empty((0, 2))
+    return Sides(_or_empty(positive), _or_empty(negative), line)
+
+
+def _or_empty(polygon: np.ndarray) -> np.ndarray:
+    """``polygon``, or no vertex where it has no area (a corner the line passes through, kept as a sliver)."""
+    x, y = polygon.T
+    area = float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    return polygon if len(polygon) >= 3 and area != 0 else np.empty((0, 2))

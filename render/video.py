@@ -29,7 +29,7 @@ from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import Normalize
+from matplotlib.colors import Normalize, to_rgb, to_rgba
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.figure import SubFigure
 from matplotlib.lines import Line2D
@@ -243,6 +243,7 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
 
 
 SIDE_ALPHA = 0.3  # how strongly a side of the decision boundary takes its class's colour: the points stay clear
+SIDE_CONTRAST = 0.25  # a class colour nearer the background than this (per channel, 0-1) would shade nothing
 
 
 @dataclass
@@ -280,6 +281,15 @@ def accuracy_text(accuracy: float) -> str:
     return f"{accuracy:.0%} classified right"
 
 
+def side_color(class_color: np.ndarray) -> np.ndarray:
+    """The shade of the side the neuron gives a class: the class's colour, or, where that is the background's
+    (the article's 'ocean' map gives class 1 white, on a light page), the text colour, which stands out from it."""
+    background = np.array(to_rgb(matplotlib.rcParams["axes.facecolor"]))
+    if np.abs(np.asarray(class_color)[:3] - background).max() < SIDE_CONTRAST:
+        return np.array(to_rgba(matplotlib.rcParams["text.color"]))
+    return np.asarray(class_color)
+
+
 def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Boundary, animated: bool) -> BoundaryArtists:
     """The static layers of a boundary panel (axes, labels, the legend under it) and its moving artists."""
     data = boundary.data
@@ -292,8 +302,9 @@ def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Bounda
                         zorder=MOVING_ZORDER + 2, animated=animated)
     x_limits, y_limits = data.limits or (ax.get_xlim(), ax.get_ylim())  # the scene's, or around the points
     ax.set(xlim=x_limits, ylim=y_limits, xlabel=data.xlabel, ylabel=data.ylabel)
-    negative, positive = (ax.add_patch(Polygon(np.zeros((1, 2)), closed=True, lw=0, fc=colors[k], alpha=SIDE_ALPHA,
-                                               zorder=MOVING_ZORDER, animated=animated)) for k in (low, high))
+    negative, positive = (ax.add_patch(Polygon(np.zeros((1, 2)), closed=True, lw=0, fc=side_color(colors[k]),
+                                               alpha=SIDE_ALPHA, zorder=MOVING_ZORDER, animated=animated))
+                          for k in (low, high))
     (line,) = ax.plot([], [], lw=LINE_WIDTH, c=boundary.trail.color, zorder=MOVING_ZORDER + 1, animated=animated)
     # The legend under the panel, drawn once: inside it, the sides moving under it would have to redraw it.
     handles = [Line2D([], [], ls="none", marker="o", mfc=colors[k], mec=matplotlib.rcParams["text.color"], mew=0.5,

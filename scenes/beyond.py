@@ -25,7 +25,7 @@ from scenes.describe import (
     boundary_captions, describe_boundary, describe_descent, describe_scatter, describe_surface, race_captions,
 )
 from scenes.normalization import (
-    BLOB_MARGIN, CAMERAS, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment,
+    CAMERAS, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment, limits_around,
 )
 from scenes.optimizers import OPTIMIZERS
 
@@ -60,10 +60,7 @@ class MovingBoundary:
     def limits(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """The blobs' own range on each feature, with a margin: the boundary sweeps across the points, so they
         fill the panel (the blobs figures share limits, to show the ×10; here the tick labels say it)."""
-        X = self.experiment.data.X
-        low, high = X.min(axis=0), X.max(axis=0)
-        margin = BLOB_MARGIN * (high - low)
-        return tuple((float(low[k] - margin[k]), float(high[k] + margin[k])) for k in (0, 1))
+        return limits_around(self.experiment.data.X)
 
     def animation(self) -> Animation:
         import numpy as np

@@ -96,7 +96,8 @@ class CatDogScene:
         )
 
     def weights(self) -> Figure:
-        """The trained neuron's weights as an image, beside the mean training cat and dog: what it looks at."""
+        """The trained neuron's weights as an image, what training changed of them (their random start taken
+        away), and the mean training cat and dog: what it looks at."""
         import numpy as np
 
         from scenes.neuron import initialisation

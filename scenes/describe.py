@@ -187,8 +187,8 @@ def comparison_captions(histories: Mapping[str, np.ndarray], count: int = CAPTIO
 def race_captions(histories: Mapping[str, np.ndarray], count: int = CAPTION_PHASES) -> tuple[Caption, ...]:
     """Captions for many descents on one landscape and one clock (the optimizers): each cue ranks them by their
     loss where its phase ends and names those whose loss went back up in it, and how often (``Iterations 0–25.
-    Loss at iteration 25, lowest first: RMSProp 0.29, ..., gradient descent 5.08. Going back up: gradient
-    descent 8 times, momentum once.``)."""
+    Loss at iteration 25, lowest first: RMSProp 0.211, gradient descent 5.08, ..., momentum 25.3. Going back up:
+    gradient descent 8 times, momentum 12 times, ...``)."""
     phases = descent_phases([h[:, 4] for h in histories.values()], count)
     captions = []
     for first, last in phases:
@@ -206,6 +206,11 @@ def _share(value: float) -> str:
     return f"{value:.0%}"
 
 
+def _percent(shares: np.ndarray) -> np.ndarray:
+    """Shares in whole percents, as :func:`_share` writes them."""
+    return (shares * 100).round()
+
+
 def _times(count: int) -> str:
     return "once" if count == 1 else f"{count} times"
 
@@ -215,9 +220,10 @@ def describe_accuracy(accuracy: np.ndarray, first: int, last: int) -> str:
     ``last``: ``the boundary's accuracy rises from 15% to 94%``, or, where it drops on the way, ``the boundary's
     accuracy goes from 39% to 63%, between 13% and 63%, dropping 10 times``."""
     shares = accuracy[first: last + 1]
-    drops, rises = int((shares[1:] < shares[:-1]).sum()), int((shares[1:] > shares[:-1]).sum())
+    shown = _percent(shares)  # as the words give them: no change under a percent counts
+    drops, rises = int((shown[1:] < shown[:-1]).sum()), int((shown[1:] > shown[:-1]).sum())
     start, end = _share(shares[0]), _share(shares[-1])
-    if not drops and not rises or start == end == _share(shares.min()) == _share(shares.max()):
+    if not drops and not rises:
         return f"the boundary classifies {end} of the points right throughout"
     if not drops:
         return f"the boundary's accuracy rises from {start} to {end}"
@@ -241,7 +247,8 @@ def boundary_captions(history: np.ndarray, accuracy: np.ndarray, count: int = CA
 def describe_boundary(accuracy: np.ndarray) -> str:
     """The whole run of a moving decision boundary: where its accuracy starts, peaks and ends, and how often it
     drops."""
-    drops = int((accuracy[1:] < accuracy[:-1]).sum())
+    shown = _percent(accuracy)
+    drops = int((shown[1:] < shown[:-1]).sum())
     best = int(accuracy.argmax())
     shape = "never dropping" if drops == 0 else f"dropping {_times(drops)} on the way"
     return (f"The share of points it classifies right starts at {_share(accuracy[0])}, first reaches its best, "
@@ -296,16 +303,16 @@ def describe_weights(weights: np.ndarray, start: np.ndarray, mean_cat: np.ndarra
     difference = (mean_dog - mean_cat).ravel()
     correlate = lambda a, b: float(np.corrcoef(a, b)[0, 1]) if a.std() and b.std() else 0.0  # noqa: E731
     kept = correlate(flat, begun)
+    changed = flat - begun
     return (f"The cat/dog neuron's {flat.size:,} weights after {n_iter:,} iterations as a {side}x{side} image, "
             f"red above 0 (towards dog) and blue below (towards cat): they range from {flat.min():.2f} to "
             f"{flat.max():.2f} and {(flat > 0).mean():.0%} are positive. The largest, {flat.max():.2f}, is at "
             f"row {high[0]}, column {high[1]} ({_region(*high, side)}); the most negative, {flat.min():.2f}, "
             f"at row {low[0]}, column {low[1]} ({_region(*low, side)}). "
             f"They correlate {kept:.2f} with their random start (training moved each by "
-            f"{np.abs(flat - begun).mean():.2f} on average) and {correlate(flat, difference):.2f} with the mean "
+            f"{np.abs(changed).mean():.2f} on average) and {correlate(flat, difference):.2f} with the mean "
             f"dog minus the mean cat. What training changed, the weights minus their start, is drawn beside them: "
-            f"from {(flat - begun).min():.2f} to {(flat - begun).max():.2f}, in patches rather than single pixels, "
-            f"correlating {correlate(flat - begun, difference):.2f} with the mean dog minus the mean cat. Beside "
-            f"those, the mean of the {n_cats:,} training cats and of the "
+            f"from {changed.min():.2f} to {changed.max():.2f}, correlating {correlate(changed, difference):.2f} "
+            f"with the mean dog minus the mean cat. Beside those, the mean of the {n_cats:,} training cats and of the "
             f"{n_dogs:,} dogs, on one stretched grey scale: average grey levels {mean_cat.mean():.0f} and "
             f"{mean_dog.mean():.0f} (0 is black, 255 white).")

@@ -65,14 +65,18 @@ CAPTIONS = {
 }
 
 
+def limits_around(*point_sets: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits that hold every point of ``point_sets`` (rows ``x0, x1``), with a margin of ``BLOB_MARGIN``."""
+    low = [min(float(p[:, k].min()) for p in point_sets) for k in (0, 1)]
+    high = [max(float(p[:, k].max()) for p in point_sets) for k in (0, 1)]
+    margin = [BLOB_MARGIN * (high[k] - low[k]) for k in (0, 1)]
+    return tuple((low[k] - margin[k], high[k] + margin[k]) for k in (0, 1))
+
+
 def blob_limits() -> tuple[tuple[float, float], tuple[float, float]]:
     """Axis limits that hold the blobs of every experiment, so that both figures use the same ones and
     the ×10 stretch of the second feature shows at a glance (each figure's own would hide it)."""
-    points = [blobs(scale).X for scale in SECOND_FEATURE_SCALES.values()]
-    low = [min(float(p[:, k].min()) for p in points) for k in (0, 1)]
-    high = [max(float(p[:, k].max()) for p in points) for k in (0, 1)]
-    margin = [BLOB_MARGIN * (high[k] - low[k]) for k in (0, 1)]
-    return tuple((low[k] - margin[k], high[k] + margin[k]) for k in (0, 1))
+    return limits_around(*(blobs(scale).X for scale in SECOND_FEATURE_SCALES.values()))
 
 
 class NormalizationExperiment:

@@ -63,6 +63,11 @@ def test_a_line_that_misses_the_panel_leaves_it_to_one_side():
     assert len(no_weights.line) == 0 and len(no_weights.positive) == 0 and len(no_weights.negative) == 4
 
 
+def test_a_line_through_one_corner_only_is_no_line_and_leaves_no_sliver():
+    cut = sides((0.0, 4.0), (0.0, 4.0), -1.0, -1.0, 0.0)  # zero at (0, 0), negative everywhere else
+    assert len(cut.line) == 0 and len(cut.positive) == 0 and area(cut.negative) == 16.0
+
+
 def test_the_line_crosses_the_panel_where_it_should():
     cut = sides((0.0, 4.0), (0.0, 4.0), 1.0, -1.0, 0.0)  # x1 = x0: the diagonal, class 1 below it
     assert sorted(map(tuple, cut.line)) == [(0.0, 0.0), (4.0, 4.0)]
@@ -103,7 +108,8 @@ def test_the_captions_and_alt_text_say_what_the_boundary_does(scene):
         assert "(" not in caption.text  # the weights are on screen; the words are the boundary's
     drops = int((np.diff(scene.accuracy) < 0).sum())
     assert f"ends at {scene.accuracy[-1]:.0%}" in animation.alt
-    assert (f"dropping {drops} times on the way" if drops > 1 else "dropping once") in animation.alt
+    assert {0: "never dropping", 1: "dropping once on the way"}.get(drops, f"dropping {drops} times on the way") \
+        in animation.alt
 
 
 def test_on_compressed_features_the_boundary_swings_and_on_normalized_ones_it_settles():
@@ -129,6 +135,7 @@ def test_each_frame_draws_the_line_of_its_iterations_parameters(scene):
             frames.update(k)
             artists = boundary_artists(frames)
             x, y = artists.line.get_data()
+            assert len(x) == 2  # the line crosses the panel at every one of these steps
             values = np.asarray(x) * boundary.trail.w0[k] + np.asarray(y) * boundary.trail.w1[k] + boundary.trail.b[k]
             np.testing.assert_allclose(values, 0, atol=1e-9 * abs(boundary.trail.w1[k]) * 100)
             assert artists.title.get_text() == f"{boundary.accuracy[k]:.0%} classified right"
@@ -151,38 +158,47 @@ def test_blitted_boundary_frames_equal_frames_drawn_whole(scene):
     assert not np.array_equal(blitted[5], blitted[6])
 
 
-def test_each_side_is_shaded_in_the_colour_of_the_class_the_neuron_gives_it(scene):
-    """Pixels of the panel far from any point and from the line take the colour of their side's class."""
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_each_side_is_shaded_in_the_colour_of_the_class_the_neuron_gives_it(scene, theme):
+    """Pixels of the panel far from any point and from the line take one shade per side: in the dark theme the
+    colour of the class the neuron gives that side; in every theme two shades that differ from each other and
+    from the background (class 1's white would shade nothing on a light page)."""
     animation = scene.animation()
     boundary = animation.views[0]
     k = 100
     w = np.array([boundary.trail.w0[k], boundary.trail.w1[k]])
-    with theme_context("dark"):
+    with theme_context(theme):
         frames = DescentFrames(animation, SHAPE, animated=False)
         image = frames.still(index=k)[..., :3].astype(float)
         ax = boundary_artists(frames).line.axes
         colors = boundary_artists(frames).points.get_facecolors()[:, :3]
-        data = boundary.data
-        class_color = {label: colors[np.flatnonzero(data.color_values == label)[0]] for label in (0.0, 1.0)}
-        background = np.array(to_rgb(BACKGROUNDS["dark"]))
-        (x_low, x_high), (y_low, y_high) = data.limits
-        grid = np.stack(np.meshgrid(np.linspace(x_low, x_high, 40)[1:-1], np.linspace(y_low, y_high, 40)[1:-1]), -1)
-        checked = {0.0: 0, 1.0: 0}
-        points = ax.transData.transform(np.column_stack([data.x, data.y]))
-        start, end = ax.transData.transform(np.column_stack(boundary_artists(frames).line.get_data()))
-        for point in grid.reshape(-1, 2):
-            here = ax.transData.transform(point)
-            (dx, dy), (hx, hy) = end - start, here - start
-            from_line = abs(dx * hy - dy * hx) / np.hypot(dx, dy)
-            if np.hypot(*(points - here).T).min() < 12 or from_line < 8:  # clear of the points' and line's pixels
-                continue
-            value = point @ w + boundary.trail.b[k]
-            label = 1.0 if value >= 0 else 0.0
-            expected = SIDE_ALPHA * class_color[label] + (1 - SIDE_ALPHA) * background
-            pixel = image[SHAPE.height - int(round(here[1])), int(round(here[0]))] / 255
-            np.testing.assert_allclose(pixel, expected, atol=3 / 255)
-            checked[label] += 1
-    assert min(checked.values()) > 10, checked  # both sides were seen
+    data = boundary.data
+    class_color = {label: colors[np.flatnonzero(data.color_values == label)[0]] for label in (0.0, 1.0)}
+    background = np.array(to_rgb(BACKGROUNDS[theme]))
+    (x_low, x_high), (y_low, y_high) = data.limits
+    grid = np.stack(np.meshgrid(np.linspace(x_low, x_high, 40)[1:-1], np.linspace(y_low, y_high, 40)[1:-1]), -1)
+    seen = {0.0: [], 1.0: []}
+    points = ax.transData.transform(np.column_stack([data.x, data.y]))
+    start, end = ax.transData.transform(np.column_stack(boundary_artists(frames).line.get_data()))
+    for point in grid.reshape(-1, 2):
+        here = ax.transData.transform(point)
+        (dx, dy), (hx, hy) = end - start, here - start
+        from_line = abs(dx * hy - dy * hx) / np.hypot(dx, dy)
+        if np.hypot(*(points - here).T).min() < 12 or from_line < 8:  # clear of the points' and line's pixels
+            continue
+        label = 1.0 if point @ w + boundary.trail.b[k] >= 0 else 0.0
+        seen[label].append(image[SHAPE.height - round(here[1]), round(here[0])] / 255)
+    assert min(len(pixels) for pixels in seen.values()) > 10, {k: len(v) for k, v in seen.items()}
+    shade = {}
+    for label, pixels in seen.items():
+        pixels = np.array(pixels)
+        np.testing.assert_allclose(pixels, pixels[0] + 0 * pixels, atol=3 / 255)  # one shade per side
+        shade[label] = pixels[0]
+        assert np.abs(shade[label] - background).max() > 0.05, (theme, label)  # it shows on the page
+        if theme == "dark":
+            np.testing.assert_allclose(shade[label], SIDE_ALPHA * class_color[label] + (1 - SIDE_ALPHA) * background,
+                                       atol=3 / 255)
+    assert np.abs(shade[0.0] - shade[1.0]).max() > 0.1  # the two sides tell apart
 
 
 # -- the output ------------------------------------------------------------------------------

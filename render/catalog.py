@@ -51,10 +51,10 @@ class RenderedOutput:
     def duration(self) -> float | None:
         return self.video.get("duration") if self.video else None
 
-    def shown_size(self, files: dict[str, dict[str, Any]] | None = None) -> tuple[int, int] | None:
+    def shown_size(self) -> tuple[int, int] | None:
         """Width and height (CSS px) an image is shown at, at most: its 1x file's, else its own scaled to the
         column.  Pages give them as ``width``/``height`` so the browser keeps the space and the aspect ratio."""
-        files = self.files if files is None else files
+        files = self.files
         image = files.get("png1x") or files.get("png") or files.get("poster")
         if not image or "width" not in image:
             return None

@@ -37,6 +37,7 @@ from render.pipeline import (
     select_outputs,
 )
 from render.settings import (
+    DEFAULT_OUT,
     DEFAULT_VIDEO_FORMATS,
     FPS_RANGE,
     GRID_SIZE_RANGE,
@@ -76,7 +77,7 @@ def available_cores() -> int:
 def _shared_options(command):
     """The options every rendering command takes."""
     options = [
-        click.option("--out", "out_dir", type=Directory(file_okay=False, path_type=Path), default=Path("output"),
+        click.option("--out", "out_dir", type=Directory(file_okay=False, path_type=Path), default=DEFAULT_OUT,
                      show_default=True, help="Directory the rendered files are written to."),
         click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
                      envvar="RENDER_DATA", default=Path("datasets"), show_default=True, show_envvar=True,
@@ -467,7 +468,7 @@ def render_surfaces(**options) -> None:
 
 @main.command("gallery")
 @click.option("--out", "out_dir", type=Directory(file_okay=False, exists=True, path_type=Path),
-              default=Path("output"), show_default=True, help="Directory of rendered files.")
+              default=DEFAULT_OUT, show_default=True, help="Directory of rendered files.")
 def render_gallery(out_dir: Path) -> None:
     """Write manifest.json and index.html from what is already rendered (renders nothing)."""
     from scenes import SceneContext, article_outputs
@@ -494,7 +495,7 @@ def _targets_help() -> str:
 @click.option("--target", "-t", "target_name", type=click.Choice(list(TARGETS)), required=True,
               help="The kind of site the snippets are for (see Targets below).")
 @click.option("--out", "out_dir", type=Directory(file_okay=False, exists=True, path_type=Path),
-              default=Path("output"), show_default=True, help="Directory of rendered files.")
+              default=DEFAULT_OUT, show_default=True, help="Directory of rendered files.")
 @click.option("--to", "to_dir", type=Directory(file_okay=False, path_type=Path), default=None,
               help="Where the bundles go, one folder per output.  [default: OUT/publish/TARGET]")
 @click.option("--base-url", metavar="URL", default=None, callback=_base_url,
@@ -509,20 +510,18 @@ def publish_bundles(target_name: str, out_dir: Path, to_dir: Path | None, base_u
     its own folder, TO/NAME/: copy its files beside your post and paste its
     snippet (snippet.md, or snippet.html for --target html).
     """
-    from render.publish import NotRendered, publish
+    from render.publish import publish
 
-    to_dir = to_dir if to_dir is not None else out_dir / "publish" / target_name
-    try:
-        bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay)
-    except NotRendered as error:  # a name of no output at all is a mistake in the command, not a render to do
+    if names:  # a name of no output at all is a mistake in the command, not a render to do
         from scenes import SceneContext, article_outputs
 
         known = [output.name for output in article_outputs(SceneContext())]
-        unknown = next((name for name in error.names if name not in known), None)
+        unknown = next((name for name in names if name not in known), None)
         if unknown is not None:
             _usage_error(_unknown_output(unknown, known))
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_FAILED)
+    to_dir = to_dir if to_dir is not None else out_dir / "publish" / target_name
+    try:
+        bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay)
     except RenderError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_FAILED)

@@ -39,9 +39,9 @@ def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, yscale=panel.yscale)
     if panel.legend and any(line.label for line in panel.lines):
         if panel.legend_below:
-            labelled = [line for line in panel.lines if line.label]
-            fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", frameon=False,
-                       ncols=min(len(labelled), LEGEND_COLUMNS))
+            handles, labels = ax.get_legend_handles_labels()
+            fig.legend(handles, labels, loc="outside lower center", frameon=False,
+                       ncols=min(len(labels), LEGEND_COLUMNS))
         else:
             ax.legend()
 

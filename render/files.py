@@ -129,7 +129,7 @@ class Staging:
         parent.mkdir(parents=True, exist_ok=True)
         # Created and locked under a shared lock of the parent, which remove_leftovers holds exclusively:
         # it never sees a directory between its creation and its lock.
-        with _locked(parent, fcntl.LOCK_SH):
+        with locked(parent, fcntl.LOCK_SH):
             self.directory = Path(tempfile.mkdtemp(dir=parent, prefix=f"{self.name}."))
             self._lock = os.open(self.directory, os.O_RDONLY)
             fcntl.flock(self._lock, fcntl.LOCK_EX)
@@ -155,7 +155,8 @@ class Staging:
 
 
 @contextlib.contextmanager
-def _locked(directory: Path, mode: int) -> Iterator[None]:
+def locked(directory: Path, mode: int) -> Iterator[None]:
+    """Hold ``flock`` ``mode`` on ``directory`` itself (released by the kernel if the process is killed)."""
     descriptor = os.open(directory, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, mode)
@@ -176,7 +177,7 @@ def remove_leftovers(out_dir: Path, partial_dirs: Iterable[str] = ("", "data", R
     removed: list[Path] = []
     parent = Path(out_dir) / STAGING_DIR
     if parent.is_dir():
-        with _locked(parent, fcntl.LOCK_EX):
+        with locked(parent, fcntl.LOCK_EX):
             for directory in parent.iterdir():
                 if directory.is_dir() and not _in_use(directory):
                     shutil.rmtree(directory, ignore_errors=True)

@@ -17,7 +17,6 @@ rewritten and Jinja2 is not even imported, so a run with nothing to do stays fas
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +24,9 @@ from pathlib import Path
 from render.catalog import RenderedOutput, rendered_outputs
 from render.files import write_text_atomic
 from render.manifest import MANIFEST_NAME, read_manifest
-from render.snippets import TARGETS, Links, for_target, snippet
+from render.snippets import TARGETS, TEMPLATES, Links, environment, for_target, snippet
 from render.theme import BACKGROUNDS
 
-TEMPLATES = Path(__file__).parent / "templates"
 INDEX_NAME = "index.html"
 DESCRIPTION = ("Every figure, video and 3D view of the article, rendered, with its alt text and "
                "the snippet to paste it into a post on any kind of site.")
@@ -45,29 +43,18 @@ class Shown:
 
 def shown(output: RenderedOutput, first: bool) -> Shown:
     """``output`` as the page shows it; the ``first`` image loads with the page (it is what a reader sees first)."""
-    media = snippet(output, TARGETS["html"], Links(TARGETS["html"]), eager=first)
     snippets = {name: snippet(for_target(output, target), target, Links(target)) for name, target in TARGETS.items()}
+    media = snippet(output, TARGETS["html"], Links(TARGETS["html"]), eager=True) if first else snippets["html"]
     return Shown(output, media, snippets)
 
 
-@functools.cache
-def _environment():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _made_from(out_dir: Path, title: str) -> str:
-    """A digest of everything the page is made from: the manifest's bytes, the title, this code, the templates."""
+    """A digest of everything the page is made from: the manifest's bytes, the title, the code that writes the
+    page and its snippets (this module, ``snippets``, ``catalog``), and their templates."""
     digest = hashlib.sha256(title.encode())
     digest.update(repr(sorted(BACKGROUNDS.items())).encode())
-    for path in (out_dir / MANIFEST_NAME, Path(__file__), *sorted(TEMPLATES.rglob("*.j2")),
-                 *sorted(TEMPLATES.rglob("*.html"))):
+    code = [Path(__file__).with_name(module) for module in ("gallery.py", "snippets.py", "catalog.py")]
+    for path in (out_dir / MANIFEST_NAME, *code, *sorted(TEMPLATES.rglob("*.j2"))):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -90,7 +77,7 @@ def write_gallery(out_dir: Path, title: str) -> Path | None:
     except (OSError, UnicodeDecodeError):
         pass
     outputs = rendered_outputs(manifest)
-    page = _environment().get_template("gallery.html.j2").render(
+    page = environment().get_template("gallery.html.j2").render(
         title=title, description=DESCRIPTION, backgrounds=BACKGROUNDS, targets=TARGETS,
         items=[shown(output, first=index == 0) for index, output in enumerate(outputs)])
     return write_text_atomic(index, f"{stamp}\n{page}")

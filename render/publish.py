@@ -14,7 +14,6 @@ killed one left there of the bundles it writes (those hidden folders).
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import os
@@ -27,20 +26,19 @@ from pathlib import Path
 
 from render.catalog import RenderedOutput, rendered_outputs
 from render.errors import RenderError
-from render.files import BOOKKEEPING_DIR
+from render.files import BOOKKEEPING_DIR, locked
 from render.manifest import read_manifest
+from render.settings import DEFAULT_OUT  # the commands' default --out, which a command to copy need not repeat
 from render.snippets import TARGETS, Links, Target, for_target, hugo_shortcodes, snippet
 
 HUGO_LAYOUTS = Path("layouts") / "shortcodes"
 SNIPPETS = {target.snippet for target in TARGETS.values()}  # what tells a bundle folder from any other
-DEFAULT_OUT = Path("output")  # the commands' default --out, which a command to copy need not repeat
 
 
 class NotRendered(RenderError):
-    """Outputs named that the output directory holds no render of (``names``: the command tells a typo apart)."""
+    """Outputs named that the output directory holds no render of."""
 
     def __init__(self, out_dir: Path, names: list[str]) -> None:
-        self.names = names
         super().__init__(f"not rendered in {out_dir}: {', '.join(names)} "
                          f"(render {'it' if len(names) == 1 else 'them'} first: '{render_command(names, out_dir)}')")
 
@@ -182,18 +180,6 @@ def _leftovers(to_dir: Path, names: list[str]) -> list[Path]:
             and not path.is_symlink()]
 
 
-@contextlib.contextmanager
-def _taking_turns(to_dir: Path):
-    """Hold the lock of ``to_dir`` (``flock`` on the folder itself, released by the kernel if killed): another
-    publish into it waits, so that no two replace one bundle at once."""
-    descriptor = os.open(to_dir, os.O_RDONLY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
-
-
 def publish(out_dir: Path, target_name: str, to_dir: Path, names: tuple[str, ...] = (),
             base_url: str | None = None, autoplay: bool = False) -> list[Bundle]:
     """A bundle per output named (every rendered one if none) for ``target_name``'s kind of site."""
@@ -201,7 +187,7 @@ def publish(out_dir: Path, target_name: str, to_dir: Path, names: tuple[str, ...
     outputs = published_outputs(out_dir, names)
     check_destination(out_dir, to_dir)
     to_dir.mkdir(parents=True, exist_ok=True)
-    with _taking_turns(to_dir):
+    with locked(to_dir, fcntl.LOCK_EX):  # another publish into it waits: no two replace one bundle at once
         for leftover in _leftovers(to_dir, [output.name for output in outputs]):
             shutil.rmtree(leftover, ignore_errors=True)
         return [write_bundle(output, target, out_dir, to_dir, base_url, autoplay) for output in outputs]

@@ -20,8 +20,8 @@ README_GIF_FPS = 10  # the article's frame rate: one frame per iteration
 DEADLINE_PER_SECOND = 2.0
 
 
-def readme_gif(source: Path, target: Path, width: int, seconds: float) -> dict[str, int | float]:
-    """Write ``target``, ``source`` at ``width`` px and 10 fps with its own palette; what the read-back found.
+def readme_gif(source: Path, target: Path, width: int, seconds: float) -> None:
+    """Write ``target``, ``source`` at ``width`` px and 10 fps with its own palette, checked by reading it back.
 
     One ffmpeg run: decode, scale, a palette from every frame, then the same
     ordered dithering as the GIF format (:data:`GIF_PALETTE_USE`), so the
@@ -43,4 +43,3 @@ def readme_gif(source: Path, target: Path, width: int, seconds: float) -> dict[s
         found = probe(temporary, deadline, target.name)
         if found.codec != "gif" or found.size[0] != width:
             raise EncodeError(f"{target.name} is not the GIF asked for: {found.codec} at {found.size[0]} px")
-    return found.facts()

@@ -138,9 +138,12 @@ class SurfaceSettings:
                                 f"{MAX_EXPORT_TIMEOUT:g}, got {self.export_timeout:g}")
 
 
+DEFAULT_OUT = Path("output")  # where every command renders, and reads renders from, unless told --out
+
+
 @dataclass(frozen=True)
 class RenderSettings:
-    out_dir: Path = Path("output")
+    out_dir: Path = DEFAULT_OUT
     theme: str = DEFAULT_THEME
     video: VideoSettings = field(default_factory=VideoSettings)
     surface: SurfaceSettings = field(default_factory=SurfaceSettings)

@@ -152,23 +152,18 @@ def without_blank_lines(html: str) -> str:
 
 
 @functools.cache
-def _environment():
+def environment():
+    """The Jinja environment of every template: the snippets, and the gallery page that shows them."""
     import jinja2
-
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters.update(markdown_text=markdown_text, pandoc_attribute=pandoc_attribute,
-                               option_value=option_value, shortcode_value=shortcode_value,
-                               without_blank_lines=without_blank_lines)
     from markupsafe import Markup
 
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters.update(markdown_text=markdown_text, pandoc_attribute=pandoc_attribute, option_value=option_value,
+                       shortcode_value=shortcode_value, without_blank_lines=without_blank_lines)
     # Hugo's shortcode delimiters, which Jinja would otherwise take for its own or escape.
-    environment.globals.update(shortcode_open=Markup("{{<"), shortcode_close=Markup(">}}"))
-    return environment
+    env.globals.update(shortcode_open=Markup("{{<"), shortcode_close=Markup(">}}"))
+    return env
 
 
 def snippet(output: RenderedOutput, target: Target, links: Links, eager: bool = False,
@@ -178,9 +173,9 @@ def snippet(output: RenderedOutput, target: Target, links: Links, eager: bool = 
     ``eager`` loads an image with the page (the first on a page: it is what a reader sees first);
     ``autoplay`` starts a video by itself (muted, as browsers require).
     """
-    template = _environment().get_template(target.template_name)
+    template = environment().get_template(target.template_name)
     output = replace(output, caption=shown_words(output.caption, target), alt=shown_words(output.alt, target))
-    text = template.render(output=output, link=links, eager=eager, autoplay=autoplay, target=target)
+    text = template.render(output=output, link=links, eager=eager, autoplay=autoplay)
     return text.strip() + "\n"
 
 

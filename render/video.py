@@ -267,10 +267,10 @@ class BoundaryArtists:
         """Move to fractional step ``t``: the line between two steps is that of the parameters in between."""
         w0, w1, b = point_at(self.parameters, t)
         cut = sides(*self.limits, w0, w1, b)
-        self.positive.set_xy(cut.positive if len(cut.positive) else np.zeros((1, 2)))
-        self.positive.set_visible(len(cut.positive) > 0)
-        self.negative.set_xy(cut.negative if len(cut.negative) else np.zeros((1, 2)))
-        self.negative.set_visible(len(cut.negative) > 0)
+        for patch, polygon in ((self.positive, cut.positive), (self.negative, cut.negative)):
+            patch.set_visible(len(polygon) > 0)  # a side the line leaves no room is not drawn
+            if len(polygon):
+                patch.set_xy(polygon)
         self.line.set_data(cut.line[:, 0], cut.line[:, 1])
         self.title.set_text(accuracy_text(self.boundary.accuracy[min(int(math.floor(t + 1e-9)), self.rows - 1)]))
         return self.negative, self.positive, self.line, self.points, self.title

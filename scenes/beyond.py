@@ -32,8 +32,6 @@ from scenes.optimizers import OPTIMIZERS
 if TYPE_CHECKING:
     import numpy as np
 
-TABLE_COLUMNS = ("optimizer", "W0", "W1", "b", "i", "loss")
-BOUNDARY_COLUMNS = ("W0", "W1", "b", "i", "loss", "accuracy")
 BOUNDARY_CAPTIONS = {
     "compressed": "The blobs with the neuron's decision boundary, moving in step with gradient descent on the "
     "compressed loss beside it: as the weights zig-zag across the valley, the boundary swings back and forth "
@@ -65,12 +63,12 @@ class MovingBoundary:
     def animation(self) -> Animation:
         import numpy as np
 
-        from scenes.training import as_trail
+        from scenes.training import HISTORY_COLUMNS
 
         experiment = self.experiment
         X, y, h = experiment.data.X, experiment.data.y, experiment.history
-        boundary = Boundary(experiment.blobs_scatter(self.limits()), as_trail(h), self.accuracy)
         descent = replace(experiment.descent_view(), title="")  # the animation's title names the features
+        boundary = Boundary(experiment.blobs_scatter(self.limits()), descent.trails[0], self.accuracy)
         alt = (f"Video, two panels. Left: {describe_scatter(X, y, experiment.second_feature_scale)} "
                f"A line, the neuron's decision boundary "
                f"W0·x0 + W1·x1 + b = 0, moves with its parameters, the side it calls class 1 shaded in that class's "
@@ -79,7 +77,7 @@ class MovingBoundary:
         return Animation((boundary, descent),
                          title=f"Gradient descent on {self.variant} features: the decision boundary",
                          alt=alt, extent=experiment.extent, captions=boundary_captions(h, self.accuracy),
-                         tables={"": Table(BOUNDARY_COLUMNS, np.column_stack([h, self.accuracy]))})
+                         tables={"": Table((*HISTORY_COLUMNS, "accuracy"), np.column_stack([h, self.accuracy]))})
 
     def outputs(self) -> list[Output]:
         return [Output(f"boundary-{self.variant}", "video", BOUNDARY_CAPTIONS[self.variant], self.animation,
@@ -145,19 +143,22 @@ class OptimizerRace:
         return Descent(landscape, trails, title=f"{self.variant} features", loss_scale="log")
 
     def table(self) -> Table:
+        """Every optimizer's rows, each headed by its name."""
         import numpy as np
 
+        from scenes.training import HISTORY_COLUMNS
+
         names = tuple(name for name, rows in self.histories.items() for _ in rows)
-        return Table(TABLE_COLUMNS, np.vstack(list(self.histories.values())), row_labels=names)
+        return Table(("optimizer", *HISTORY_COLUMNS), np.vstack(list(self.histories.values())), row_labels=names)
 
     def alt(self, what: str) -> str:
         landscape = self.descent.landscape
         ends = "; ".join(f"{name} ends at loss {rows[-1, 4]:.3g}, W = ({rows[-1, 0]:.1f}, {rows[-1, 1]:.1f})"
                          for name, rows in self.histories.items())
-        start = next(iter(self.histories.values()))[0]
+        first = next(iter(self.histories.values()))  # every trail starts at the same row, the article's
         return (f"{what} {describe_surface(landscape.loss, self.extent)} {len(OPTIMIZERS)} optimizers start at "
-                f"W = ({start[0]:.1f}, {start[1]:.1f}), loss {start[4]:.3g}, and take "
-                f"{len(next(iter(self.histories.values()))) - 1} steps: {ends}.")
+                f"W = ({first[0, 0]:.1f}, {first[0, 1]:.1f}), loss {first[0, 4]:.3g}, and take "
+                f"{len(first) - 1} steps: {ends}.")
 
     def animation(self) -> Animation:
         return Animation((self.descent,), title=f"{len(OPTIMIZERS)} optimizers on {self.variant} features",

@@ -12,6 +12,7 @@ from scenes.describe import describe_learning_curves, describe_samples, describe
 from scenes.data import CATDOG_FILES, HOW_TO_POINT, CatDogData, load_catdog, missing_catdog_files
 
 if TYPE_CHECKING:
+    from scenes.neuron import Parameters
     from scenes.training import LearningCurves
 
 LEARNING_RATE = 0.01
@@ -44,14 +45,19 @@ class CatDogScene:
         return load_catdog(self.context.data_dir)
 
     @cached_property
-    def curves(self) -> LearningCurves:
+    def start(self) -> Parameters:
+        """The neuron's random start, one weight per pixel, seeded: where training begins."""
         from scenes.neuron import initialisation
+
+        return initialisation(self.data.train.images[0].size, self.context.rng("catdog-initialisation"))
+
+    @cached_property
+    def curves(self) -> LearningCurves:
         from scenes.training import learning_curves
 
         X_train, X_test = self.data.flattened()
-        start = initialisation(X_train.shape[1], self.context.rng("catdog-initialisation"))
         return learning_curves(
-            X_train, self.data.train.labels, X_test, self.data.test.labels, start, LEARNING_RATE, N_ITER
+            X_train, self.data.train.labels, X_test, self.data.test.labels, self.start, LEARNING_RATE, N_ITER
         )
 
     def samples(self) -> Figure:
@@ -100,14 +106,12 @@ class CatDogScene:
         away), and the mean training cat and dog: what it looks at."""
         import numpy as np
 
-        from scenes.neuron import initialisation
-
         images, labels = self.data.train.images, self.data.train.labels[:, 0]
         shape = images.shape[1:]
         # flattened() makes each image a row in C order (row by row), so W reshapes back the same way:
         # weights[r, c] multiplies pixel (r, c) (dividing by the train maximum moves no pixel).
         weights = self.curves.params.W[:, 0].reshape(shape)
-        start = initialisation(weights.size, self.context.rng("catdog-initialisation")).W[:, 0].reshape(shape)
+        start = self.start.W[:, 0].reshape(shape)
         means = np.stack([images[labels == label].mean(axis=0) for label in (0, 1)])
         # The means span a few dozen grey levels: on the samples' 0-255 scale both are a flat grey, so they
         # are stretched to the range they span together (one scale for both, still comparable).

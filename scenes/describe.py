@@ -10,7 +10,7 @@ data, so they stay true when a parameter or the seed changes.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from render.spec import Caption
 
@@ -157,14 +157,17 @@ def _iterations(first: int, last: int) -> str:
     return f"Iterations {first}–{last}"
 
 
-def descent_captions(history: np.ndarray, count: int = CAPTION_PHASES) -> tuple[Caption, ...]:
-    """A descent video's captions: a few phases of the run, each in the words of :func:`describe_phase`."""
+def descent_captions(history: np.ndarray, count: int = CAPTION_PHASES, numbers: bool = True,
+                     meanwhile: Callable[[int, int], str] | None = None) -> tuple[Caption, ...]:
+    """A descent video's captions: a few phases of the run, each in the words of :func:`describe_phase` (without
+    the weights where not ``numbers``), and what ``meanwhile(first, last)`` says happens beside it."""
     phases = descent_phases([history[:, 4]], count)
     captions = []
     for n, (first, last) in enumerate(phases):
         before = phases[n - 1][0] if n else None
+        also = f"; {meanwhile(first, last)}" if meanwhile else ""
         captions.append(Caption(first, last, f"{_iterations(first, last)}: "
-                                             f"{describe_phase(history, first, last, before)}."))
+                                             f"{describe_phase(history, first, last, before, numbers)}{also}."))
     return tuple(captions)
 
 
@@ -235,13 +238,10 @@ def describe_accuracy(accuracy: np.ndarray, first: int, last: int) -> str:
 
 
 def boundary_captions(history: np.ndarray, accuracy: np.ndarray, count: int = CAPTION_PHASES) -> tuple[Caption, ...]:
-    """A moving decision boundary's captions: each phase of its descent, as :func:`describe_phase` says it without
-    the weights (the boundary's words take their room on screen), and what the boundary does meanwhile."""
-    phases = descent_phases([history[:, 4]], count)
-    return tuple(Caption(first, last, f"{_iterations(first, last)}: "
-                                      f"{describe_phase(history, first, last, phases[n - 1][0] if n else None, False)}"
-                                      f"; {describe_accuracy(accuracy, first, last)}.")
-                 for n, (first, last) in enumerate(phases))
+    """A moving decision boundary's captions: each phase of its descent, without the weights (the boundary's words
+    take their room on screen), and what the boundary does meanwhile."""
+    return descent_captions(history, count, numbers=False,
+                            meanwhile=lambda first, last: describe_accuracy(accuracy, first, last))
 
 
 def describe_boundary(accuracy: np.ndarray) -> str:

@@ -170,31 +170,12 @@ STEPS: dict[str, Callable[[Optimizer], Step]] = {"sgd": _sgd, "adagrad": _adagra
 
 
 def optimize(optimizer: Optimizer, X: np.ndarray, y: np.ndarray, start: Parameters, n_iter: int) -> np.ndarray:
-    """Train the neuron with ``optimizer`` and record every point visited, as :func:`descent_history` does.
+    """Train the neuron with ``optimizer`` and record every point visited, as :func:`~scenes.training.descent_history`
+    does (rows ``W0, W1, b, i, loss``, ``n_iter + 1`` of them).  Both are :func:`~scenes.training.record_descent`, so
+    plain gradient descent (sgd, momentum 0) is the article's trail, bit for bit."""
+    from scenes.training import record_descent
 
-    Rows ``W0, W1, b, i, loss``: row ``i`` holds the parameters after ``i`` steps and the true loss there,
-    ``n_iter + 1`` rows.  ``(W0, W1, b)`` is one parameter vector, as torch would see it.  Plain gradient
-    descent (sgd, momentum 0) computes exactly what ``descent_history`` computes, so its trail is the
-    article's, bit for bit.
-    """
-    import numpy as np
-    from scipy.special import expit
-
-    from scenes.neuron import Parameters, gradients, log_loss_from_logits, logits
-    from scenes.training import HISTORY_COLUMNS
-
-    if start.W.shape != (2, 1):
-        raise ValueError(f"the history records two weights, got W of shape {start.W.shape}")
-    step = STEPS[optimizer.algorithm](optimizer)
-    theta = np.concatenate([start.W.ravel(), start.b])
-    history = np.empty((n_iter + 1, len(HISTORY_COLUMNS)))
-    for i in range(n_iter + 1):
-        Z = logits(X, Parameters(W=theta[:2].reshape(2, 1), b=theta[2:]))
-        history[i] = (*theta, i, log_loss_from_logits(Z, y))
-        if i < n_iter:
-            dW, db = gradients(expit(Z), X, y)
-            theta = theta - step(np.concatenate([dW.ravel(), db]), i + 1)
-    return history
+    return record_descent(X, y, start, n_iter, STEPS[optimizer.algorithm](optimizer))
 
 
 def trails(

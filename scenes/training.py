@@ -13,20 +13,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from scipy.special import expit
 
 from render.spec import Trail
-from scenes.neuron import Parameters, gradients, log_loss_from_logits, logits, update
+from scenes.neuron import Parameters, gradients, log_loss_from_logits, logits
 
 HISTORY_COLUMNS = ("W0", "W1", "b", "i", "loss")
 
 
-def as_trail(history: np.ndarray, label: str = "", color: str = "r", point_cmap: str | None = None) -> Trail:
-    """A recorded history (rows ``W0, W1, b, i, loss``) as the engine draws it: by name, never by column."""
+def as_trail(history: np.ndarray, **style: str) -> Trail:
+    """A recorded history (rows ``W0, W1, b, i, loss``) as the engine draws it, by name, never by column; ``style``
+    is how (``Trail``'s ``label``, ``color``, ``point_cmap``)."""
     w0, w1, b, i, loss = history.T
-    return Trail(w0, w1, b, i, loss, label=label, color=color, point_cmap=point_cmap)
+    return Trail(w0, w1, b, i, loss, **style)
 
 
 def descent_history(
@@ -40,15 +42,25 @@ def descent_history(
     stored the loss of one point beside the parameters of the next, and called
     ``log_loss(y, A)`` with its arguments swapped; neither is repeated here.)
     """
+    return record_descent(X, y, start, n_iter, lambda g, t: learning_rate * g)
+
+
+def record_descent(X: np.ndarray, y: np.ndarray, start: Parameters, n_iter: int,
+                   step: Callable[[np.ndarray, int], np.ndarray]) -> np.ndarray:
+    """Train the two-weight neuron ``n_iter`` steps and record every point visited, as :func:`descent_history`
+    says; ``step(g, t)`` is how far the parameters ``(W0, W1, b)``, one vector as torch would see it, move down
+    at step ``t`` (from 1) for the gradient ``g``: an optimizer's rule (``scenes.optimizers``), or gradient
+    descent's ``learning_rate · g``, which updates them exactly as the article's ``update`` does."""
     if start.W.shape != (2, 1):
         raise ValueError(f"the descent history records two weights, got W of shape {start.W.shape}")
     history = np.empty((n_iter + 1, len(HISTORY_COLUMNS)))
-    params = start
+    theta = np.concatenate([start.W.ravel(), start.b])
     for i in range(n_iter + 1):
-        Z = logits(X, params)
-        history[i] = (params.W[0, 0], params.W[1, 0], params.b[0], i, log_loss_from_logits(Z, y))
+        Z = logits(X, Parameters(W=theta[:2].reshape(2, 1), b=theta[2:]))
+        history[i] = (*theta, i, log_loss_from_logits(Z, y))
         if i < n_iter:
-            params = update(*gradients(expit(Z), X, y), params, learning_rate)
+            dW, db = gradients(expit(Z), X, y)
+            theta = theta - step(np.concatenate([dW.ravel(), db]), i + 1)
     return history
 
 

@@ -17,10 +17,11 @@ from render.spec import Boundary, Descent
 from render.theme import BACKGROUNDS, theme_context
 from render.video import SIDE_ALPHA, BoundaryArtists, DescentFrames, caption_problem
 from scenes import SceneContext
-from scenes.beyond import BOUNDARY_COLUMNS, MovingBoundary
+from scenes.beyond import MovingBoundary
 from scenes.neuron import Parameters, predict
 from scenes.normalization import NormalizationExperiment
 
+HEADER = ("W0", "W1", "b", "i", "loss", "accuracy")  # the descent's columns, then the boundary's accuracy
 SMALL = VideoShape(width=320, height=180, fps=10.0, frames=101)
 SHAPE = VideoShape(width=640, height=360, fps=10.0, frames=101)
 X_LIMITS, Y_LIMITS = (-2.0, 5.0), (-15.0, 65.0)
@@ -95,7 +96,7 @@ def test_the_boundary_moves_with_the_articles_descent_beside_it(scene):
     (x_low, x_high), (y_low, y_high) = boundary.data.limits
     assert x_low < X[:, 0].min() and X[:, 0].max() < x_high and y_low < X[:, 1].min() and X[:, 1].max() < y_high
     table = animation.tables[""]
-    assert table.columns == BOUNDARY_COLUMNS and table.columns[-1] == "accuracy"
+    assert table.columns == HEADER
     np.testing.assert_array_equal(table.rows[:, -1], scene.accuracy)
 
 
@@ -211,7 +212,7 @@ def test_boundary_video_renders_with_its_captions_and_data(tmp_path):
     assert vtt.startswith("WEBVTT") and "the boundary" in vtt
     with open(tmp_path / "data" / "boundary-normalized.csv", newline="") as f:
         rows = list(csv.reader(f))
-    assert tuple(rows[0]) == BOUNDARY_COLUMNS and len(rows) == 102
+    assert tuple(rows[0]) == HEADER and len(rows) == 102
     assert all(re.fullmatch(r"0(\.\d+)?|1(\.0+)?", row[-1]) for row in rows[1:])
 
 

@@ -10,7 +10,7 @@ from render.spec import Heatmap, Images
 from render.theme import theme_context
 from scenes import SceneContext, article_outputs
 from scenes.catdog import CatDogScene
-from scenes.neuron import initialisation, logits
+from scenes.neuron import logits
 
 matplotlib.use("Agg")
 
@@ -40,7 +40,7 @@ def test_the_weights_image_is_the_trained_W_reshaped(scene, figure):
 def test_what_training_changed_is_the_weights_minus_their_random_start(scene, figure):
     heatmap, change, _ = figure.panels
     side = heatmap.image.shape[0]
-    start = initialisation(side * side, scene.context.rng("catdog-initialisation")).W.reshape(side, side)
+    start = scene.start.W.reshape(side, side)  # the start training began from
     np.testing.assert_array_equal(change.image, heatmap.image - start)
     np.testing.assert_array_equal(figure.tables[""].rows[:, 3], start.ravel())  # the CSV's initial_weight
     assert change.center == 0.0 and change.colorbar_label == "change"

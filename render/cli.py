@@ -1,8 +1,9 @@
-"""The ``render`` command: every figure of the article from one command.
+"""The ``render`` command: every figure, video and 3D view of a post from one command.
 
-This is the one module that imports both the article's scenes and the
-rendering pipeline.  ``render NAME...`` renders outputs by name; ``render
-all`` / ``render figures`` render groups; ``render list`` shows what exists.
+The post is found, never imported by name (``--post``, see
+:mod:`render.posts`); its outputs go to the pipeline.  ``render NAME...``
+renders outputs by name; ``render all`` / ``render figures`` render groups;
+``render list`` shows what exists; ``render posts`` which posts there are.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import textwrap
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -26,6 +26,16 @@ from render.encode import FORMATS
 from render.errors import RenderError
 from render.exits import EXIT_FAILED, EXIT_USAGE, interrupted, terminated
 from render.files import PUBLISH_LOCK
+from render.post import Context
+from render.post_command import (
+    FiniteRange,
+    PostCommand,
+    declared_outputs,
+    found_post,
+    post_option,
+    post_options,
+)
+from render.posts import Found, PostError
 from render.pipeline import (
     BACKENDS,
     GROUPS,
@@ -44,7 +54,6 @@ from render.settings import (
     IMAGE_FORMATS,
     MAX_DURATION,
     MAX_EXPORT_TIMEOUT,
-    MAX_GRID_LIMIT,
     MAX_JOBS,
     MAX_SURFACE_POINTS,
     PLOTLYJS_MODES,
@@ -57,13 +66,9 @@ from render.settings import (
 from render.snippets import TARGETS, check_base_url
 from render.theme import DEFAULT_THEME, THEMES
 
-if TYPE_CHECKING:
-    from render import doctor
-
 # What has a twin in the other theme.  Not a video: it plays in the theme it was drawn in, so a poster of the
 # other theme would only flash before it (`render videos --theme light` draws light videos).
 TWIN_KINDS = ("figure", "surface")
-GALLERY_TITLE = "A single neuron: cats vs dogs, and why normalization matters"
 
 
 def available_cores() -> int:
@@ -77,26 +82,24 @@ def available_cores() -> int:
 def _shared_options(command):
     """The options every rendering command takes."""
     options = [
-        click.option("--out", "out_dir", type=Directory(file_okay=False, path_type=Path), default=DEFAULT_OUT,
-                     show_default=True, help="Directory the rendered files are written to."),
-        click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-                     envvar="RENDER_DATA", default=Path("datasets"), show_default=True, show_envvar=True,
-                     help="Directory holding the article's trainset.hdf5 and testset.hdf5."),
+        click.option("--out", "out_dir", type=Directory(file_okay=False, path_type=Path), default=None,
+                     help="Directory the rendered files are written to.  [default: the post's folder, "
+                          f"{DEFAULT_OUT}/POST_NAME, or the one it declares ({DEFAULT_OUT} for the article)]"),
         click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
                      help="Seed of every random draw: the same seed gives the same files."),
         click.option("--theme", type=click.Choice(sorted(THEMES)), default=DEFAULT_THEME, show_default=True,
-                     help="dark is the article's look; light writes NAME-light.* twins."),
+                     help="dark or light; light writes NAME-light.* twins."),
         click.option("--formats", type=FormatList(FORMATS, "video"), default=",".join(DEFAULT_VIDEO_FORMATS),
                      show_default=True, metavar="LIST",
                      help="Video formats, comma-separated: mp4, webm, gif, poster (last frame as PNG)."),
         click.option("--quality", type=click.Choice(list(PRESETS)), default=None,
                      help="Video size and frame rate: low 854x480@15, medium 1280x720@30, "
-                          "high 1920x1080@60, 4k 3840x2160@60.  [default: 1280x720 at the article's 10 fps]"),
+                          "high 1920x1080@60, 4k 3840x2160@60.  [default: 1280x720 at 10 fps, one frame per "
+                          "recorded step]"),
         click.option("--fps", type=FiniteRange(*FPS_RANGE), default=None,
-                     help="Video frames per second (overrides the quality preset's).  [%g<=x<=%g]" % FPS_RANGE),
+                     help="Video frames per second (overrides the quality preset's)."),
         click.option("--duration", type=FiniteRange(min=0, min_open=True, max=MAX_DURATION), default=None,
-                     help="Video length in seconds; more frames than iterations are interpolated.  "
-                          "[0<x<=%g]" % MAX_DURATION),
+                     help="Video length in seconds; more frames than recorded steps are interpolated."),
         click.option("--plotlyjs", type=click.Choice(PLOTLYJS_MODES), default=SurfaceSettings.plotlyjs,
                      show_default=True,
                      help="Surface pages: one shared plotly.min.js beside them, the CDN, or inlined in each."),
@@ -111,12 +114,8 @@ def _shared_options(command):
                      help="Longest a surface image may take before that image is reported failed."),
         click.option("--force", is_flag=True, help="Render even the outputs whose files are up to date."),
         click.option("--grid-size", type=click.IntRange(*GRID_SIZE_RANGE), default=100, show_default=True,
-                     help="Points per side of the loss meshgrid (the article's h); the 3D surfaces take at most "
+                     help="Points per side of a loss landscape's grid; the 3D surfaces take at most "
                           "%d." % math.isqrt(MAX_SURFACE_POINTS)),
-        click.option("--grid-limit", type=FiniteRange(min=0, min_open=True, max=MAX_GRID_LIMIT), default=None,
-                     metavar="L",
-                     help="Draw the loss landscape over -L..L on both weights; points of a descent beyond it are "
-                          "marked at its edge.  [default: the article's -15..15, grown to cover the whole descent]"),
         click.option("--jobs", "-j", type=click.IntRange(1, MAX_JOBS), default=None, metavar="N",
                      help="Outputs rendered at once, each in a worker process.  "
                           "[default: the cores available, here %d; with --backend dask: every Dask worker]"
@@ -134,7 +133,13 @@ def _shared_options(command):
     ]
     for option in reversed(options):
         command = option(command)
-    return command
+    return _with_post(command)
+
+
+def _with_post(command):
+    """``--post``, first among a command's options: every command works on one post."""
+    option = post_option()
+    return click.option(*option.opts, option.name, metavar=option.metavar, help=option.help)(command)
 
 
 class Directory(click.Path):
@@ -144,17 +149,6 @@ class Directory(click.Path):
         if isinstance(value, str) and not value.strip():
             self.fail("is empty; name a directory ('.' for the current one)", param, ctx)
         return super().convert(value, param, ctx)
-
-
-class FiniteRange(click.FloatRange):
-    """A float range that refuses ``nan`` and ``inf``: click's own lets ``nan`` through (it compares
-    false with every bound) and ``inf`` wherever there is no upper bound."""
-
-    def convert(self, value, param, ctx):
-        number = click.FLOAT.convert(value, param, ctx)
-        if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
-        return super().convert(number, param, ctx)
 
 
 class FormatList(click.ParamType):
@@ -221,13 +215,24 @@ def closest_names(name: str, known: list[str], limit: int = 3) -> list[str]:
     return [k for ratio, k in scored[:limit] if ratio >= 0.6 and ratio >= best - 0.08]
 
 
-def _unknown_output(name: str, known: list[str]) -> str:
+def _unknown_output(name: str, known: list[str], post: str) -> str:
     close = closest_names(name, known)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    return f"unknown output {name!r}{hint} (see 'render list')"
+    return f"unknown output {name!r} of post {post}{hint} (see 'render list')"
 
 
-def _publish(out_dir: Path, declared) -> None:
+def _owner_error(out_dir: Path, found: Found) -> str | None:
+    """Why ``out_dir`` is not this post's to write: it holds another post's renders (posts never share a folder)."""
+    from render.manifest import manifest_post
+
+    owner = manifest_post(out_dir)
+    if owner is None or owner.get("name") == found.post.name:
+        return None
+    return (f"{out_dir} holds the renders of post {owner.get('name')!r}, not {found.post.name!r}: give this post "
+            f"another --out (its own is {found.post.out_dir}), or pass --post {owner.get('from') or owner.get('name')}")
+
+
+def _publish(out_dir: Path, declared: list[Output], found: Found) -> None:
     """Merge the records into manifest.json and write the gallery page from it; remove what killed runs left.
 
     Under an exclusive lock on the output directory, so that of several renders
@@ -238,13 +243,14 @@ def _publish(out_dir: Path, declared) -> None:
     from render.gallery import write_gallery
     from render.manifest import write_manifest
 
+    post = found.post
     try:
         (out_dir / PUBLISH_LOCK).parent.mkdir(exist_ok=True)
         with open(out_dir / PUBLISH_LOCK, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             remove_leftovers(out_dir)
-            write_manifest(out_dir, [output.name for output in declared])
-            write_gallery(out_dir, GALLERY_TITLE)
+            write_manifest(out_dir, [output.name for output in declared], {"name": post.name, "from": found.value})
+            write_gallery(out_dir, post.title, post.description)
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
         click.echo(f"error: cannot write the manifest and gallery in {out_dir}: {error.strerror or error}{where}",
@@ -285,14 +291,20 @@ def _parallel(jobs: int | None, backend: str, scheduler: str | None):
     return jobs or -1, client
 
 
+def _declared(found: Found, context: Context) -> list[Output]:
+    try:
+        return declared_outputs(found.post, context)
+    except PostError as error:
+        _usage_error(str(error))
+
+
 def run_render(
     names: list[str],
-    out_dir: Path,
-    data_dir: Path,
+    post_value: str | None,
+    out_dir: Path | None,
     seed: int,
     theme: str,
     grid_size: int,
-    grid_limit: float | None,
     formats: tuple[str, ...],
     quality: str | None,
     fps: float | None,
@@ -307,22 +319,22 @@ def run_render(
     scheduler: str | None = None,
     verbose: bool = False,
     twins: bool = False,
+    **own: object,
 ) -> None:
-    """Render the named outputs; exit 2 for a usage mistake, 1 if any output failed."""
+    """Render the named outputs of the chosen post (``own``: its own options); exit 2 for a usage mistake,
+    1 if any output failed."""
     started = time.perf_counter()
+    found = found_post(click.get_current_context())
+    post = found.post
     try:
         video = VideoSettings(formats=formats, quality=quality, fps=fps, duration=duration)
         surface = SurfaceSettings(plotlyjs=plotlyjs, fragment=fragment, image_formats=image_formats,
                                   export_timeout=export_timeout)
     except RenderError as error:
         _usage_error(str(error))
-    from scenes import SceneContext, article_outputs
-    from scenes.data import DatasetError
-
     if backend == "dask":  # workers may run elsewhere, in another directory
-        data_dir = data_dir.resolve()
-    context = SceneContext(seed=seed, data_dir=data_dir, grid_size=grid_size, grid_limit=grid_limit)
-    declared = article_outputs(context)
+        own = {key: value.resolve() if isinstance(value, Path) else value for key, value in own.items()}
+    declared = _declared(found, Context(seed=seed, grid_size=grid_size, options=own))
     try:
         selected = select_outputs(declared, names)
     except UnknownOutputError:
@@ -330,7 +342,7 @@ def run_render(
         unknown = next(name for name in names if name not in known)
         if unknown == names[0]:  # `render lsit` is read as an output name: a command may be what was meant
             known += [name for name, command in main.commands.items() if not command.hidden and name not in known]
-        _usage_error(_unknown_output(unknown, known))
+        _usage_error(_unknown_output(unknown, known, post.name))
     explicit = {name for name in names if name != "all" and name not in GROUPS}
     for output in selected:
         reason = output.name in explicit and output.unavailable()
@@ -340,6 +352,10 @@ def run_render(
     if grid_size > side and any(output.kind == "surface" for output in selected):
         _usage_error(f"--grid-size {grid_size} makes 3D surfaces of {grid_size ** 2} points, more than a browser "
                      f"can draw; the surfaces take at most --grid-size {side}")
+    out_dir = post.out_dir if out_dir is None else out_dir
+    owner = _owner_error(out_dir, found)
+    if owner:
+        _usage_error(owner)
     jobs, client = _parallel(jobs, backend, scheduler)
     _prepare_out_dir(out_dir)
     settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
@@ -349,18 +365,18 @@ def run_render(
         runs.append((replace(settings, theme=twin), f" ({twin})", [o for o in selected if o.kind in TWIN_KINDS]))
     outcomes: list[Outcome] = []
     total = sum(len(run_selected) for _, _, run_selected in runs)
-    known = KeyParts()
+    known = KeyParts(post_module=found.module)
     try:
         for run_settings, label, run_selected in runs:
             done = len(outcomes)
             outcomes += render_all(
-                run_selected, run_settings, expected_errors=(DatasetError,), jobs=jobs, backend=backend, known=known,
-                report=lambda outcome, k, n, done=done, label=label: _report(
+                run_selected, run_settings, expected_errors=post.expected_errors, jobs=jobs, backend=backend,
+                known=known, report=lambda outcome, k, n, done=done, label=label: _report(
                     replace(outcome, name=outcome.name + label), done + k, total, verbose=verbose))
     finally:
         if client is not None:
             client.close()
-    _publish(out_dir, declared)
+    _publish(out_dir, declared, found)
     click.echo(_summary(outcomes, time.perf_counter() - started, "all Dask" if jobs == -1 else jobs))
     if any(outcome.status == "failed" for outcome in outcomes):
         sys.exit(EXIT_FAILED)
@@ -370,7 +386,7 @@ class Interrupted(Exception):
     """Ctrl-C while a command ran."""
 
 
-class ArticleCommands(click.Group):
+class PostCommands(click.Group):
     """A group whose unknown first word is an output name: ``render NAME...``.
 
     It also says every mistake in one line (click would print the usage block
@@ -406,21 +422,25 @@ class ArticleCommands(click.Group):
         return super().resolve_command(ctx, args)
 
 
-@click.group(cls=ArticleCommands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PostCommands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """Render the figures of the neuron article (cats vs dogs, and why normalization matters).
+    """Render the figures, videos and 3D views of a post, every one from one command.
 
     `render NAME... [OPTIONS]` renders outputs by name (see `render list`);
     `render all|figures|videos|surfaces [OPTIONS]` renders a group.  Every
-    rendering command takes the options listed by `render all --help`;
-    outputs already up to date are not rendered again (--force renders them).
+    command works on one post (--post; `render posts` lists them) and every
+    rendering command takes the options listed by `render all --help`, with
+    the post's own; outputs already up to date are not rendered again
+    (--force renders them).
 
     \b
     Examples:
-      render list                        every output, in article order
-      render all                         everything (cat/dog figures need --data)
+      render posts                       the posts found, and where from
+      render new my-post                 start a post of your own, ready to render
+      render list                        every output of the post, in its order
+      render all --post my-post          everything of that post, into output/my-post
       render figures --theme light       the static figures, light twins
-      render videos --quality high       the descent videos at 1920x1080, 60 fps
+      render videos --quality high       the videos at 1920x1080, 60 fps
       render surfaces                    the 3D loss surfaces, HTML and PNG
       render doctor                      what works on this machine, before a long render
       render contour-compressed --seed 3 one output by name
@@ -429,51 +449,82 @@ def main() -> None:
     signal.signal(signal.SIGTERM, terminated)
 
 
-@main.command("list")
-def list_outputs() -> None:
-    """List every output in article order: name, kind, what it shows."""
-    from scenes import SceneContext, article_outputs
 
-    for output in article_outputs(SceneContext()):
+def _rendering(name: str, help_text: str):
+    """A command that renders a group of the post's outputs (``all``, ``figures``, ...), with every option."""
+    def command(**options) -> None:
+        run_render([name], **options)
+
+    command.__doc__ = help_text
+    return main.command(name, cls=PostCommand)(_shared_options(command))
+
+
+@main.command("list", cls=PostCommand, own_options=False)
+@_with_post
+def list_outputs(post_value: str | None) -> None:
+    """List every output of the post in its order: name, kind, what it shows."""
+    found = found_post(click.get_current_context())
+    for output in _declared(found, Context()):
         click.echo(f"{output.name:<24} {output.kind:<8} {output.caption}")
 
 
-@main.command("all")
-@_shared_options
-def render_everything(**options) -> None:
-    """Render every output of the article (outputs whose data is missing are skipped)."""
-    run_render(["all"], **options)
+@main.command("posts")
+def list_posts() -> None:
+    """List the posts found: installed ones (entry-point group render.posts) and the one chosen here, by name,
+    title, number of outputs and where each came from."""
+    from render.posts import configured, installed, load
+
+    found: list[Found | PostError] = installed()
+    asked = configured()
+    if asked is not None:
+        try:
+            chosen = load(asked[0])
+            if all(not isinstance(f, Found) or f.module != chosen.module for f in found):
+                found.append(replace(chosen, origin=f"{chosen.origin}, from {asked[1]}"))
+        except PostError as error:
+            found.append(error)
+    if not found:
+        click.echo("no post found: start one with 'render new DIR', or pass --post MODULE_OR_PATH")
+        return
+    for item in found:
+        if isinstance(item, PostError):
+            click.echo(f"error: {item}", err=True)
+            continue
+        try:
+            count = f"{len(declared_outputs(item.post, Context()))} outputs"
+        except PostError as error:
+            count = f"error: {error}"
+        click.echo(f"{item.post.name:<16} {count:<11} {item.post.title}  [{item.origin}: {item.module}]")
 
 
-@main.command("figures")
-@_shared_options
-def render_figures(**options) -> None:
-    """Render every static figure (PNG at 2x, SVG, and the CSV data behind it)."""
-    run_render(["figures"], **options)
+render_everything = _rendering("all", "Render every output of the post (those whose inputs are missing are skipped).")
+render_figures = _rendering("figures", "Render every static figure (PNG at 2x and 1x, SVG, and the CSV data behind it).")
+render_videos = _rendering("videos", "Render every video (mp4, webm and a poster PNG unless --formats says otherwise).")
+render_surfaces = _rendering("surfaces",
+                             "Render the 3D loss surfaces: an interactive page and a PNG each (the PNG needs a Chrome).")
 
 
-@main.command("videos")
-@_shared_options
-def render_videos(**options) -> None:
-    """Render every video of the descent (mp4 and a poster PNG unless --formats says otherwise)."""
-    run_render(["videos"], **options)
+def _out_of(found: Found, out_dir: Path | None) -> Path:
+    """``--out``, else the post's folder; it must exist (these commands read what was rendered there)."""
+    out_dir = found.post.out_dir if out_dir is None else out_dir
+    if not out_dir.is_dir():
+        _usage_error(f"{out_dir} is not a directory of rendered files: render the post first "
+                     f"('render all{'' if found.value == found.post.name else ' --post ' + found.value}')")
+    owner = _owner_error(out_dir, found)
+    if owner:
+        _usage_error(owner)
+    return out_dir
 
 
-@main.command("surfaces")
-@_shared_options
-def render_surfaces(**options) -> None:
-    """Render the 3D loss surfaces: an interactive page and a PNG each (the PNG needs a Chrome)."""
-    run_render(["surfaces"], **options)
-
-
-@main.command("gallery")
-@click.option("--out", "out_dir", type=Directory(file_okay=False, exists=True, path_type=Path),
-              default=DEFAULT_OUT, show_default=True, help="Directory of rendered files.")
-def render_gallery(out_dir: Path) -> None:
+@main.command("gallery", cls=PostCommand, own_options=False)
+@click.option("--out", "out_dir", type=Directory(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Directory of rendered files.  [default: the post's folder]")
+@_with_post
+def render_gallery(out_dir: Path | None, post_value: str | None) -> None:
     """Write manifest.json and index.html from what is already rendered (renders nothing)."""
-    from scenes import SceneContext, article_outputs
-
-    _publish(out_dir, article_outputs(SceneContext()))
+    found = found_post(click.get_current_context())
+    out_dir = _out_of(found, out_dir)
+    _publish(out_dir, _declared(found, Context()), found)
     click.echo(f"wrote {out_dir / 'manifest.json'} and {out_dir / 'index.html'}")
 
 
@@ -491,19 +542,20 @@ def _targets_help() -> str:
     return "\b\nTargets:\n" + "\n".join(lines)
 
 
-@main.command("publish", epilog=_targets_help())
+@main.command("publish", cls=PostCommand, own_options=False, epilog=_targets_help())
 @click.option("--target", "-t", "target_name", type=click.Choice(list(TARGETS)), required=True,
               help="The kind of site the snippets are for (see Targets below).")
-@click.option("--out", "out_dir", type=Directory(file_okay=False, exists=True, path_type=Path),
-              default=DEFAULT_OUT, show_default=True, help="Directory of rendered files.")
+@click.option("--out", "out_dir", type=Directory(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Directory of rendered files.  [default: the post's folder]")
 @click.option("--to", "to_dir", type=Directory(file_okay=False, path_type=Path), default=None,
               help="Where the bundles go, one folder per output.  [default: OUT/publish/TARGET]")
 @click.option("--base-url", metavar="URL", default=None, callback=_base_url,
               help="Write paths under this URL (where you will upload the files) instead of beside the page.")
 @click.option("--autoplay", is_flag=True, help="Videos start by themselves (muted, looping).")
+@_with_post
 @click.argument("names", nargs=-1)
-def publish_bundles(target_name: str, out_dir: Path, to_dir: Path | None, base_url: str | None, autoplay: bool,
-                    names: tuple[str, ...]) -> None:
+def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None, base_url: str | None,
+                    autoplay: bool, post_value: str | None, names: tuple[str, ...]) -> None:
     """Bundle rendered outputs for a blog: per output, a snippet to paste and the files it uses.
 
     NAMES are outputs to bundle (default: every rendered one).  Each goes to
@@ -512,13 +564,13 @@ def publish_bundles(target_name: str, out_dir: Path, to_dir: Path | None, base_u
     """
     from render.publish import publish
 
+    found = found_post(click.get_current_context())
+    out_dir = _out_of(found, out_dir)
     if names:  # a name of no output at all is a mistake in the command, not a render to do
-        from scenes import SceneContext, article_outputs
-
-        known = [output.name for output in article_outputs(SceneContext())]
+        known = [output.name for output in _declared(found, Context())]
         unknown = next((name for name in names if name not in known), None)
         if unknown is not None:
-            _usage_error(_unknown_output(unknown, known))
+            _usage_error(_unknown_output(unknown, known, found.post.name))
     to_dir = to_dir if to_dir is not None else out_dir / "publish" / target_name
     try:
         bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay)
@@ -534,50 +586,28 @@ def publish_bundles(target_name: str, out_dir: Path, to_dir: Path | None, base_u
     click.echo(f"{len(bundles)} {'bundle' if len(bundles) == 1 else 'bundles'} for {target_name} in {to_dir}")
 
 
-def check_dataset(data_dir: Path) -> "doctor.Check":
-    """The doctor's line on the cat/dog dataset: only a warning, `make all` skips what needs it."""
-    from render import doctor
-    from scenes.data import (
-        HOW_TO_POINT,
-        DatasetError,
-        load_catdog,
-        missing_catdog_files,
-    )
-
-    missing = missing_catdog_files(data_dir) if data_dir.is_dir() else None
-    if missing is None:
-        return doctor.Check("dataset", doctor.WARN,
-                            f"{data_dir} does not exist: the cat/dog outputs will be skipped; {HOW_TO_POINT}")
-    if missing:
-        return doctor.Check("dataset", doctor.WARN, f"{', '.join(missing)} missing in {data_dir}: the cat/dog "
-                                                    f"outputs will be skipped; {HOW_TO_POINT}")
-    try:
-        data = load_catdog(data_dir)
-    except DatasetError as error:
-        return doctor.Check("dataset", doctor.WARN, f"{error} (the cat/dog outputs will fail)")
-    shape = data.train.images.shape
-    return doctor.Check("dataset", doctor.OK, f"{data_dir}: {len(data.train.images)} train and "
-                        f"{len(data.test.images)} test images of {shape[1]}x{shape[2]}, keys as expected")
-
-
-@main.command("doctor")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              envvar="RENDER_DATA", default=Path("datasets"), show_default=True, show_envvar=True,
-              help="Directory holding the article's trainset.hdf5 and testset.hdf5.")
-def run_doctor(data_dir: Path) -> None:
-    """Check ffmpeg and its encoders, Chrome, the dataset and the libraries, before a long render.
+@main.command("doctor", cls=PostCommand, doctor_only=True)
+@_with_post
+def run_doctor(post_value: str | None, **own: object) -> None:
+    """Check ffmpeg and its encoders, Chrome, the libraries and what the post needs, before a long render.
 
     Exits 0 when everything the default `make all` needs is there (ffmpeg with
     libx264 and libvpx-vp9, a Chrome for the surface PNGs, the libraries), 1
-    otherwise.  The cat/dog dataset is only a warning: without it `make all`
-    skips the cat/dog outputs and renders everything else.
+    otherwise.  The post's own lines (the article's dataset) are warnings at
+    most: without what they check, `make all` skips the outputs that need it
+    and renders the others.
     """
     from render import doctor
 
-    doctor.report(doctor.run_checks(check_dataset(data_dir)))
+    post = found_post(click.get_current_context()).post
+    try:
+        checks = list(post.checks(Context(options=own))) if post.checks else []
+    except Exception as error:  # noqa: BLE001 -- a post's checks are its author's code
+        checks = [doctor.Check(post.name, doctor.FAIL, f"its checks raised {type(error).__name__}: {error}")]
+    doctor.report(doctor.run_checks(checks))
 
 
-@main.command("outputs", hidden=True)
+@main.command("outputs", hidden=True, cls=PostCommand)
 @click.argument("names", nargs=-1, required=True)
 @_shared_options
 def render_named(names: tuple[str, ...], **options) -> None:

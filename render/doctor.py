@@ -2,14 +2,15 @@
 
 Every check reports what it found (a path, a version, the files it read) or
 the exact reason it failed, in one line each.  The exit status answers one
-question: does the default ``make all`` have everything it needs?  The
-cat/dog dataset does not count: ``make all`` skips the cat/dog outputs when
-it is missing, so its absence is a warning, not a failure.
+question: does the default ``make all`` have everything it needs?  A post
+adds lines of its own (the article's, its dataset); a post's ``warn`` does
+not count against being ready: the outputs that need what is missing are
+skipped and the others render.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Sequence
 from importlib import metadata
 
 import click
@@ -18,22 +19,12 @@ from render.chrome import ChromeError, chrome_version, find_chrome
 from render.encode import ffmpeg_version
 from render.errors import RenderError
 from render.manifest import LIBRARIES
+from render.post import FAIL, OK, WARN, Check
 from render.processes import last_line, run_bounded, text_of
 
-OK, WARN, FAIL = "ok", "warn", "FAIL"
 # ffmpeg encoders: those `make all` uses (its VIDEO_FORMATS is mp4,webm,poster), and the GIF one.
 REQUIRED_ENCODERS = {"libx264": "mp4", "libvpx-vp9": "webm"}
 OPTIONAL_ENCODERS = {"gif": "gif"}
-
-
-@dataclass(frozen=True)
-class Check:
-    topic: str
-    status: str  # OK | WARN | FAIL
-    detail: str
-
-    def line(self) -> str:
-        return f"{self.topic:<10} {self.status:<4}  {self.detail}"
 
 
 def _run(args: list[str], timeout: float = 30.0) -> str:
@@ -106,9 +97,9 @@ def check_libraries() -> Check:
     return Check("libraries", OK, ", ".join(found))
 
 
-def run_checks(dataset: Check) -> list[Check]:
-    """Every check, with the dataset's made by the caller (render/ does not read the article's data)."""
-    return [*check_ffmpeg(), check_chrome(), dataset, check_libraries()]
+def run_checks(post_checks: Sequence[Check] = ()) -> list[Check]:
+    """Every check of the engine's tools, with the post's own (its data: render/ reads no post's data)."""
+    return [*check_ffmpeg(), check_chrome(), *post_checks, check_libraries()]
 
 
 def report(checks: list[Check]) -> None:

@@ -28,8 +28,6 @@ from render.snippets import TARGETS, TEMPLATES, Links, environment, for_target, 
 from render.theme import BACKGROUNDS
 
 INDEX_NAME = "index.html"
-DESCRIPTION = ("Every figure, video and 3D view of the article, rendered, with its alt text and "
-               "the snippet to paste it into a post on any kind of site.")
 
 
 @dataclass(frozen=True)
@@ -48,10 +46,12 @@ def shown(output: RenderedOutput, first: bool) -> Shown:
     return Shown(output, media, snippets)
 
 
-def _made_from(out_dir: Path, title: str) -> str:
+def _made_from(out_dir: Path, title: str, description: str) -> str:
     """A digest of everything the page is made from: the manifest's bytes, the title, the code that writes the
     page and its snippets (this module, ``snippets``, ``catalog``), and their templates."""
     digest = hashlib.sha256(title.encode())
+    if description:
+        digest.update(description.encode())
     digest.update(repr(sorted(BACKGROUNDS.items())).encode())
     code = [Path(__file__).with_name(module) for module in ("gallery.py", "snippets.py", "catalog.py")]
     for path in (out_dir / MANIFEST_NAME, *code, *sorted(TEMPLATES.rglob("*.j2"))):
@@ -59,7 +59,7 @@ def _made_from(out_dir: Path, title: str) -> str:
     return digest.hexdigest()
 
 
-def write_gallery(out_dir: Path, title: str) -> Path | None:
+def write_gallery(out_dir: Path, title: str, description: str = "") -> Path | None:
     """Write ``index.html`` from ``manifest.json``; ``None`` if there is no valid manifest.
 
     The first line of the page names the digest it was made from; a page
@@ -69,7 +69,7 @@ def write_gallery(out_dir: Path, title: str) -> Path | None:
     if manifest is None:
         return None
     index = out_dir / INDEX_NAME
-    stamp = f"<!-- made from {_made_from(out_dir, title)} -->"
+    stamp = f"<!-- made from {_made_from(out_dir, title, description)} -->"
     try:
         with open(index, encoding="utf-8") as page:
             if page.readline().rstrip("\n") == stamp:
@@ -78,6 +78,6 @@ def write_gallery(out_dir: Path, title: str) -> Path | None:
         pass
     outputs = rendered_outputs(manifest)
     page = environment().get_template("gallery.html.j2").render(
-        title=title, description=DESCRIPTION, backgrounds=BACKGROUNDS, targets=TARGETS,
+        title=title, description=description or title, backgrounds=BACKGROUNDS, targets=TARGETS,
         items=[shown(output, first=index == 0) for index, output in enumerate(outputs)])
     return write_text_atomic(index, f"{stamp}\n{page}")

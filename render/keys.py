@@ -5,6 +5,14 @@ its declared parameters, the settings of its kind (video formats, plotly.js
 placement, ...), the theme, the bytes of the input files it reads, or the
 source code that computes or draws it.  Timestamps play no part: a ``touch``
 re-renders nothing, an edited line of a scene re-renders that scene.
+
+Which code that is, is read from the code itself, never from a list kept by
+hand: the drawing code of a kind is its writer's module and every module of
+``render`` it imports, transitively (so rewording a message of the command
+line or the pipeline re-renders nothing, and editing the video writer
+re-renders videos only); a post's code is the module that builds the output
+and what it imports of its own package, and, where the engine builds it for
+the post, the post's own module too.
 """
 
 from __future__ import annotations
@@ -19,16 +27,12 @@ from render.manifest import digest_of, sha256_of, source_digest
 from render.spec import Output
 
 RENDER_DIR = Path(__file__).parent
-# Modules of render/ that never change what an output's files hold.
-NOT_DRAWING = {"cli.py", "doctor.py", "gallery.py", "manifest.py", "keys.py", "catalog.py", "snippets.py", "publish.py",
-               "readme_gif.py"}
 
 
-def engine_digest() -> str:
-    """Source of every module of ``render/`` that draws or encodes, with the style files."""
-    files = [p for p in RENDER_DIR.rglob("*.py") if p.name not in NOT_DRAWING]
-    files += list((RENDER_DIR / "styles").glob("*.mplstyle"))
-    return source_digest(files)
+def engine_digest(writer_module: str) -> str:
+    """Source of a writer's module and of every module of ``render`` it imports, with the style files."""
+    sources = scene_sources(writer_module) or set()
+    return source_digest([*sources, *(RENDER_DIR / "styles").glob("*.mplstyle")])
 
 
 def _resolve(node: ast.ImportFrom, module_name: str, is_package: bool) -> str | None:
@@ -109,19 +113,23 @@ def declaring_module(output: Output) -> str:
     return module
 
 
-def scene_digest(output: Output, known: dict[str, str | None] | None = None) -> str | None:
-    """The source of the scene code ``output`` is built from (``None``: unknown, never trust a record).
+def scene_digest(output: Output, known: dict[str, str | None] | None = None, post_module: str | None = None) -> str | None:
+    """The source of the post's code ``output`` is built from (``None``: unknown, never trust a record).
 
     Editing ``catdog.py`` leaves the blob figures alone; editing ``neuron.py``,
-    which every scene imports, re-renders everything.  ``known`` holds the
-    digests already worked out in this run, by declaring module.
+    which every scene imports, re-renders everything.  An output the engine
+    builds for a post (its declaring module is outside the post's package)
+    also depends on ``post_module``, where the post says what to build.
+    ``known`` holds the digests already worked out in this run.
     """
     known = {} if known is None else known
     module = declaring_module(output)
-    if module not in known:
-        sources = scene_sources(module)
-        known[module] = source_digest(sources) if sources else None
-    return known[module]
+    outside = post_module is not None and module.partition(".")[0] != post_module.partition(".")[0]
+    modules = (module, post_module) if outside else (module,)
+    if modules not in known:
+        sources = [scene_sources(name) for name in modules]
+        known[modules] = source_digest(set().union(*sources)) if all(sources) else None
+    return known[modules]
 
 
 def output_key(

@@ -208,8 +208,9 @@ def is_fresh(record: OutputRecord | None, key: str, out_dir: Path) -> bool:
     return True
 
 
-def write_manifest(out_dir: Path, order: Sequence[str]) -> Path:
-    """Merge every valid record into ``manifest.json``, outputs in ``order`` (article order)."""
+def write_manifest(out_dir: Path, order: Sequence[str], post: Mapping[str, str] | None = None) -> Path:
+    """Merge every valid record into ``manifest.json``, outputs in ``order`` (the post's order); ``post``
+    (its ``name``, and ``from``: how ``--post`` names it) says whose renders the folder holds."""
     records = []
     records_dir = out_dir / RECORDS_DIR
     stems = sorted(p.stem for p in records_dir.glob("*.json")) if records_dir.is_dir() else []
@@ -221,6 +222,7 @@ def write_manifest(out_dir: Path, order: Sequence[str]) -> Path:
     records.sort(key=lambda r: (rank.get(r.name, len(rank)), r.theme))
     manifest = {
         "version": MANIFEST_VERSION,
+        **({"post": dict(post)} if post else {}),
         "outputs": [dataclasses.asdict(r) for r in records if r.name in rank],
     }
     path, text = out_dir / MANIFEST_NAME, json.dumps(manifest, indent=1) + "\n"
@@ -230,6 +232,15 @@ def write_manifest(out_dir: Path, order: Sequence[str]) -> Path:
     except (OSError, UnicodeDecodeError):
         pass
     return write_text_atomic(path, text)
+
+
+def manifest_post(out_dir: Path) -> dict[str, str] | None:
+    """The post whose renders ``out_dir`` holds, as its manifest says (``None``: none says, or no manifest)."""
+    manifest = read_manifest(out_dir)
+    post = manifest.get("post") if manifest else None
+    if isinstance(post, dict) and all(isinstance(post.get(key), str) for key in ("name", "from")):
+        return post
+    return None
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:

@@ -345,12 +345,21 @@ def _render_stale(
 
 @dataclass
 class KeyParts:
-    """What the rebuild keys of one run are made of besides each output's own: found once per run."""
+    """What the rebuild keys of one run are made of besides each output's own: found once per run.
 
-    engine: str = field(default_factory=engine_digest)
+    ``post_module``: the module of the post being rendered (its source is part of the keys of the outputs the
+    engine builds for it)."""
+
+    post_module: str | None = None
     versions: dict[str, str] = field(default_factory=library_versions)
+    engines: dict[str, str] = field(default_factory=dict)  # kind -> digest of its writer's code
     tools: dict[str, str] = field(default_factory=dict)  # kind -> identity of the external tool its writer drives
-    scenes: dict[str, str | None] = field(default_factory=dict)  # declaring module -> digest of its sources
+    scenes: dict[tuple[str, ...], str | None] = field(default_factory=dict)  # declaring modules -> their digest
+
+    def engine(self, kind: str) -> str:
+        if kind not in self.engines:
+            self.engines[kind] = engine_digest(WRITERS[kind].partition(":")[0])
+        return self.engines[kind]
 
 
 def render_all(
@@ -371,8 +380,7 @@ def render_all(
     run (another theme), not looked up again.
     """
     known = known if known is not None else KeyParts()
-    engine, versions = known.engine, known.versions
-    tools, scenes = known.tools, known.scenes
+    versions, tools, scenes = known.versions, known.tools, known.scenes
     outcomes: list[Outcome] = []
     stale: list[tuple[Output, str | None]] = []
 
@@ -384,11 +392,12 @@ def render_all(
         try:
             if output.kind in TOOL_VERSIONS and output.kind not in tools:
                 tools[output.kind] = _load(TOOL_VERSIONS[output.kind])()
-            scene = scene_digest(output, scenes)
+            scene = scene_digest(output, scenes, known.post_module)
             try:
                 key = None if scene is None else output_key(
                     output, settings.theme, settings.kind_settings(output.kind),
-                    code={"engine": engine, "scene": scene}, tools={**versions, "tool": tools.get(output.kind, "")},
+                    code={"engine": known.engine(output.kind), "scene": scene},
+                    tools={**versions, "tool": tools.get(output.kind, "")},
                 )
             except OSError:
                 key = None  # an unreadable input: render (and fail) without trusting any record

@@ -1,13 +1,33 @@
-"""The article's content, scene by scene, in the order the article shows it."""
+"""The article's content, scene by scene, in the order the article shows it: the first post the engine renders.
+
+It registers itself as any post does: ``post`` below, advertised in the
+entry-point group ``render.posts`` of this project's ``pyproject.toml``.  Its
+own options are the cat/dog dataset's folder (``--data``) and a forced
+landscape size (``--grid-limit``).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from render.post import Check, Context, Option, Post
 from render.spec import Output
 from scenes.beyond import MovingBoundary, OptimizerRace
 from scenes.catdog import CatDogScene
 from scenes.comparison import comparison_outputs
 from scenes.context import SceneContext
+from scenes.data import DatasetError, dataset_check
 from scenes.normalization import SECOND_FEATURE_SCALES, NormalizationExperiment
+
+TITLE = "A single neuron: cats vs dogs, and why normalization matters"
+DESCRIPTION = ("Every figure, video and 3D view of the article, rendered, with its alt text and "
+               "the snippet to paste it into a post on any kind of site.")
+MAX_GRID_LIMIT = 1000  # |W| a landscape may be forced to cover (--grid-limit)
+DATA = Option("--data", "Directory holding the article's trainset.hdf5 and testset.hdf5.", kind="path",
+              default=Path("datasets"), key="data_dir", envvar="RENDER_DATA", doctor=True)
+GRID_LIMIT = Option("--grid-limit", "Draw the loss landscape over -L..L on both weights; points of a descent beyond "
+                    "it are marked at its edge.  [default: the article's -15..15, grown to cover the whole descent]",
+                    kind="float", minimum=0, open_minimum=True, maximum=MAX_GRID_LIMIT, metavar="L")
 
 
 def article_outputs(context: SceneContext) -> list[Output]:
@@ -22,4 +42,21 @@ def article_outputs(context: SceneContext) -> list[Output]:
     ]
 
 
-__all__ = ["SceneContext", "article_outputs"]
+def scene_context(context: Context) -> SceneContext:
+    """The engine's context in the article's terms: its dataset folder and landscape size are its own options."""
+    return SceneContext(seed=context.seed, grid_size=context.grid_size,
+                        data_dir=Path(context.options.get("data_dir") or DATA.default),
+                        grid_limit=context.options.get("grid_limit"))
+
+
+def checks(context: Context) -> list[Check]:
+    return [dataset_check(scene_context(context).data_dir)]
+
+
+post = Post(
+    name="article", title=TITLE, description=DESCRIPTION,
+    outputs=lambda context: article_outputs(scene_context(context)),
+    options=(DATA, GRID_LIMIT), expected_errors=(DatasetError,), checks=checks, out=Path("output"),
+)
+
+__all__ = ["SceneContext", "article_outputs", "post"]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from render.post import OK, WARN, Check
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -111,6 +113,23 @@ def load_catdog(directory: Path) -> CatDogData:
             f"{splits['test'].images.shape[1:]}: the two files must come from the same dataset"
         )
     return CatDogData(train=splits["train"], test=splits["test"])
+
+
+def dataset_check(data_dir: Path) -> Check:
+    """The doctor's line on the cat/dog dataset: only a warning, `make all` skips what needs it."""
+    missing = missing_catdog_files(data_dir) if data_dir.is_dir() else None
+    if missing is None:
+        return Check("dataset", WARN, f"{data_dir} does not exist: the cat/dog outputs will be skipped; {HOW_TO_POINT}")
+    if missing:
+        return Check("dataset", WARN, f"{', '.join(missing)} missing in {data_dir}: the cat/dog "
+                                      f"outputs will be skipped; {HOW_TO_POINT}")
+    try:
+        data = load_catdog(data_dir)
+    except DatasetError as error:
+        return Check("dataset", WARN, f"{error} (the cat/dog outputs will fail)")
+    shape = data.train.images.shape
+    return Check("dataset", OK, f"{data_dir}: {len(data.train.images)} train and "
+                 f"{len(data.test.images)} test images of {shape[1]}x{shape[2]}, keys as expected")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,165 @@
+"""The command line's side of posts: ``--post``, a post's own options, and its declared outputs checked.
+
+Every command takes ``--post``, and a rendering command takes the chosen
+post's own options too (the article's ``--data``, say), so the post must be
+known before click parses the rest: :class:`PostCommand` finds ``--post`` in
+the arguments first, loads the post, and adds its options to the command for
+that one invocation (``--help`` shows them).  An option no chosen post
+declares is refused by click in one line ("No such option"), never ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Sequence
+
+import click
+
+from render.post import Context, Option, Post
+from render.posts import Found, PostError, choose, names_known
+from render.spec import KINDS, Output
+
+META_KEY = "render.post"
+POST_FLAG = "--post"
+
+
+def post_value(args: Sequence[str]) -> str | None:
+    """The value of ``--post`` among ``args`` (``--post X`` or ``--post=X``), before click parses them."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == POST_FLAG and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(POST_FLAG + "="):
+            return arg[len(POST_FLAG) + 1:]
+    return None
+
+
+class FiniteRange(click.FloatRange):
+    """A float range that refuses ``nan`` and ``inf``: click's own lets ``nan`` through (it compares
+    false with every bound) and ``inf`` wherever there is no upper bound."""
+
+    def convert(self, value, param, ctx):
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+def click_option(option: Option) -> click.Option:
+    """A post's :class:`~render.post.Option` as click parses it, with click's own checks and messages."""
+    kinds = {
+        "path": lambda: click.Path(path_type=Path),
+        "float": lambda: FiniteRange(min=option.minimum, max=option.maximum, min_open=option.open_minimum),
+        "int": lambda: click.IntRange(min=None if option.minimum is None else int(option.minimum),
+                                      max=None if option.maximum is None else int(option.maximum),
+                                      min_open=option.open_minimum),
+        "text": lambda: click.STRING,
+    }
+    return click.Option([option.flag, option.key], type=kinds[option.kind](), default=option.default,
+                        envvar=option.envvar, show_envvar=option.envvar is not None,
+                        show_default=option.default is not None, metavar=option.metavar, help=option.help)
+
+
+def post_option() -> click.Option:
+    return click.Option(
+        [POST_FLAG, "post_value"], metavar="NAME_OR_PATH", expose_value=True,
+        help="The post to work on: an installed post's name, a module, or the path of a .py file, package folder "
+             "or project folder.  [default: RENDER_POST, else [tool.render] post in ./pyproject.toml, else the one "
+             "installed post]")
+
+
+def found_post(ctx: click.Context) -> Found:
+    return ctx.meta[META_KEY]
+
+
+def load_post(ctx: click.Context, value: str | None) -> Found:
+    """The post a command works on, once per invocation; a post that cannot be found is one line, exit 2."""
+    if META_KEY not in ctx.meta:
+        try:
+            ctx.meta[META_KEY] = choose(value)
+        except PostError as error:
+            message = str(error)
+            if value is not None and "no module named" in message:
+                close = _close(value)
+                if close:
+                    message += f"; did you mean {' or '.join(close)}?"
+            raise click.UsageError(message, ctx) from None
+    return ctx.meta[META_KEY]
+
+
+def _close(value: str) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(value, names_known(), n=3, cutoff=0.6)
+
+
+class PostCommand(click.Command):
+    """A command that works on one post, with that post's own options beside its own (``doctor_only``: only
+    those the post marks for ``render doctor``; ``own_options=False``: none)."""
+
+    def __init__(self, *args, own_options: bool = True, doctor_only: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.own_options = own_options
+        self.doctor_only = doctor_only
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not any(arg in ctx.help_option_names for arg in args) or post_value(args) is not None:
+            load_post(ctx, post_value(args))
+        else:  # --help without --post: the default post's options, if a default can be found
+            try:
+                load_post(ctx, None)
+            except click.UsageError:
+                pass
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        found = ctx.meta.get(META_KEY)
+        if found is None or not self.own_options:
+            return params
+        own = [click_option(o) for o in found.post.options if o.doctor or not self.doctor_only]
+        taken = {opt for param in params for opt in getattr(param, "opts", ())}
+        clash = [o.opts[0] for o in own if set(o.opts) & taken]
+        if clash:
+            raise click.UsageError(f"post {found.post.name} declares {', '.join(clash)}, an option every post has: "
+                                   "rename it in the post", ctx)
+        help_option = self.get_help_option(ctx)
+        before = [param for param in params if param is not help_option]
+        return [*before, *own, *([help_option] if help_option in params else [])]
+
+
+def post_options(found: Found, values: dict[str, object]) -> dict[str, object]:
+    """The post's own option values out of a command's keyword arguments (removed from them)."""
+    return {option.key: values.pop(option.key) for option in found.post.options if option.key in values}
+
+
+def declared_outputs(post: Post, context: Context) -> list[Output]:
+    """The post's outputs, checked: a list of :class:`~render.spec.Output` of known kinds, each name once, each
+    a plain file name.  A post whose declaration is wrong gets one line naming it (and the output)."""
+    from render.manifest import PLAIN_NAME
+
+    try:
+        outputs = list(post.outputs(context))
+    except Exception as error:  # noqa: BLE001 -- a post's declaration is its author's code
+        text = (str(error).strip().splitlines() or [""])[0]
+        raise PostError(f"post {post.name} cannot declare its outputs: {type(error).__name__}: {text}") from None
+    for index, output in enumerate(outputs):
+        if not isinstance(output, Output):
+            raise PostError(f"post {post.name}: its outputs()[{index}] is a {type(output).__name__}, "
+                            "not a render.spec.Output")
+        if not (isinstance(output.name, str) and PLAIN_NAME.fullmatch(output.name)):
+            raise PostError(f"post {post.name}: output name {output.name!r} is not a plain file name "
+                            "(letters, digits, '-', '_', '.')")
+        if output.kind not in KINDS:
+            raise PostError(f"post {post.name}: output {output.name} has kind {output.kind!r}; "
+                            f"choose from {', '.join(KINDS)}")
+        if not callable(output.build):
+            raise PostError(f"post {post.name}: output {output.name}'s build is not a function")
+    twice = [name for name, count in Counter(o.name for o in outputs).items() if count > 1]
+    if twice:
+        raise PostError(f"post {post.name} declares {len(twice)} name{'s' if len(twice) > 1 else ''} twice: "
+                        f"{', '.join(twice)} (each output's name is its file stem: give each its own)")
+    return outputs

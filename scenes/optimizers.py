@@ -3,9 +3,10 @@
 Part 6 of the article fixes gradient descent's zig-zag across the narrow valley of the compressed loss by
 normalizing the features.  The other fix is to change the descent instead of the data: momentum damps the
 zig-zag by averaging successive gradients, and AdaGrad, RMSProp and Adam give each parameter its own step
-size, which undoes a difference of scale between the features.  Each is written here from the algorithm
-``torch.optim`` documents (SGD, Adagrad, RMSprop, Adam), with torch's default hyper-parameters, and run from
-the article's start on both landscapes so that the trails can be drawn beside the article's red path.
+size, which undoes a difference of scale between the features.  Each follows the algorithm ``torch.optim``
+documents (SGD, Adagrad, RMSprop, Adam), with torch's default hyper-parameters, as the engine writes them out
+(:mod:`render.optimizers`); this module holds the article's choices of them, run from the article's start on
+both landscapes so that the trails can be drawn beside the article's red path.
 
 Learning rates.  Gradient descent keeps the article's 0.6.  For the others, candidate round rates were run
 for 100 iterations from the article's start (``--seed`` 0) on both datasets, keeping per optimizer one rate
@@ -38,9 +39,9 @@ Every trail above stays finite, and the chosen ones stay inside the article's ±
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from render.optimizers import HYPER_PARAMETERS, STEPS, Optimizer, Step
 
 if TYPE_CHECKING:  # NumPy is imported when a descent runs, not when the optimizers are listed
     import numpy as np
@@ -48,59 +49,11 @@ if TYPE_CHECKING:  # NumPy is imported when a descent runs, not when the optimiz
     from scenes.neuron import Parameters
     from scenes.normalization import NormalizationExperiment
 
-# torch.optim's defaults for the hyper-parameters each algorithm uses; the others it does not have.
-# (SGD: dampening 0, no weight decay; Adagrad: lr_decay 0, initial accumulator 0; RMSprop: not centred,
-# no momentum; Adam: bias-corrected, not AMSGrad.)
-HYPER_PARAMETERS: dict[str, dict[str, object]] = {
-    "sgd": {"momentum": 0.0, "nesterov": False},
-    "adagrad": {"eps": 1e-10},
-    "rmsprop": {"alpha": 0.99, "eps": 1e-8},
-    "adam": {"betas": (0.9, 0.999), "eps": 1e-8},
-}
-
-
-@dataclass(frozen=True)
-class Optimizer:
-    """One optimizer as ``torch.optim`` would be built: its algorithm, learning rate and hyper-parameters.
-
-    A hyper-parameter left at ``None`` takes torch's default for the algorithm; giving one that the
-    algorithm does not use is an error, so that the manifest never records a setting that had no effect.
-    Unlike torch, ``nesterov=True`` with ``momentum=0`` is allowed: it is plain gradient descent.
-    """
-
-    name: str  # as shown in a legend
-    algorithm: str  # "sgd" | "adagrad" | "rmsprop" | "adam"
-    lr: float
-    color: str  # Okabe–Ito, readable on the dark and the light theme
-    momentum: float | None = None
-    nesterov: bool | None = None
-    alpha: float | None = None
-    betas: tuple[float, float] | None = None
-    eps: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.algorithm not in HYPER_PARAMETERS:
-            raise ValueError(f"{self.name}: unknown algorithm {self.algorithm!r}, expected one of "
-                             f"{', '.join(HYPER_PARAMETERS)}")
-        if not self.lr > 0:
-            raise ValueError(f"{self.name}: the learning rate must be positive, got {self.lr}")
-        used = HYPER_PARAMETERS[self.algorithm]
-        for key in ("momentum", "nesterov", "alpha", "betas", "eps"):
-            if key in used and getattr(self, key) is None:
-                object.__setattr__(self, key, used[key])  # frozen: the default is filled in once, here
-            elif key not in used and getattr(self, key) is not None:
-                raise ValueError(f"{self.name}: {self.algorithm} has no {key}")
-
-    def record(self) -> dict[str, object]:
-        """The settings for ``manifest.json`` (``parameters.optimizers[name]``): only those the algorithm uses."""
-        settings = {key: getattr(self, key) for key in HYPER_PARAMETERS[self.algorithm]}
-        if "betas" in settings:
-            settings["betas"] = list(settings["betas"])  # as JSON will read it back
-        return {"algorithm": self.algorithm, "lr": self.lr, **settings}
-
+__all__ = ["HYPER_PARAMETERS", "OPTIMIZERS", "STEPS", "Optimizer", "Step", "optimize", "trails"]
 
 # The order of the legends.  Okabe–Ito colours without black and yellow, which vanish on the dark and the
-# light theme; gradient descent keeps vermillion, the palette's nearest to the article's red path.
+# light theme (``render.optimizers.PALETTE``); gradient descent keeps vermillion, the palette's nearest to the
+# article's red path.  The rules are torch.optim's, from the engine (``render.optimizers``).
 OPTIMIZERS: tuple[Optimizer, ...] = (
     Optimizer("gradient descent", "sgd", lr=0.6, color="#D55E00"),
     Optimizer("momentum", "sgd", lr=0.06, momentum=0.9, color="#0072B2"),
@@ -109,64 +62,6 @@ OPTIMIZERS: tuple[Optimizer, ...] = (
     Optimizer("RMSProp", "rmsprop", lr=0.3, alpha=0.99, color="#E69F00"),
     Optimizer("Adam", "adam", lr=0.3, betas=(0.9, 0.999), color="#CC79A7"),
 )
-
-Step = Callable[["np.ndarray", int], "np.ndarray"]  # (g_t, t) -> how far θ moves down at step t
-
-
-def _sgd(o: Optimizer) -> Step:
-    """torch's SGD: ``b_1 = g_1``, ``b_t = μ b_{t-1} + g_t``; Nesterov steps along ``g_t + μ b_t``."""
-    buffer = None
-
-    def step(g: np.ndarray, t: int) -> np.ndarray:
-        nonlocal buffer
-        if o.momentum == 0:
-            return o.lr * g  # torch keeps no buffer then: the article's update, to the last bit
-        buffer = g.copy() if buffer is None else o.momentum * buffer + g
-        return o.lr * (g + o.momentum * buffer if o.nesterov else buffer)
-
-    return step
-
-
-def _adagrad(o: Optimizer) -> Step:
-    """torch's Adagrad: the sum of every squared gradient so far scales each parameter's step."""
-    state_sum = 0.0
-
-    def step(g: np.ndarray, t: int) -> np.ndarray:
-        nonlocal state_sum
-        state_sum = state_sum + g * g
-        return o.lr * g / ((state_sum ** 0.5) + o.eps)
-
-    return step
-
-
-def _rmsprop(o: Optimizer) -> Step:
-    """torch's RMSprop: a running mean of the squared gradients (weight α on the past) scales each step."""
-    square_avg = 0.0
-
-    def step(g: np.ndarray, t: int) -> np.ndarray:
-        nonlocal square_avg
-        square_avg = o.alpha * square_avg + (1 - o.alpha) * g * g
-        return o.lr * g / ((square_avg ** 0.5) + o.eps)
-
-    return step
-
-
-def _adam(o: Optimizer) -> Step:
-    """torch's Adam: running means of the gradients and of their squares, both corrected for starting at 0."""
-    beta1, beta2 = o.betas
-    m = v = 0.0
-
-    def step(g: np.ndarray, t: int) -> np.ndarray:
-        nonlocal m, v
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
-        return o.lr * m_hat / ((v_hat ** 0.5) + o.eps)
-
-    return step
-
-
-STEPS: dict[str, Callable[[Optimizer], Step]] = {"sgd": _sgd, "adagrad": _adagrad, "rmsprop": _rmsprop, "adam": _adam}
 
 
 def optimize(optimizer: Optimizer, X: np.ndarray, y: np.ndarray, start: Parameters, n_iter: int) -> np.ndarray:

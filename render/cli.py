@@ -12,6 +12,7 @@ import difflib
 import fcntl
 import math
 import os
+import shlex
 import signal
 import sys
 import textwrap
@@ -36,9 +37,9 @@ from render.post_command import (
     post_options,
 )
 from render.posts import Found, PostError
+from render.kinds import GROUPS, KINDS
 from render.pipeline import (
     BACKENDS,
-    GROUPS,
     KeyParts,
     Outcome,
     UnknownOutputError,
@@ -66,9 +67,6 @@ from render.settings import (
 from render.snippets import TARGETS, check_base_url
 from render.theme import DEFAULT_THEME, THEMES
 
-# What has a twin in the other theme.  Not a video: it plays in the theme it was drawn in, so a poster of the
-# other theme would only flash before it (`render videos --theme light` draws light videos).
-TWIN_KINDS = ("figure", "surface")
 
 
 def available_cores() -> int:
@@ -215,10 +213,10 @@ def closest_names(name: str, known: list[str], limit: int = 3) -> list[str]:
     return [k for ratio, k in scored[:limit] if ratio >= 0.6 and ratio >= best - 0.08]
 
 
-def _unknown_output(name: str, known: list[str], post: str) -> str:
+def _unknown_output(name: str, known: list[str]) -> str:
     close = closest_names(name, known)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    return f"unknown output {name!r} of post {post}{hint} (see 'render list')"
+    return f"unknown output {name!r}{hint} (see 'render list')"
 
 
 def _owner_error(out_dir: Path, found: Found) -> str | None:
@@ -342,7 +340,7 @@ def run_render(
         unknown = next(name for name in names if name not in known)
         if unknown == names[0]:  # `render lsit` is read as an output name: a command may be what was meant
             known += [name for name, command in main.commands.items() if not command.hidden and name not in known]
-        _usage_error(_unknown_output(unknown, known, post.name))
+        _usage_error(_unknown_output(unknown, known))
     explicit = {name for name in names if name != "all" and name not in GROUPS}
     for output in selected:
         reason = output.name in explicit and output.unavailable()
@@ -362,7 +360,7 @@ def run_render(
     runs = [(settings, "", selected)]
     if twins:  # the other theme's figures and surfaces, in the same process
         twin = next(name for name in sorted(THEMES) if name != theme)
-        runs.append((replace(settings, theme=twin), f" ({twin})", [o for o in selected if o.kind in TWIN_KINDS]))
+        runs.append((replace(settings, theme=twin), f" ({twin})", [o for o in selected if KINDS[o.kind].twin]))
     outcomes: list[Outcome] = []
     total = sum(len(run_selected) for _, _, run_selected in runs)
     known = KeyParts(post_module=found.module)
@@ -497,11 +495,31 @@ def list_posts() -> None:
         click.echo(f"{item.post.name:<16} {count:<11} {item.post.title}  [{item.origin}: {item.module}]")
 
 
+@main.command("new")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help="The post's title.  [default: from the folder's name]")
+def new_post(directory: Path, title: str | None) -> None:
+    """Write a post of your own into DIRECTORY: a module with a figure, a video and a 3D surface of an example
+    loss, a pyproject.toml that makes it installable, and a README.  It renders before any edit."""
+    from render.scaffold import write_post
+
+    try:
+        scaffold, paths = write_post(directory, title)
+    except RenderError as error:
+        _usage_error(str(error))
+    except OSError as error:
+        click.echo(f"error: cannot write the post in {directory}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_FAILED)
+    for path in paths:
+        click.echo(f"wrote {path}")
+    where = shlex.quote(str(directory))
+    click.echo(f"post {scaffold.name}: 'render all --post {where}' renders it into "
+               f"output/{scaffold.name}/ ('pip install -e {where}' makes it a post 'render posts' lists)")
+
+
 render_everything = _rendering("all", "Render every output of the post (those whose inputs are missing are skipped).")
-render_figures = _rendering("figures", "Render every static figure (PNG at 2x and 1x, SVG, and the CSV data behind it).")
-render_videos = _rendering("videos", "Render every video (mp4, webm and a poster PNG unless --formats says otherwise).")
-render_surfaces = _rendering("surfaces",
-                             "Render the 3D loss surfaces: an interactive page and a PNG each (the PNG needs a Chrome).")
+for _kind in KINDS.values():  # a command per kind: `render figures`, `render videos`, ...
+    _rendering(_kind.group, _kind.help)
 
 
 def _out_of(found: Found, out_dir: Path | None) -> Path:
@@ -570,7 +588,7 @@ def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None,
         known = [output.name for output in _declared(found, Context())]
         unknown = next((name for name in names if name not in known), None)
         if unknown is not None:
-            _usage_error(_unknown_output(unknown, known, found.post.name))
+            _usage_error(_unknown_output(unknown, known))
     to_dir = to_dir if to_dir is not None else out_dir / "publish" / target_name
     try:
         bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay)

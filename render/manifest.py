@@ -31,7 +31,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from render.encode import CAPTIONS_EXTENSION, FORMATS
 from render.files import RECORDS_DIR, png_size, write_text_atomic
 from render.settings import IMAGE_FORMATS
-from render.spec import KINDS
+from render.kinds import KINDS
 from render.theme import THEMES
 
 # 2: no render seconds (records are the same bytes whichever worker or run made them)

@@ -41,21 +41,10 @@ from render.manifest import (
     save_record,
 )
 from render.settings import RenderSettings, RunSession, Writer, Written
+from render.kinds import GROUPS, KINDS
 from render.spec import Output
 from render.theme import theme_suffix
 
-# kind -> "module:function" of its writer, imported when an output of that kind is rendered
-WRITERS: dict[str, str] = {
-    "figure": "render.figure:write_figure",
-    "video": "render.video:write_video",
-    "surface": "render.surface:write_surface",
-}
-# The external program a kind's writer drives, by path and version: another one re-renders.
-TOOL_VERSIONS: dict[str, str] = {"surface": "render.chrome:chrome_identity", "video": "render.encode:ffmpeg_identity"}
-GROUPS = {"figures": "figure", "videos": "video", "surfaces": "surface"}  # group name -> kind
-# Longest first, so that on N workers the last output to finish is a short one: the surfaces
-# (one task, sharing a browser; a 3D export is seconds of software WebGL), the videos, the figures.
-RENDER_ORDER = ("surface", "video", "figure")
 BACKENDS = ("loky", "dask")
 
 
@@ -65,7 +54,7 @@ def _load(reference: str) -> Callable:
 
 
 def writer_for(kind: str) -> Writer:
-    return _load(WRITERS[kind])
+    return _load(KINDS[kind].writer)
 
 
 @dataclass
@@ -193,6 +182,10 @@ def _write(output: Output, settings: RenderSettings, session: RunSession) -> _Ma
     """Build ``output``'s content and have its writer write it under ``settings.out_dir`` (a staging directory)."""
     writer = writer_for(output.kind)
     content = output.build()
+    expected = KINDS[output.kind].content
+    if not isinstance(content, expected):
+        raise RenderError(f"its build returned a {type(content).__name__}, not the render.spec.{expected.__name__} "
+                          f"a {output.kind} is drawn from")
     written = writer(output.name, content, settings, session)
     missing = [str(w.path) for w in written if not w.path.is_file()]
     if missing:
@@ -304,7 +297,7 @@ def _render_in_worker(
 
 def _batches(stale: Sequence[tuple[Output, str | None]]) -> list[list[tuple[Output, str | None]]]:
     """Tasks for the workers, longest first: one per output, but the surfaces together, sharing one browser."""
-    rank = {kind: position for position, kind in enumerate(RENDER_ORDER)}
+    rank = {name: kind.order for name, kind in KINDS.items()}
     batches: dict[str, list[tuple[Output, str | None]]] = {}
     for pair in sorted(stale, key=lambda pair: rank.get(pair[0].kind, len(rank))):
         shared = pair[0].kind == "surface"
@@ -358,7 +351,7 @@ class KeyParts:
 
     def engine(self, kind: str) -> str:
         if kind not in self.engines:
-            self.engines[kind] = engine_digest(WRITERS[kind].partition(":")[0])
+            self.engines[kind] = engine_digest(KINDS[kind].writer.partition(":")[0])
         return self.engines[kind]
 
 
@@ -390,8 +383,9 @@ def render_all(
 
     for output in outputs:
         try:
-            if output.kind in TOOL_VERSIONS and output.kind not in tools:
-                tools[output.kind] = _load(TOOL_VERSIONS[output.kind])()
+            tool = KINDS[output.kind].tool
+            if tool and output.kind not in tools:
+                tools[output.kind] = _load(tool)()
             scene = scene_digest(output, scenes, known.post_module)
             try:
                 key = None if scene is None else output_key(

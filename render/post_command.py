@@ -19,7 +19,8 @@ import click
 
 from render.post import Context, Option, Post
 from render.posts import Found, PostError, choose, names_known
-from render.spec import KINDS, Output
+from render.kinds import KINDS
+from render.spec import Output
 
 META_KEY = "render.post"
 POST_FLAG = "--post"
@@ -113,7 +114,21 @@ class PostCommand(click.Command):
                 load_post(ctx, None)
             except click.UsageError:
                 pass
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            raise click.UsageError(self._no_such_option(ctx, error), ctx) from None
+
+    def _no_such_option(self, ctx: click.Context, error: click.NoSuchOption) -> str:
+        """Which post the option is not one of, and the option probably meant (only a close one: click would
+        offer ``--duration`` for the article's ``--data``)."""
+        import difflib
+
+        found = ctx.meta.get(META_KEY)
+        close = difflib.get_close_matches(error.option_name, error.possibilities or [], n=1, cutoff=0.75)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        whose = f" of post {found.post.name}" if found is not None else ""
+        return f"no such option {error.option_name}{whose}{hint}"
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         params = super().get_params(ctx)

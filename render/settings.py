@@ -18,7 +18,6 @@ before any plotting, video or browser library is loaded.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,12 +152,9 @@ class RenderSettings:
 
     def kind_settings(self, kind: str) -> dict[str, object]:
         """The settings that change the files of an output of ``kind`` (part of its rebuild key)."""
-        if kind == "video":
-            return dataclasses.asdict(self.video)
-        if kind == "surface":
-            # How long an export may take does not change the image it makes.
-            return {k: v for k, v in dataclasses.asdict(self.surface).items() if k != "export_timeout"}
-        return {}
+        from render.kinds import KINDS  # the kinds name their settings; they import this module for its types
+
+        return KINDS[kind].settings(self)
 
     @property
     def layout(self) -> OutputLayout:

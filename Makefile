@@ -1,6 +1,7 @@
-# Every figure of the article from one command: `make all`.
+# Every figure of a post from one command: `make all` (the article's, unless POST says another post).
 # The first run creates .venv and installs the project into it.
 #   make all                     everything (cat/dog figures need RENDER_DATA=DIR or ./datasets)
+#   make all POST=examples/learning-rate   another post (a module, or a .py file or folder), into output/NAME/
 #   make all JOBS=4              with 4 outputs rendered at once (default: one per core)
 #   make contour-compressed      one output (a target per output, see `make list`)
 #   make figures / videos / surfaces / gallery   one kind of output, or the gallery page
@@ -11,17 +12,19 @@
 #   make figures OUT=DIR VIDEO_FORMATS=mp4,gif RENDER_FLAGS="--theme light --seed 3"
 #                                into DIR (gallery too), in those formats, with more options;
 #                                values reach render as typed (RENDER_FLAGS split at blanks, no quoting)
-#   make clean                   empties OUT but for its .gitkeep
+#   make clean                   empties OUT (default output/, every post's renders) but for its .gitkeep
 
 PYTHON ?= python3
 VENV ?= .venv
-OUT ?= output
+# Empty: each post's own folder (output/ for the article, output/NAME/ for another post).
+OUT ?=
+POST ?=
 # Empty: the command line's own defaults (`render all --help` shows them), defined once there.
 VIDEO_FORMATS ?=
 JOBS ?=
 RENDER_FLAGS ?=
 TARGET ?=
-# These five are data, never code.  Make pastes a $(VAR) into the shell command as text, where a
+# These six are data, never code.  Make pastes a $(VAR) into the shell command as text, where a
 # blank splits it and a quote, `;` or `$(...)` in it runs, whatever quoting surrounds it; so the
 # recipes read them from their environment instead, as "$$OUT".  `:= $(value VAR)` keeps a value
 # as typed: make would otherwise expand a `$(...)` in it itself, `$(shell ...)` included.
@@ -30,15 +33,18 @@ override VIDEO_FORMATS := $(value VIDEO_FORMATS)
 override JOBS := $(value JOBS)
 override RENDER_FLAGS := $(value RENDER_FLAGS)
 override TARGET := $(value TARGET)
-export OUT VIDEO_FORMATS JOBS RENDER_FLAGS TARGET
+override POST := $(value POST)
+export OUT VIDEO_FORMATS JOBS RENDER_FLAGS TARGET POST
 # Shell text holding no value, only names: RENDER_FLAGS is left unquoted to split it into words,
 # under `set -f` so that a `*` stays a `*`; splitting never runs a `;`, `$(...)` or backquote.
 RENDER = set -f; $(BIN)/render
-RENDER_OPTIONS = --out "$$OUT" $${VIDEO_FORMATS:+--formats "$$VIDEO_FORMATS"} $${JOBS:+--jobs "$$JOBS"} $$RENDER_FLAGS
+CHOSEN = $${POST:+--post "$$POST"} $${OUT:+--out "$$OUT"}
+RENDER_OPTIONS = $(CHOSEN) $${VIDEO_FORMATS:+--formats "$$VIDEO_FORMATS"} $${JOBS:+--jobs "$$JOBS"} $$RENDER_FLAGS
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
+# The article's outputs by kind, in its order: a Make target each (tests check them against `render list`).
 FIGURES := catdog-samples catdog-learning-curves catdog-weights \
 	blobs-compressed loss-compressed contour-compressed \
 	blobs-normalized loss-normalized contour-normalized loss-comparison \
@@ -70,14 +76,14 @@ $(SURFACES): chrome
 
 # manifest.json and index.html from what is rendered (every render command also refreshes them).
 gallery: $(INSTALLED)
-	$(BIN)/render gallery --out "$$OUT"
+	$(BIN)/render gallery $(CHOSEN)
 
 # Without TARGET, render says which targets there are.
 publish: $(INSTALLED)
-	$(BIN)/render publish $${TARGET:+--target "$$TARGET"} --out "$$OUT"
+	$(BIN)/render publish $${TARGET:+--target "$$TARGET"} $(CHOSEN)
 
 list: $(INSTALLED)
-	@$(BIN)/render list
+	@$(BIN)/render list $${POST:+--post "$$POST"}
 
 test: $(INSTALLED) chrome $(NODE_INSTALLED)
 	$(BIN)/python -m pytest -q
@@ -89,7 +95,7 @@ bench: $(INSTALLED) chrome
 	$(BIN)/python -m benchmarks
 
 doctor: $(INSTALLED)
-	$(BIN)/render doctor
+	$(BIN)/render doctor $${POST:+--post "$$POST"}
 
 # A Chrome for the surface PNGs (kaleido draws them in one): the one found (BROWSER_PATH,
 # or installed), else Debian's chromium-headless-shell when root with apt-get, else
@@ -133,11 +139,11 @@ $(NODE_INSTALLED): package.json package-lock.json
 
 # Everything in OUT but .gitkeep.  A relative OUT is found as ./OUT, so that a name starting with
 # `-`, `!` or `(` is a directory and not find's expression (which would then run on `.`); an empty
-# OUT, which would mean `.` too, deletes nothing.
+# OUT is output/, where every post renders by default (never `.`).
 clean:
-	case "$$OUT" in \
-	  "") echo "error: OUT is empty; nothing deleted" >&2; exit 2 ;; \
-	  /*) dir="$$OUT" ;; \
-	  *) dir="./$$OUT" ;; \
+	out="$${OUT:-output}"; \
+	case "$$out" in \
+	  /*) dir="$$out" ;; \
+	  *) dir="./$$out" ;; \
 	esac; \
 	if [ -d "$$dir" ]; then find "$$dir" -mindepth 1 ! -name .gitkeep -delete; fi

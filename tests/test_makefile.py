@@ -98,7 +98,35 @@ def test_publish_takes_its_target_as_typed_and_runs_nothing(project, target):
 
 def test_publish_without_a_target_leaves_the_choice_to_render(project):
     assert make(project, "publish").returncode == 0
-    assert calls(project) == [["publish", "--out", "output"]]
+    assert calls(project) == [["publish"]]  # and the folder too: the post's own
+
+
+@pytest.mark.parametrize("target, words", [
+    ("all", ["all", "--twins", "--post", "examples/learning rate"]),
+    ("gallery", ["gallery", "--post", "examples/learning rate"]),
+    ("list", ["list", "--post", "examples/learning rate"]),
+    ("publish", ["publish", "--post", "examples/learning rate"]),
+])
+def test_post_chooses_the_post_as_typed(project, target, words):
+    result = make(project, target, "POST=examples/learning rate")
+    assert result.returncode == 0, result.stderr
+    assert calls(project) == [words]
+
+
+def test_the_makefile_has_a_target_per_output_of_the_article():
+    """The Makefile's lists, kind by kind and in order, are what `render list` says the article renders."""
+    from click.testing import CliRunner
+
+    from render.cli import main
+
+    listed = [line.split()[:2] for line in CliRunner().invoke(main, ["list"]).output.splitlines()]
+    text = MAKEFILE.read_text().replace("\\\n", " ")
+    declared = {}
+    for variable in ("FIGURES", "VIDEOS", "SURFACES"):
+        line = next(line for line in text.splitlines() if line.startswith(f"{variable} :="))
+        declared[variable] = line.partition(":=")[2].split()
+    for variable, kind in (("FIGURES", "figure"), ("VIDEOS", "video"), ("SURFACES", "surface")):
+        assert declared[variable] == [name for name, k in listed if k == kind], variable
 
 
 @pytest.mark.parametrize("out", INJECTIONS)
@@ -121,7 +149,7 @@ def test_render_flags_are_split_into_words_never_run(project, flags, words):
     """RENDER_FLAGS is several options, so it is split at blanks; a word is still only text (no glob either)."""
     result = make(project, "figures", f"RENDER_FLAGS={flags}")
     assert result.returncode == 0, result.stderr
-    assert calls(project) == [["figures", "--out", "output", *words]]
+    assert calls(project) == [["figures", *words]]
     assert_nothing_ran(project)
 
 
@@ -136,7 +164,7 @@ def test_video_formats_and_jobs_are_passed_when_set_each_as_one_argument(project
     """The command line reads 'mp4, webm' as one list; split in two, `webm` was taken for an output."""
     result = make(project, "descent-compressed", "VIDEO_FORMATS=mp4, webm", "JOBS=2")
     assert result.returncode == 0, result.stderr
-    assert calls(project) == [["descent-compressed", "--out", "output", "--formats", "mp4, webm", "--jobs", "2"]]
+    assert calls(project) == [["descent-compressed", "--formats", "mp4, webm", "--jobs", "2"]]
 
 
 def fill(out):
@@ -167,9 +195,12 @@ def test_clean_with_a_crafted_out_empties_that_directory_and_runs_nothing(projec
     assert_nothing_ran(project)
 
 
-def test_clean_with_an_empty_out_deletes_nothing(project):
-    """An empty OUT left find with no directory, so it emptied the current one."""
+def test_clean_with_an_empty_out_empties_output_and_nothing_else(project):
+    """An empty OUT left find with no directory, so it emptied the current one: it means output/, every post's."""
+    (project / "output" / "learning-rate").mkdir(parents=True)
+    (project / "output" / ".gitkeep").touch()
+    (project / "output" / "learning-rate" / "x.png").touch()
     result = make(project, "clean", "OUT=")
-    assert result.returncode == 2
-    assert result.stderr.splitlines()[0] == "error: OUT is empty; nothing deleted"
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (project / "output").iterdir()) == [".gitkeep"]
     assert (project / "pyproject.toml").exists() and (project / "venv" / "bin" / "render").exists()

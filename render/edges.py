@@ -20,12 +20,12 @@ BEYOND_LABEL = "beyond the grid, shown at its edge"
 
 
 def grid_bounds(landscape: Landscape) -> tuple[tuple[float, float], tuple[float, float]]:
-    w0, w1 = landscape.w0, landscape.w1
-    return (float(w0.min()), float(w0.max())), (float(w1.min()), float(w1.max()))
+    x, y = landscape.x, landscape.y
+    return (float(x.min()), float(x.max())), (float(y.min()), float(y.max()))
 
 
-def at_edge(w0: np.ndarray, w1: np.ndarray, landscape: Landscape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``w0, w1`` moved onto the grid's edge where they lie beyond it, and which points were moved."""
+def at_edge(x: np.ndarray, y: np.ndarray, landscape: Landscape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``x, y`` moved onto the grid's edge where they lie beyond it, and which points were moved."""
     (x_low, x_high), (y_low, y_high) = grid_bounds(landscape)
-    x, y = np.clip(w0, x_low, x_high), np.clip(w1, y_low, y_high)
-    return x, y, (x != w0) | (y != w1)
+    shown_x, shown_y = np.clip(x, x_low, x_high), np.clip(y, y_low, y_high)
+    return shown_x, shown_y, (shown_x != x) | (shown_y != y)

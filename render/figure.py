@@ -13,6 +13,7 @@ from typing import Callable
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure as MplFigure
 
 from render import spec
@@ -25,7 +26,6 @@ from render.theme import theme_context
 PIXEL_DENSITY = 2  # PNGs at 2x for high-density screens: 100 dpi figure sizes, saved at 200 dpi
 BASE_DPI = 100
 FOREGROUND = "foreground"  # a colour that means "the theme's text colour"
-BIAS_LABEL = "b"  # the colour bar of steps coloured by the bias
 LEGEND_COLUMNS = 3  # entries in a row of a legend under the panels: three names fit a column's width
 
 
@@ -60,36 +60,51 @@ def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
 
 
 def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
-    """The landscape, then each trail: its line, and its steps coloured by the bias (``point_cmap``) or its end
-    point; a colour bar of the bias where a trail has one, else of the loss."""
-    landscape = panel.landscape
-    filled = ax.contourf(landscape.w0, landscape.w1, landscape.loss, panel.levels, cmap=panel.cmap)
-    coloured = None
+    """The landscape, then each trail: its line, and its steps coloured by its ``marks`` or its end point; a
+    colour bar of the marks where a trail has some, else of the loss.  Everything is labelled in the landscape's
+    names unless the panel says otherwise."""
+    landscape, names = panel.landscape, panel.landscape.names
+    filled = filled_contour(ax, landscape, panel.levels, panel.cmap)
+    coloured, coloured_label = None, ""
     beyond_marked = False
     for trail in panel.trails:
-        w0, w1, beyond = at_edge(trail.w0, trail.w1, landscape)
-        ax.plot(w0, w1, c=trail.color, zorder=2, **({"label": trail.label} if trail.label else {}))
-        if trail.point_cmap:
-            coloured = ax.scatter(w0[~beyond], w1[~beyond], c=trail.b[~beyond], cmap=trail.point_cmap, marker="x",
-                                  zorder=3, vmin=trail.b.min(), vmax=trail.b.max())
+        x, y, beyond = at_edge(trail.x, trail.y, landscape)
+        ax.plot(x, y, c=trail.color, zorder=2, **({"label": trail.label} if trail.label else {}))
+        if trail.marks is not None:
+            marks = np.asarray(trail.marks)
+            coloured = ax.scatter(x[~beyond], y[~beyond], c=marks[~beyond], cmap=trail.marks_cmap, marker="x",
+                                  zorder=3, vmin=marks.min(), vmax=marks.max())
+            coloured_label = trail.marks_label
         else:
-            ax.plot(w0[-1:], w1[-1:], ls="none", marker="o", c=trail.color, zorder=3)
+            ax.plot(x[-1:], y[-1:], ls="none", marker="o", c=trail.color, zorder=3)
         if beyond.any():
-            ax.scatter(w0[beyond], w1[beyond], marker=BEYOND_MARKER, facecolors="none", edgecolors=trail.color,
+            ax.scatter(x[beyond], y[beyond], marker=BEYOND_MARKER, facecolors="none", edgecolors=trail.color,
                        zorder=3, clip_on=False, **({} if beyond_marked else {"label": BEYOND_LABEL}))
             beyond_marked = True
-    if beyond_marked or (panel.legend and any(trail.label for trail in panel.trails)):
+    if panel.legend and (beyond_marked or any(trail.label for trail in panel.trails)):
         ax.legend(loc="lower left")
     if panel.colorbar:
         if coloured is not None:
-            fig.colorbar(coloured, ax=ax, label=BIAS_LABEL)
+            fig.colorbar(coloured, ax=ax, label=coloured_label)
         else:
-            fig.colorbar(filled, ax=ax, label="log loss")
+            fig.colorbar(filled, ax=ax, label=names.loss)
     if panel.trails:  # the landscape is the frame (the scene chose it to cover the trails)
         (x_low, x_high), (y_low, y_high) = grid_bounds(landscape)
         ax.set_xlim(x_low, x_high)
         ax.set_ylim(y_low, y_high)
-    ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
+    ax.set(xlabel=panel.xlabel or names.parameters[0], ylabel=panel.ylabel or names.parameters[1], title=panel.title)
+
+
+def filled_contour(ax: Axes, landscape: spec.Landscape, levels: int | tuple[float, ...], cmap: str):
+    """``contourf`` of the landscape at ``levels``: a count (matplotlib picks round values), or the values
+    themselves, each band then one step along the colour map, however unevenly the values are spaced (log-spaced
+    levels would otherwise leave all but the top bands the map's darkest colour)."""
+    if isinstance(levels, int):
+        return ax.contourf(landscape.x, landscape.y, landscape.loss, levels, cmap=cmap)
+    values = sorted(float(v) for v in levels)
+    colormap = matplotlib.colormaps[cmap]
+    return ax.contourf(landscape.x, landscape.y, landscape.loss, values, cmap=colormap,
+                       norm=BoundaryNorm(values, colormap.N))
 
 
 def draw_images(fig: MplFigure, ax: Axes, panel: spec.Images) -> None:

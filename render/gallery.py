@@ -46,6 +46,12 @@ def shown(output: RenderedOutput, first: bool) -> Shown:
     return Shown(output, media, snippets)
 
 
+def default_description(title: str) -> str:
+    """What a page says of itself where its post says nothing (search results and link previews show it)."""
+    return (f"{title}: every figure, video and 3D view, rendered, with its alt text and the snippet to paste it "
+            "into a post on any kind of site.")
+
+
 def _made_from(out_dir: Path, title: str, description: str) -> str:
     """A digest of everything the page is made from: the manifest's bytes, the title, the code that writes the
     page and its snippets (this module, ``snippets``, ``catalog``), and their templates."""
@@ -78,6 +84,6 @@ def write_gallery(out_dir: Path, title: str, description: str = "") -> Path | No
         pass
     outputs = rendered_outputs(manifest)
     page = environment().get_template("gallery.html.j2").render(
-        title=title, description=description or title, backgrounds=BACKGROUNDS, targets=TARGETS,
+        title=title, description=description or default_description(title), backgrounds=BACKGROUNDS, targets=TARGETS,
         items=[shown(output, first=index == 0) for index, output in enumerate(outputs)])
     return write_text_atomic(index, f"{stamp}\n{page}")

@@ -22,15 +22,36 @@ COLUMN = 7.0  # what an Output can be; each has a writer in render.pipeline
 
 
 @dataclass(frozen=True)
-class Extent:
-    """The weights a loss landscape covers, ``w0 = (min, max)`` and ``w1 = (min, max)``: what a
-    contour, a descent video or a surface drew, recorded in the manifest."""
+class Names:
+    """The post's words for what a landscape is over: its two ``parameters`` (the axes), the ``loss`` (its
+    colour bar, the loss axis, the counter), a ``step`` of a descent (the counter, the step axis, the slider),
+    and ``point``, the pair's own name where the post has one (the article's ``W = (-7.5, 7.5)``).
 
-    w0: tuple[float, float]
-    w1: tuple[float, float]
+    Generic by default: the engine writes no post's words but those the post declares.
+    """
+
+    parameters: tuple[str, str] = ("θ0", "θ1")
+    loss: str = "loss"
+    step: str = "iteration"
+    point: str = ""
+
+    def at(self, values: str) -> str:
+        """``W = (-7.5, 7.5)`` for ``values`` ``"(-7.5, 7.5)"``; ``(θ0, θ1) = (...)`` where the pair has no name."""
+        return f"{self.point or '(' + ', '.join(self.parameters) + ')'} = {values}"
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The parameters a loss landscape covers, ``x = (min, max)`` along the first and ``y = (min, max)`` along
+    the second: what a contour, a descent video or a surface drew, recorded in the manifest under their names."""
+
+    x: tuple[float, float]
+    y: tuple[float, float]
+    names: Names = Names()
 
     def record(self) -> dict[str, list[float]]:
-        return {"W0": [float(v) for v in self.w0], "W1": [float(v) for v in self.w1]}
+        first, second = self.names.parameters
+        return {first: [float(v) for v in self.x], second: [float(v) for v in self.y]}
 
 
 @dataclass(frozen=True)
@@ -107,32 +128,37 @@ class Scatter:
 
 @dataclass(frozen=True)
 class Landscape:
-    """The loss over a grid of weights, the bias fixed: ``loss[j, i]`` is the loss at ``(w0[i], w1[j])``.
+    """The loss over a grid of two parameters (any others fixed): ``loss[j, i]`` is the loss at ``(x[i], y[j])``,
+    ``x`` along the first parameter; ``names`` are the post's words for them and for the loss, which every writer
+    labels it with.
 
     Axes rather than meshgrids: what ``contourf`` and plotly's surfaces take, and a third of the data."""
 
-    w0: np.ndarray
-    w1: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
     loss: np.ndarray
+    names: Names = Names()
 
 
 @dataclass(frozen=True)
 class Trail:
-    """One recorded descent: at step ``k``, iteration ``iteration[k]`` at weights ``(w0[k], w1[k])`` and bias
-    ``b[k]``, with the true loss ``loss[k]`` there; and how it is drawn.
+    """One recorded descent: at step ``k``, iteration ``iteration[k]`` at parameters ``(x[k], y[k])``, with the
+    true loss ``loss[k]`` there; and how it is drawn.
 
-    ``label`` names it where there are several (a legend entry); ``color`` is its line; ``point_cmap``, where
-    given, marks a still's every step coloured by the bias, as the article's contour does.
+    ``label`` names it where there are several (a legend entry); ``color`` is its line.  ``marks``, where given
+    (a value per step), marks a still's every step coloured by it on ``marks_cmap``, with a colour bar labelled
+    ``marks_label``: the article's contour colours its steps by the bias.
     """
 
-    w0: np.ndarray
-    w1: np.ndarray
-    b: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
     iteration: np.ndarray
     loss: np.ndarray
     label: str = ""
     color: str = "r"
-    point_cmap: str | None = None
+    marks: np.ndarray | None = None
+    marks_cmap: str | None = None  # None: matplotlib's default colour map
+    marks_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,12 +167,16 @@ class Contour:
 
     landscape: Landscape
     trails: tuple[Trail, ...] = ()
-    levels: int = 10
+    # How many levels, or the levels' values (log-spaced for a loss that spans decades): colours then spread
+    # evenly over the bands between them.
+    levels: int | tuple[float, ...] = 10
     cmap: str = "magma"
-    colorbar: bool = True  # of the trails' bias where one has point_cmap, else of the loss
-    legend: bool = True  # the trails' labels (where they have some); another panel may carry them instead
-    xlabel: str = "W0"
-    ylabel: str = "W1"
+    colorbar: bool = True  # of the trails' marks where one has some, else of the loss
+    # The trails' labels (where they have some) and the mark of points beyond the landscape; False: no legend at
+    # all (another panel may carry it instead).
+    legend: bool = True
+    xlabel: str = ""  # "": the landscape's name of its first parameter
+    ylabel: str = ""  # "": of its second
     title: str = ""
 
 
@@ -168,10 +198,12 @@ class Figure:
 class Camera:
     """Where a 3D view of a descent looks from, relative to the descent: ``turn`` degrees counter-clockwise
     from looking down it (from behind its start, towards its end), at ``height`` (plotly's eye z; its
-    default camera is at 1.25)."""
+    default camera is at 1.25).  Or, given ``eye``, from there (plotly's camera eye ``x, y, z``), whatever the
+    descent does; ``turn`` and ``height`` are then ignored."""
 
     turn: float = 0.0
     height: float = 1.25
+    eye: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -186,22 +218,28 @@ class Descent:
     trails: tuple[Trail, ...]
     title: str = ""
     loss_scale: str = "linear"
+    levels: int | tuple[float, ...] = 20  # of the video's contour, as :attr:`Contour.levels`
 
 
 @dataclass(frozen=True)
 class Boundary:
-    """The data a neuron classifies, and its decision boundary moving along a trail: what a video's panel shows.
+    """The data a linear classifier classifies, and its decision boundary moving along a trail: what a video's
+    panel shows.
 
-    At step ``k`` the boundary is the line ``w0[k]·x0 + w1[k]·x1 + b[k] = 0`` of the trail's parameters, drawn in
-    the trail's colour, and each side is shaded in the colour of the class the neuron gives it (``data``'s
-    colour map: the side where ``W·x + b >= 0`` in class 1's).  ``accuracy[k]``, the share of the points it
-    classifies right there, is the panel's title; ``data.limits`` frame it.
+    At step ``k`` the boundary is the line ``x[k]·x0 + y[k]·x1 + intercept[k] = 0`` of the trail's parameters
+    and the intercept (one per step), drawn in the trail's colour and labelled ``line_label``; each side is
+    shaded in the colour of the class the classifier gives it (``data``'s colour map: the side where the sum is
+    ``>= 0`` in class 1's).  ``accuracy[k]``, the share of the points it classifies right there, is the panel's
+    title, written by ``accuracy_text`` (a format string given the share); ``data.limits`` frame it.
     """
 
     data: Scatter
     trail: Trail
+    intercept: np.ndarray
     accuracy: np.ndarray
     title: str = ""
+    accuracy_text: str = "accuracy {:.0%}"
+    line_label: str = "decision boundary"
 
 
 @dataclass(frozen=True)
@@ -224,7 +262,7 @@ class Animation:
     moving in step with one."""
 
     views: tuple[Descent | Boundary, ...]
-    title: str = ""  # above the views; for one descent, by default "Gradient descent on" its title
+    title: str = ""  # above the views; for one descent, by default its title (none if it has none)
     alt: str = ""
     extent: Extent | None = None  # the landscape every view covers
     # What happens when, in words, for readers who cannot see it: a captions track beside the video.

@@ -31,7 +31,7 @@ from render.chrome import ImageExporter
 from render.errors import PartlyWritten, RenderError
 from render.files import atomic_path, write_text_atomic
 from render.settings import RenderSettings, RunSession, Written
-from render.spec import Camera, Content, Descent, Landscape, Surface, Trail
+from render.spec import Camera, Content, Descent, Landscape, Names, Surface, Trail
 from render.theme import BACKGROUNDS
 
 TEMPLATES = {"dark": "plotly_dark", "light": "plotly_white"}
@@ -87,24 +87,23 @@ class SurfaceExportError(PartlyWritten):
     """The page was written but a static image was not; the message names both, and the page is published."""
 
 
-def surface_height(landscape: Landscape, w0: np.ndarray, w1: np.ndarray) -> np.ndarray:
-    """The surface's loss under each point ``(w0, w1)``, linear between grid nodes; NaN off the grid.
+def surface_height(landscape: Landscape, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The surface's loss under each point ``(x, y)``, linear between grid nodes; NaN off the grid.
 
     The recorded loss of an iteration was measured at that iteration's bias,
     while the surface is drawn at the trained bias: the path is placed on the
     drawn surface so that it lies on it rather than floating above or under it.
     """
-    grid = RegularGridInterpolator((landscape.w1, landscape.w0), landscape.loss, bounds_error=False,
+    grid = RegularGridInterpolator((landscape.y, landscape.x), landscape.loss, bounds_error=False,
                                    fill_value=np.nan)
-    return grid(np.column_stack([np.ravel(w1), np.ravel(w0)])).reshape(np.shape(w0))
+    return grid(np.column_stack([np.ravel(y), np.ravel(x)])).reshape(np.shape(x))
 
 
 def path_on_surface(trail: Trail, landscape: Landscape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A trail as a dense polyline just above the surface; off-grid stretches are gaps (NaN)."""
-    w0, w1 = trail.w0, trail.w1
     steps = np.linspace(0.0, 1.0, SAMPLES_PER_STEP, endpoint=False)
-    x = np.append((w0[:-1, None] + np.outer(np.diff(w0), steps)).ravel(), w0[-1])
-    y = np.append((w1[:-1, None] + np.outer(np.diff(w1), steps)).ravel(), w1[-1])
+    x = np.append((trail.x[:-1, None] + np.outer(np.diff(trail.x), steps)).ravel(), trail.x[-1])
+    y = np.append((trail.y[:-1, None] + np.outer(np.diff(trail.y), steps)).ravel(), trail.y[-1])
     z = surface_height(landscape, x, y) + _lift(landscape)
     off_grid = np.isnan(z)
     return np.where(off_grid, np.nan, x), np.where(off_grid, np.nan, y), z
@@ -115,19 +114,22 @@ def _lift(landscape: Landscape) -> float:
 
 
 def _iteration_points(trail: Trail, landscape: Landscape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return trail.w0, trail.w1, surface_height(landscape, trail.w0, trail.w1) + _lift(landscape)
+    return trail.x, trail.y, surface_height(landscape, trail.x, trail.y) + _lift(landscape)
 
 
 def camera_eye(view: Descent, camera: Camera = Camera()) -> dict[str, float]:
-    """plotly's default camera distance, turned ``camera.turn`` degrees from looking down the (first) descent.
+    """plotly's default camera distance, turned ``camera.turn`` degrees from looking down the (first) descent;
+    or the camera's own ``eye``, where it declares one.
 
     The default eye, (1.25, 1.25, 1.25), sees the normalized descent from
     behind the valley wall it runs down, which then hides it; looking along
     the descent puts the walls it comes down behind the path instead.  A
     descent that zig-zags across a valley reads better from the side of it.
     """
+    if camera.eye is not None:
+        return dict(zip("xyz", (float(v) for v in camera.eye)))
     trail = view.trails[0]
-    direction = np.array([trail.w0[-1] - trail.w0[0], trail.w1[-1] - trail.w1[0]])
+    direction = np.array([trail.x[-1] - trail.x[0], trail.y[-1] - trail.y[0]])
     length = float(np.hypot(*direction))
     horizontal = np.hypot(1.25, 1.25)
     x, y = (direction / length * horizontal) if length > 0 else (1.25, 1.25)
@@ -136,8 +138,14 @@ def camera_eye(view: Descent, camera: Camera = Camera()) -> dict[str, float]:
     return {"x": round(float(x), 4), "y": round(float(y), 4), "z": camera.height}
 
 
-# The loss recorded at an iteration (at that iteration's bias), not the height of the drawn surface.
-HOVER = "iteration %{customdata[0]:d}<br>W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{customdata[1]:.4f}<extra></extra>"
+def hover(names: Names) -> str:
+    """What hovering a step says, in the post's words: the loss recorded at that step (at the value there of any
+    parameter the landscape fixes), not the height of the drawn surface."""
+    first, second = names.parameters
+    return (f"{names.step} %{{customdata[0]:d}}<br>{first} %{{x:.3f}}<br>{second} %{{y:.3f}}"
+            "<br>loss %{customdata[1]:.4f}<extra></extra>")
+
+
 START_MARKER = dict(color="white", size=6, line=dict(color="black", width=1))
 END_MARKER = dict(color="white", size=6, symbol="diamond", line=dict(color="black", width=1))
 
@@ -167,21 +175,24 @@ def _trail_traces(placed: PlacedTrail, landscape: Landscape, several: bool) -> l
     end = len(trail.iteration) - 1
     color = trail.color if several else PATH_COLOR
     group = dict(legendgroup=trail.label) if several else {}
-    end_label = f"end, iteration {int(trail.iteration[end])}" + (" (off the grid)" if np.isnan(z[end]) else "")
+    step, hovertemplate = landscape.names.step, hover(landscape.names)
+    end_label = f"end, {step} {int(trail.iteration[end])}" + (" (off the grid)" if np.isnan(z[end]) else "")
     return [
         go.Scatter3d(x=px, y=py, z=pz, mode="lines", name=trail.label if several else "descent path",
                      hoverinfo="skip", line=dict(color=color, width=6), **group),
-        go.Scatter3d(x=x, y=y, z=z, mode="markers", showlegend=False, customdata=customdata, hovertemplate=HOVER,
-                     marker=dict(color=color, size=2), **group),
+        go.Scatter3d(x=x, y=y, z=z, mode="markers", showlegend=False, customdata=customdata,
+                     hovertemplate=hovertemplate, marker=dict(color=color, size=2), **group),
         go.Scatter3d(x=x[end:], y=y[end:], z=z[end:], mode="markers", name=end_label, customdata=customdata[end:],
-                     hovertemplate=HOVER, marker=END_MARKER, **group, **({"showlegend": False} if several else {})),
+                     hovertemplate=hovertemplate, marker=END_MARKER, **group,
+                     **({"showlegend": False} if several else {})),
     ]
 
 
 def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
                    camera: Camera = Camera()) -> go.Figure:
-    """The article's surface with the descents on it; ``interactive`` adds the iteration slider."""
-    landscape = view.landscape
+    """The article's surface with the descents on it, in the landscape's names; ``interactive`` adds the slider."""
+    landscape, names = view.landscape, view.landscape.names
+    first_name, second_name = names.parameters
     several = len(view.trails) > 1
     placed = [_placed(trail, landscape) for trail in view.trails]
     first = placed[0]
@@ -189,15 +200,16 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         # Opacity 1 as in the article.  plotly/Kaleido#475 (a Surface at opacity 1 vanishing behind a
         # Scatter3d in static exports) does not show with plotly.js 3 here; tests/test_surface.py checks.
         # The grid's axes as 1-D arrays: the same surface as the article's meshgrids, a third of the data.
-        go.Surface(z=landscape.loss, x=landscape.w0, y=landscape.w1, opacity=1, name="log loss",
-                   colorbar=dict(title=dict(text="log loss"), len=0.9, y=0.45),  # clear of the mode bar
-                   hovertemplate="W0 %{x:.3f}<br>W1 %{y:.3f}<br>loss %{z:.4f}<extra>surface</extra>"),
+        go.Surface(z=landscape.loss, x=landscape.x, y=landscape.y, opacity=1, name=names.loss,
+                   colorbar=dict(title=dict(text=names.loss), len=0.9, y=0.45),  # clear of the mode bar
+                   hovertemplate=f"{first_name} %{{x:.3f}}<br>{second_name} %{{y:.3f}}<br>loss %{{z:.4f}}"
+                                 "<extra>surface</extra>"),
     ]
     trails = [_trail_traces(one, landscape, several) for one in placed]
     # One trail: its line and steps, the start, then its end (the article's legend order).  Several share the
     # start; each is one legend entry.
-    start = go.Scatter3d(x=first.x[:1], y=first.y[:1], z=first.z[:1], mode="markers", name="start, iteration 0",
-                         customdata=first.customdata[:1], hovertemplate=HOVER, marker=START_MARKER)
+    start = go.Scatter3d(x=first.x[:1], y=first.y[:1], z=first.z[:1], mode="markers", name=f"start, {names.step} 0",
+                         customdata=first.customdata[:1], hovertemplate=hover(names), marker=START_MARKER)
     if several:
         traces += [trace for group in trails for trace in group] + [start]
     else:
@@ -207,7 +219,7 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         paper_bgcolor=BACKGROUNDS[theme], plot_bgcolor=BACKGROUNDS[theme],  # the figures' own background
         margin=dict(l=0, r=0, b=0, t=0),
         scene=dict(camera=dict(projection=dict(type="orthographic"), eye=camera_eye(view, camera)),
-                   xaxis_title_text="W0", yaxis_title_text="W1", zaxis_title_text="log loss"),
+                   xaxis_title_text=first_name, yaxis_title_text=second_name, zaxis_title_text=names.loss),
         legend=dict(x=0.01, y=0.99, bgcolor="rgba(0,0,0,0)"),
     )
     figure = go.Figure(data=traces, layout=layout)
@@ -217,21 +229,22 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         # A page may be a phone's width: the colour bar goes below the scene instead of beside it.
         figure.update_traces(selector=dict(type="surface"), colorbar=dict(
             orientation="h", x=0.5, xanchor="center", y=0.16, yanchor="bottom", len=0.6, thickness=12,
-            title=dict(text="log loss", side="top")))
+            title=dict(text=names.loss, side="top")))
         figure.update_layout(scene_domain=dict(x=[0, 1], y=[SCENE_BOTTOM, 1]))
-        _add_iteration_slider(figure, placed)
+        _add_iteration_slider(figure, placed, names)
     return figure
 
 
-def _add_iteration_slider(figure: go.Figure, placed: list[PlacedTrail]) -> None:
+def _add_iteration_slider(figure: go.Figure, placed: list[PlacedTrail], names: Names) -> None:
     """A marker on each trail and a slider (plotly frames) moving them one iteration per step; a trail that
-    ends first keeps its marker on its end."""
+    ends first keeps its marker on its end.  The slider says ``names.step``."""
     first = len(figure.data)
     foreground = figure.layout.template.layout.font.color or "black"
     group = len(placed) > 1
     for one in placed:
         figure.add_trace(go.Scatter3d(x=one.x[:1], y=one.y[:1], z=one.z[:1], mode="markers",
-                                      name="iteration (slider)", customdata=one.customdata[:1], hovertemplate=HOVER,
+                                      name=f"{names.step} (slider)", customdata=one.customdata[:1],
+                                      hovertemplate=hover(names),
                                       marker=dict(color=MARKER_COLOR, size=7),
                                       **({"legendgroup": one.trail.label, "showlegend": False} if group else {})))
     longest = max(placed, key=lambda one: len(one.trail.iteration))
@@ -250,7 +263,7 @@ def _add_iteration_slider(figure: go.Figure, placed: list[PlacedTrail]) -> None:
     figure.update_layout(
         sliders=[dict(
             active=0, x=0.03, len=0.94, y=0, yanchor="bottom", pad=dict(t=0, b=10),
-            currentvalue=dict(prefix="iteration ", font=dict(size=14, color=foreground)),
+            currentvalue=dict(prefix=f"{names.step} ", font=dict(size=14, color=foreground)),
             font=dict(color="rgba(0,0,0,0)"),  # 101 tick labels would overlap; the current value says it
             steps=[dict(label=str(i), method="animate", args=[[str(i)], still]) for i in iterations],
         )],

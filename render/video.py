@@ -41,6 +41,7 @@ from render import spec
 from render.edges import BEYOND_MARKER, at_edge, grid_bounds
 from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, VideoFormat, VideoShape
 from render.errors import RenderError
+from render.figure import filled_contour
 from render.files import write_text_atomic
 from render.settings import ARTICLE_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.sides import sides
@@ -52,7 +53,6 @@ from render.theme import theme_context
 DPI_PER_PIXEL_OF_HEIGHT = 160 / 720
 CONTROLS_MARGIN = 0.1  # of the height, kept clear at the bottom for a player's controls
 
-CONTOUR_LEVELS = 20
 CONTOUR_CMAP = "magma"
 PATH_COLOR = "r"
 LINE_WIDTH = 3  # the article's lw=3, for the path and the loss curve
@@ -136,7 +136,7 @@ class TrailArtists:
 
     def __post_init__(self) -> None:
         # Stacked once, not in every frame: the points the path and the loss curve are cut from.
-        self.weights = np.column_stack([self.trail.w0, self.trail.w1])
+        self.weights = np.column_stack([self.trail.x, self.trail.y])
         self.losses = np.column_stack([self.trail.iteration, self.trail.loss])
 
     @property
@@ -146,14 +146,14 @@ class TrailArtists:
     def show(self, t: float, landscape: spec.Landscape) -> np.ndarray:
         """Move to fractional step ``t``; the (iteration, loss) reached."""
         weights, losses = path_until(self.weights, t), path_until(self.losses, t)
-        w0, w1, beyond = at_edge(weights[:, 0], weights[:, 1], landscape)
-        self.path.set_data(w0, w1)
-        self.point.set_data(w0[-1:], w1[-1:])
+        x, y, beyond = at_edge(weights[:, 0], weights[:, 1], landscape)
+        self.path.set_data(x, y)
+        self.point.set_data(x[-1:], y[-1:])
         self.point.set_marker(BEYOND_MARKER if beyond[-1] else "x")
         self.curve.set_data(losses[:, 0], losses[:, 1])
         if self.end is not None:
             finished = t >= len(self.weights) - 1
-            self.end.set_data(w0[-1:] if finished else [], w1[-1:] if finished else [])
+            self.end.set_data(x[-1:] if finished else [], y[-1:] if finished else [])
         return losses[-1]
 
 
@@ -174,16 +174,17 @@ class DescentArtists:
         reached = [artists.show(t, self.descent.landscape) for artists in self.trails]
         iteration, loss = reached[self.longest]
         last = self.trails[self.longest].trail.iteration[-1]
-        self.counter.set_text(counter_text(iteration, last, loss if len(self.trails) == 1 else None))
+        self.counter.set_text(counter_text(iteration, last, loss if len(self.trails) == 1 else None,
+                                           self.descent.landscape.names))
         moving = [artist for artists in self.trails for artist in artists.moving]
         return (*moving, *(artists.curve for artists in self.trails), self.counter)
 
 
-def counter_text(iteration: float, last: float, loss: float | None) -> str:
-    """``iteration 42 / 100 · log loss 0.315``: where the descent is (whole iterations), and its loss there
-    (one trail's; where there are several, each has its own curve)."""
-    text = f"iteration {int(math.floor(iteration + 1e-9))} / {int(last)}"
-    return text if loss is None else f"{text} · log loss {loss:.3g}"
+def counter_text(iteration: float, last: float, loss: float | None, names: spec.Names = spec.Names()) -> str:
+    """``iteration 42 / 100 · log loss 0.315`` in the article's words: where the descent is (whole steps), and
+    its loss there (one trail's; where there are several, each has its own curve)."""
+    text = f"{names.step} {int(math.floor(iteration + 1e-9))} / {int(last)}"
+    return text if loss is None else f"{text} · {names.loss} {loss:.3g}"
 
 
 def end_ring(ax: Axes, animated: bool) -> Artist:
@@ -199,13 +200,14 @@ def end_ring(ax: Axes, animated: bool) -> Artist:
 def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.Descent,
                  animated: bool) -> DescentArtists:
     """The static layers of one descent, and its moving artists (empty until ``show``)."""
-    landscape = descent.landscape
-    filled = contour_ax.contourf(landscape.w0, landscape.w1, landscape.loss, CONTOUR_LEVELS, cmap=CONTOUR_CMAP)
-    fig.colorbar(filled, ax=contour_ax, label="log loss")
+    landscape, names = descent.landscape, descent.landscape.names
+    filled = filled_contour(contour_ax, landscape, descent.levels, CONTOUR_CMAP)
+    fig.colorbar(filled, ax=contour_ax, label=names.loss)
     # The landscape is the frame: the scene chose it to cover the descent (points beyond a forced one sit
     # on its edge).
     (x_low, x_high), (y_low, y_high) = grid_bounds(landscape)
-    contour_ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="W0", ylabel="W1")
+    contour_ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel=names.parameters[0],
+                   ylabel=names.parameters[1])
     several = len(descent.trails) > 1
     trails = []
     for trail in descent.trails:
@@ -228,15 +230,15 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
     else:
         margin = LOSS_MARGIN * (losses.max() - losses.min()) or 1.0
         loss_ax.set_ylim(losses.min() - margin, losses.max() + margin)
-    loss_ax.set(xlim=(iterations.min(), iterations.max()), xlabel="iteration",
-                ylabel="log loss (log scale)" if descent.loss_scale == "log" else "log loss")
+    loss_ax.set(xlim=(iterations.min(), iterations.max()), xlabel=names.step,
+                ylabel=f"{names.loss} (log scale)" if descent.loss_scale == "log" else names.loss)
     for artists in trails:
         # One trail's loss in the text colour, as the article's; several in their trails' colours.
         (artists.curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, zorder=MOVING_ZORDER, animated=animated,
                                         c=artists.trail.color if several else matplotlib.rcParams["text.color"])
     # The counter is the loss panel's title: the layout keeps room for its longest text.
     last = max(trail.iteration[-1] for trail in descent.trails)
-    counter = loss_ax.set_title(counter_text(last, last, None if several else -max(abs(losses)) - 1),
+    counter = loss_ax.set_title(counter_text(last, last, None if several else -max(abs(losses)) - 1, names),
                                 fontsize="medium")
     counter.set_animated(animated)
     return DescentArtists(descent, trails, counter)
@@ -249,7 +251,8 @@ SIDE_CONTRAST = 0.25  # a class colour nearer the background than this (per chan
 @dataclass
 class BoundaryArtists:
     """The moving parts of a decision boundary: the two shaded sides, the line, the points above them (drawn
-    after the sides, as blitting draws, so that no shade covers them) and the accuracy in the title."""
+    after the sides, as blitting draws, so that no shade covers them) and the accuracy in the title (in the
+    boundary's ``accuracy_text``)."""
 
     boundary: spec.Boundary
     positive: Polygon
@@ -259,7 +262,7 @@ class BoundaryArtists:
     title: Text
 
     def __post_init__(self) -> None:
-        self.parameters = np.column_stack([self.boundary.trail.w0, self.boundary.trail.w1, self.boundary.trail.b])
+        self.parameters = np.column_stack([self.boundary.trail.x, self.boundary.trail.y, self.boundary.intercept])
         self.rows = len(self.parameters)
         self.limits = self.line.axes.get_xlim(), self.line.axes.get_ylim()
 
@@ -272,13 +275,9 @@ class BoundaryArtists:
             if len(polygon):
                 patch.set_xy(polygon)
         self.line.set_data(cut.line[:, 0], cut.line[:, 1])
-        self.title.set_text(accuracy_text(self.boundary.accuracy[min(int(math.floor(t + 1e-9)), self.rows - 1)]))
+        share = self.boundary.accuracy[min(int(math.floor(t + 1e-9)), self.rows - 1)]
+        self.title.set_text(self.boundary.accuracy_text.format(share))
         return self.negative, self.positive, self.line, self.points, self.title
-
-
-def accuracy_text(accuracy: float) -> str:
-    """``87% classified right``: the boundary panel's title, as the counter is the loss panel's."""
-    return f"{accuracy:.0%} classified right"
 
 
 def side_color(class_color: np.ndarray) -> np.ndarray:
@@ -293,9 +292,10 @@ def side_color(class_color: np.ndarray) -> np.ndarray:
 def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Boundary, animated: bool) -> BoundaryArtists:
     """The static layers of a boundary panel (axes, labels, the legend under it) and its moving artists."""
     data = boundary.data
-    if len(boundary.accuracy) != len(boundary.trail.iteration):
-        raise RenderError(f"a boundary has {len(boundary.accuracy)} accuracies for the "
-                          f"{len(boundary.trail.iteration)} steps of its trail: give one per step")
+    for what, values in (("accuracies", boundary.accuracy), ("intercepts", boundary.intercept)):
+        if len(values) != len(boundary.trail.iteration):
+            raise RenderError(f"a boundary has {len(values)} {what} for the "
+                              f"{len(boundary.trail.iteration)} steps of its trail: give one per step")
     colors = matplotlib.colormaps[data.cmap](Normalize()(np.asarray(data.color_values, dtype=float)))
     low, high = np.argmin(data.color_values), np.argmax(data.color_values)  # a point of each class: its colour
     points = ax.scatter(data.x, data.y, c=colors, edgecolors=matplotlib.rcParams["text.color"], linewidths=0.5,
@@ -309,10 +309,10 @@ def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Bounda
     # The legend under the panel, drawn once: inside it, the sides moving under it would have to redraw it.
     handles = [Line2D([], [], ls="none", marker="o", mfc=colors[k], mec=matplotlib.rcParams["text.color"], mew=0.5,
                       label=name) for k, name in zip((low, high), data.class_names)]
-    handles.append(Line2D([], [], lw=LINE_WIDTH, c=boundary.trail.color, label="decision boundary"))
+    handles.append(Line2D([], [], lw=LINE_WIDTH, c=boundary.trail.color, label=boundary.line_label))
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize="small", frameon=False)
     # The accuracy is the panel's title: the layout keeps room for its longest text.
-    title = ax.set_title(accuracy_text(1.0), fontsize="medium")
+    title = ax.set_title(boundary.accuracy_text.format(1.0), fontsize="medium")
     title.set_animated(animated)
     return BoundaryArtists(boundary, positive, negative, line, points, title)
 
@@ -339,15 +339,15 @@ class DescentFrames:
         if len(views) == 1 and isinstance(views[0], spec.Descent):
             contour_ax, loss_ax = self.figure.subplots(1, 2, width_ratios=(1.25, 1))
             self.figure.get_layout_engine().set(wspace=0.06)  # room between colour bar and loss axis
-            title = animation.title or (f"Gradient descent on {views[0].title}" if views[0].title
-                                        else "Gradient descent")
-            self.figure.suptitle(title, fontsize="large")
+            title = animation.title or views[0].title  # the post's words, or none
+            if title:
+                self.figure.suptitle(title, fontsize="large")
             self.descents = [draw_descent(self.figure, contour_ax, loss_ax, views[0], animated)]
         else:
             if animation.title:
                 self.figure.suptitle(animation.title, fontsize="large")
             self.descents = []
-            for column, view in zip(self.figure.subfigures(1, len(views)), views):
+            for column, view in zip(self.figure.subfigures(1, len(views), squeeze=False)[0], views):
                 if view.title:
                     column.suptitle(view.title)
                 if isinstance(view, spec.Boundary):

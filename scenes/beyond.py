@@ -39,6 +39,7 @@ BOUNDARY_CAPTIONS = {
     "normalized": "The blobs with the neuron's decision boundary, moving in step with gradient descent on the "
     "uncompressed loss beside it: the boundary turns once into place between the two classes and stays there.",
 }
+ACCURACY_TEXT = "{:.0%} classified right"  # the boundary panel's title, given the share of the points
 
 
 class MovingBoundary:
@@ -68,12 +69,14 @@ class MovingBoundary:
         experiment = self.experiment
         X, y, h = experiment.data.X, experiment.data.y, experiment.history
         descent = replace(experiment.descent_view(), title="")  # the animation's title names the features
-        boundary = Boundary(experiment.blobs_scatter(self.limits()), descent.trails[0], self.accuracy)
+        boundary = Boundary(experiment.blobs_scatter(self.limits()), descent.trails[0], intercept=h[:, 2],
+                            accuracy=self.accuracy, accuracy_text=ACCURACY_TEXT)
         alt = (f"Video, two panels. Left: {describe_scatter(X, y, experiment.second_feature_scale)} "
                f"A line, the neuron's decision boundary "
                f"W0·x0 + W1·x1 + b = 0, moves with its parameters, the side it calls class 1 shaded in that class's "
                f"colour. {describe_boundary(self.accuracy)} Right, the descent on the {self.variant} loss: "
-               f"{describe_surface(descent.landscape.loss, experiment.extent)} {describe_descent(h)}")
+               f"{describe_surface(descent.landscape.loss, experiment.extent)} "
+               f"{describe_descent(h, experiment.extent.names)}")
         return Animation((boundary, descent),
                          title=f"Gradient descent on {self.variant} features: the decision boundary",
                          alt=alt, extent=experiment.extent, captions=boundary_captions(h, self.accuracy),
@@ -125,11 +128,11 @@ class OptimizerRace:
         """The article's ±15 grown to cover every trail (or ``--grid-limit``)."""
         import numpy as np
 
-        from scenes.landscape import covering_extent
+        from scenes.landscape import NAMES, covering_extent
 
         limit = self.experiment.context.grid_limit
         if limit is not None:
-            return Extent((-limit, limit), (-limit, limit))
+            return Extent((-limit, limit), (-limit, limit), NAMES)
         rows = np.vstack(list(self.histories.values()))
         return covering_extent(rows[:, 0], rows[:, 1], GRID_LIMIT, GRID_STEP, GRID_MARGIN)
 
@@ -153,11 +156,13 @@ class OptimizerRace:
 
     def alt(self, what: str) -> str:
         landscape = self.descent.landscape
-        ends = "; ".join(f"{name} ends at loss {rows[-1, 4]:.3g}, W = ({rows[-1, 0]:.1f}, {rows[-1, 1]:.1f})"
-                         for name, rows in self.histories.items())
+        names = self.extent.names
+        ends = "; ".join(
+            f"{name} ends at loss {rows[-1, 4]:.3g}, {names.at(f'({rows[-1, 0]:.1f}, {rows[-1, 1]:.1f})')}"
+            for name, rows in self.histories.items())
         first = next(iter(self.histories.values()))  # every trail starts at the same row, the article's
         return (f"{what} {describe_surface(landscape.loss, self.extent)} {len(OPTIMIZERS)} optimizers start at "
-                f"W = ({first[0, 0]:.1f}, {first[0, 1]:.1f}), loss {first[0, 4]:.3g}, and take "
+                f"{names.at(f'({first[0, 0]:.1f}, {first[0, 1]:.1f})')}, loss {first[0, 4]:.3g}, and take "
                 f"{len(first) - 1} steps: {ends}.")
 
     def animation(self) -> Animation:

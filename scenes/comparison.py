@@ -43,13 +43,13 @@ def comparison_outputs(compressed: NormalizationExperiment, normalized: Normaliz
 
     def descents() -> Animation:
         alt = (f"Video, two descents side by side. Left, {compressed.variant} features: "
-               f"{describe_descent(compressed.history)} Right, {normalized.variant} features: "
-               f"{describe_descent(normalized.history)}")
+               f"{describe_descent(compressed.history, compressed.extent.names)} Right, {normalized.variant} "
+               f"features: {describe_descent(normalized.history, normalized.extent.names)}")
         # One landscape extent for both panels, so the two descents are drawn on the same axes.
         extent = Extent(*(
             (min(a[0], b[0]), max(a[1], b[1]))
-            for a, b in ((compressed.extent.w0, normalized.extent.w0), (compressed.extent.w1, normalized.extent.w1))
-        ))
+            for a, b in ((compressed.extent.x, normalized.extent.x), (compressed.extent.y, normalized.extent.y))
+        ), names=compressed.extent.names)
         views = (compressed.descent_view(extent), normalized.descent_view(extent))
         captions = comparison_captions({compressed.variant: compressed.history,
                                         normalized.variant: normalized.history})

@@ -17,7 +17,7 @@ from render.spec import Caption
 if TYPE_CHECKING:  # array methods only: writing alt text needs no import of NumPy
     import numpy as np
 
-    from render.spec import Extent
+    from render.spec import Extent, Names
 
 # A descent video's captions: this many phases of the run, 2.5 s each of the article's 10 s video (a longer
 # video, --duration, gives them longer: they follow the iterations).
@@ -42,12 +42,13 @@ def describe_loss_curve(iterations: np.ndarray, loss: np.ndarray, what: str = "L
             f"from {loss[0]:.3g} at the start to {loss[-1]:.3g} at the end, {shape}.")
 
 
-def describe_descent(history: np.ndarray) -> str:
-    """Where the weights start and end, and how the loss falls (rows ``W0, W1, b, i, loss``)."""
+def describe_descent(history: np.ndarray, names: Names) -> str:
+    """Where the weights start and end, and how the loss falls (rows ``W0, W1, b, i, loss``); the weights named
+    as ``names`` name the pair (the article's ``W = (-7.5, 7.5)``)."""
     start, end = history[0], history[-1]
     rises = _rises(history[:, 4])
     path = "straight" if rises == 0 else f"zig-zagging (the loss goes back up {rises} times)"
-    return (f"The descent starts at W = ({start[0]:.1f}, {start[1]:.1f}) and ends at "
+    return (f"The descent starts at {names.at(f'({start[0]:.1f}, {start[1]:.1f})')} and ends at "
             f"({end[0]:.1f}, {end[1]:.1f}) after {int(end[3])} steps, {path}, "
             f"while the loss falls from {start[4]:.3g} to {end[4]:.3g}.")
 
@@ -256,9 +257,11 @@ def describe_boundary(accuracy: np.ndarray) -> str:
 
 
 def describe_surface(loss: np.ndarray, extent: Extent) -> str:
-    (w0_low, w0_high), (w1_low, w1_high) = extent.w0, extent.w1
-    where = (f"W0 and W1 from {w0_low:g} to {w0_high:g}" if extent.w0 == extent.w1
-             else f"W0 from {w0_low:g} to {w0_high:g} and W1 from {w1_low:g} to {w1_high:g}")
+    """The loss over ``extent``, its parameters by the names it carries."""
+    (x_low, x_high), (y_low, y_high) = extent.x, extent.y
+    first, second = extent.names.parameters
+    where = (f"{first} and {second} from {x_low:g} to {x_high:g}" if extent.x == extent.y
+             else f"{first} from {x_low:g} to {x_high:g} and {second} from {y_low:g} to {y_high:g}")
     return f"Loss over {where}, ranging from {loss.min():.3g} to {loss.max():.3g}."
 
 

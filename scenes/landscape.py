@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from render.spec import Extent, Landscape
+from render.spec import Extent, Landscape, Names
 from scenes.neuron import log_loss_from_logits
 
 # Bytes of logits held at once while evaluating the surface (per block of grid rows).
 BLOCK_BYTES = 32 * 2**20
+# The article's words for its landscape, in every figure, video, surface and manifest drawn from it.
+NAMES = Names(("W0", "W1"), loss="log loss", step="iteration", point="W")
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,12 @@ class LossSurface:
 
     @property
     def extent(self) -> Extent:
-        return Extent((float(self.w1[0]), float(self.w1[-1])), (float(self.w2[0]), float(self.w2[-1])))
+        return Extent((float(self.w1[0]), float(self.w1[-1])), (float(self.w2[0]), float(self.w2[-1])), NAMES)
 
     @property
     def landscape(self) -> Landscape:
-        """The surface as the engine draws it (its axes named for the weights: ``w1`` is W0's, ``w2`` W1's)."""
-        return Landscape(self.w1, self.w2, self.loss)
+        """The surface as the engine draws it, in the article's words (``w1`` is W0's axis, ``w2`` W1's)."""
+        return Landscape(self.w1, self.w2, self.loss, NAMES)
 
 
 def loss_surface(X: np.ndarray, y: np.ndarray, b: float, lim: float = 15.0, h: int = 100,
@@ -51,9 +53,9 @@ def loss_surface(X: np.ndarray, y: np.ndarray, b: float, lim: float = 15.0, h: i
     if extent is None:
         if lim <= 0:
             raise ValueError(f"the grid half-width lim must be positive, got {lim}")
-        extent = Extent((-lim, lim), (-lim, lim))
-    w1 = np.linspace(*extent.w0, h)
-    w2 = np.linspace(*extent.w1, h)
+        extent = Extent((-lim, lim), (-lim, lim), NAMES)
+    w1 = np.linspace(*extent.x, h)
+    w2 = np.linspace(*extent.y, h)
     x0 = X[:, 0][:, None, None]  # (n, 1, 1)
     x1 = X[:, 1][:, None, None]
     y3 = y.reshape(-1, 1, 1)
@@ -75,4 +77,4 @@ def covering_extent(w0: np.ndarray, w1: np.ndarray, minimum: float, step: float,
         high = max(minimum, float(np.ceil((values.max() + margin) / step) * step))
         return low, high
 
-    return Extent(span(np.asarray(w0)), span(np.asarray(w1)))
+    return Extent(span(np.asarray(w0)), span(np.asarray(w1)), NAMES)

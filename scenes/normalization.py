@@ -119,11 +119,11 @@ class NormalizationExperiment:
     @cached_property
     def extent(self) -> Extent:
         """The weights the landscape covers: the article's ±15 grown to the whole descent, or ``--grid-limit``."""
-        from scenes.landscape import covering_extent
+        from scenes.landscape import NAMES, covering_extent
 
         if self.context.grid_limit is not None:
             limit = self.context.grid_limit
-            return Extent((-limit, limit), (-limit, limit))
+            return Extent((-limit, limit), (-limit, limit), NAMES)
         return covering_extent(self.history[:, 0], self.history[:, 1], GRID_LIMIT, GRID_STEP, GRID_MARGIN)
 
     def surface_on(self, extent: Extent) -> LossSurface:
@@ -177,26 +177,28 @@ class NormalizationExperiment:
         )
 
     def contour_figure(self) -> Figure:
-        from scenes.training import as_trail
+        from scenes.training import as_trail, bias_marks
 
         s, h = self.surface, self.history
-        trail = as_trail(h, point_cmap="Blues")  # the article's: a red line, its steps coloured by the bias
+        trail = as_trail(h, **bias_marks(h))  # the article's: a red line, its steps coloured by the bias
         return Figure(
             panels=(Contour(s.landscape), Contour(s.landscape, trails=(trail,))),
             size=(COLUMN, 3.2),
             tables={"": self.history_table()},
-            alt=f"{describe_surface(s.loss, self.extent)} {describe_descent(h)}",
+            alt=f"{describe_surface(s.loss, self.extent)} {describe_descent(h, self.extent.names)}",
             extent=self.extent,
         )
 
     def descent_animation(self) -> Animation:
         s, h = self.surface, self.history
-        alt = f"Video. {describe_surface(s.loss, self.extent)} {describe_descent(h)}"
-        return Animation((self.descent_view(),), alt=alt, extent=self.extent, captions=descent_captions(h))
+        alt = f"Video. {describe_surface(s.loss, self.extent)} {describe_descent(h, self.extent.names)}"
+        return Animation((self.descent_view(),), title=f"Gradient descent on {self.variant} features", alt=alt,
+                         extent=self.extent, captions=descent_captions(h))
 
     def loss_surface_3d(self) -> Surface:
         s, h = self.surface, self.history
-        alt = f"Interactive 3D surface. {describe_surface(s.loss, self.extent)} {describe_descent(h)}"
+        alt = (f"Interactive 3D surface. {describe_surface(s.loss, self.extent)} "
+               f"{describe_descent(h, self.extent.names)}")
         return Surface(self.descent_view(), alt=alt, extent=self.extent, camera=CAMERAS[self.variant])
 
     def outputs(self) -> list[Output]:

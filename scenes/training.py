@@ -24,11 +24,18 @@ from scenes.neuron import Parameters, gradients, log_loss_from_logits, logits
 HISTORY_COLUMNS = ("W0", "W1", "b", "i", "loss")
 
 
-def as_trail(history: np.ndarray, **style: str) -> Trail:
-    """A recorded history (rows ``W0, W1, b, i, loss``) as the engine draws it, by name, never by column; ``style``
-    is how (``Trail``'s ``label``, ``color``, ``point_cmap``)."""
-    w0, w1, b, i, loss = history.T
-    return Trail(w0, w1, b, i, loss, **style)
+def as_trail(history: np.ndarray, **style: object) -> Trail:
+    """A recorded history (rows ``W0, W1, b, i, loss``) as the engine draws it, by name, never by column: the
+    weights are the landscape's two parameters (the bias, fixed on the landscape, is not); ``style`` is how
+    (``Trail``'s ``label``, ``color``, ``marks``...)."""
+    w0, w1, _, i, loss = history.T
+    return Trail(w0, w1, i, loss, **style)
+
+
+def bias_marks(history: np.ndarray) -> dict[str, object]:
+    """The article's contour marks its steps coloured by the bias ``b`` (on 'Blues', its colour bar labelled
+    ``b``): ``as_trail``'s style for that."""
+    return {"marks": history[:, HISTORY_COLUMNS.index("b")], "marks_cmap": "Blues", "marks_label": "b"}
 
 
 def descent_history(

@@ -44,7 +44,10 @@ def pictures() -> dict[str, np.ndarray]:
             drawn[name] = matplotlib.image.imread(io.BytesIO(buffer.getvalue()))[..., :3]
         for name, indices in FRAMES.items():
             content = outputs[name].build()
-            frames = DescentFrames(Animation(content.views), VideoShape(*FRAME_SIZE, 10.0, 101), animated=False)
+            # The stored pictures: a single descent under the animation's title, views side by side under none.
+            title = content.title if len(content.views) == 1 else ""
+            frames = DescentFrames(Animation(content.views, title=title), VideoShape(*FRAME_SIZE, 10.0, 101),
+                                   animated=False)
             for index in indices:
                 drawn[f"{name}-frame{index}"] = frames.still(index=index)[..., :3] / 255.0
     return drawn

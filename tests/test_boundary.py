@@ -89,9 +89,10 @@ def test_the_boundary_moves_with_the_articles_descent_beside_it(scene):
     boundary, descent = animation.views
     assert isinstance(boundary, Boundary) and isinstance(descent, Descent)
     (trail,) = descent.trails
-    for field in ("w0", "w1", "b", "iteration", "loss"):
+    for field in ("x", "y", "iteration", "loss"):
         np.testing.assert_array_equal(getattr(boundary.trail, field), getattr(trail, field))
-    np.testing.assert_array_equal(trail.w0, scene.experiment.history[:, 0])
+    np.testing.assert_array_equal(trail.x, scene.experiment.history[:, 0])
+    np.testing.assert_array_equal(boundary.intercept, scene.experiment.history[:, 2])  # the bias b
     X = scene.experiment.data.X
     (x_low, x_high), (y_low, y_high) = boundary.data.limits
     assert x_low < X[:, 0].min() and X[:, 0].max() < x_high and y_low < X[:, 1].min() and X[:, 1].max() < y_high
@@ -137,14 +138,14 @@ def test_each_frame_draws_the_line_of_its_iterations_parameters(scene):
             artists = boundary_artists(frames)
             x, y = artists.line.get_data()
             assert len(x) == 2  # the line crosses the panel at every one of these steps
-            values = np.asarray(x) * boundary.trail.w0[k] + np.asarray(y) * boundary.trail.w1[k] + boundary.trail.b[k]
-            np.testing.assert_allclose(values, 0, atol=1e-9 * abs(boundary.trail.w1[k]) * 100)
+            values = np.asarray(x) * boundary.trail.x[k] + np.asarray(y) * boundary.trail.y[k] + boundary.intercept[k]
+            np.testing.assert_allclose(values, 0, atol=1e-9 * abs(boundary.trail.y[k]) * 100)
             assert artists.title.get_text() == f"{boundary.accuracy[k]:.0%} classified right"
         # Halfway between two iterations the line is that of the parameters halfway between them.
         glide = DescentFrames(animation, VideoShape(320, 180, 20.0, 201))
         glide.update(27)
         x, y = boundary_artists(glide).line.get_data()
-        w0, w1, b = (np.mean(getattr(boundary.trail, f)[13:15]) for f in ("w0", "w1", "b"))
+        w0, w1, b = (np.mean(values[13:15]) for values in (boundary.trail.x, boundary.trail.y, boundary.intercept))
         np.testing.assert_allclose(np.asarray(x) * w0 + np.asarray(y) * w1 + b, 0, atol=1e-6)
 
 
@@ -167,7 +168,7 @@ def test_each_side_is_shaded_in_the_colour_of_the_class_the_neuron_gives_it(scen
     animation = scene.animation()
     boundary = animation.views[0]
     k = 100
-    w = np.array([boundary.trail.w0[k], boundary.trail.w1[k]])
+    w = np.array([boundary.trail.x[k], boundary.trail.y[k]])
     with theme_context(theme):
         frames = DescentFrames(animation, SHAPE, animated=False)
         image = frames.still(index=k)[..., :3].astype(float)
@@ -187,7 +188,7 @@ def test_each_side_is_shaded_in_the_colour_of_the_class_the_neuron_gives_it(scen
         from_line = abs(dx * hy - dy * hx) / np.hypot(dx, dy)
         if np.hypot(*(points - here).T).min() < 12 or from_line < 8:  # clear of the points' and line's pixels
             continue
-        label = 1.0 if point @ w + boundary.trail.b[k] >= 0 else 0.0
+        label = 1.0 if point @ w + boundary.intercept[k] >= 0 else 0.0
         seen[label].append(image[SHAPE.height - round(here[1]), round(here[0])] / 255)
     assert min(len(pixels) for pixels in seen.values()) > 10, {k: len(v) for k, v in seen.items()}
     shade = {}

@@ -47,8 +47,8 @@ def test_contour_figure_matches_the_articles_code_drawn_directly(experiment):
         right.plot(h[:, 0], h[:, 1], c="r", zorder=2)
         points = right.scatter(h[:, 0], h[:, 1], c=h[:, 2], cmap="Blues", marker="x", zorder=3)
         reference.colorbar(points, ax=right, label="b")
-        right.set_xlim(*experiment.extent.w0)  # the article's ±15, grown to cover the whole descent
-        right.set_ylim(*experiment.extent.w1)
+        right.set_xlim(*experiment.extent.x)  # the article's ±15, grown to cover the whole descent
+        right.set_ylim(*experiment.extent.y)
         for ax in (left, right):
             ax.set(xlabel="W0", ylabel="W1")
         assert_same_pixels(ours, reference)
@@ -63,8 +63,8 @@ def test_contour_path_is_the_recorded_history(experiment):
     np.testing.assert_array_equal(line.get_ydata(), experiment.history[:, 1])
     (points,) = path_axes.collections[-1:]
     np.testing.assert_array_equal(points.get_array(), experiment.history[:, 2])
-    assert path_axes.get_xlim() == experiment.extent.w0 == (-15.0, 20.0)  # W0 reaches 16.5
-    assert path_axes.get_ylim() == experiment.extent.w1 == (-15.0, 15.0)
+    assert path_axes.get_xlim() == experiment.extent.x == (-15.0, 20.0)  # W0 reaches 16.5
+    assert path_axes.get_ylim() == experiment.extent.y == (-15.0, 15.0)
 
 
 def test_a_forced_grid_limit_marks_the_points_beyond_it_at_its_edge():
@@ -100,18 +100,18 @@ def test_a_contour_with_two_named_trails_draws_each_and_a_legend_of_both(experim
     lines = [line for line in ax.get_lines() if line.get_linestyle() != "None"]
     assert [line.get_label() for line in lines] == ["compressed", "mirrored"]
     for line, trail in zip(lines, (first, second)):
-        np.testing.assert_array_equal(line.get_xdata(), trail.w0)
-        np.testing.assert_array_equal(line.get_ydata(), trail.w1)
+        np.testing.assert_array_equal(line.get_xdata(), trail.x)
+        np.testing.assert_array_equal(line.get_ydata(), trail.y)
         assert to_rgba(line.get_color()) == to_rgba(trail.color)
     # Without a point colour map, each trail's end is marked in its colour.
     ends = [line for line in ax.get_lines() if line.get_linestyle() == "None"]
     assert [(line.get_xdata().tolist(), line.get_ydata().tolist(), to_rgba(line.get_color())) for line in ends] == [
-        ([t.w0[-1]], [t.w1[-1]], to_rgba(t.color)) for t in (first, second)]
+        ([t.x[-1]], [t.y[-1]], to_rgba(t.color)) for t in (first, second)]
     legend = ax.get_legend()
     assert legend is not None
     assert [text.get_text() for text in legend.get_texts()] == ["compressed", "mirrored"]
     assert colorbar_ax.get_ylabel() == "log loss"  # no trail is coloured by its bias: the bar is the loss's
-    assert ax.get_xlim() == experiment.extent.w0 and ax.get_ylim() == experiment.extent.w1
+    assert ax.get_xlim() == experiment.extent.x and ax.get_ylim() == experiment.extent.y
 
 
 def test_loss_figure_matches_a_direct_plot(experiment):

@@ -31,14 +31,16 @@ def test_article_grid_matches_the_articles_formula_without_its_overflow():
 
 
 def test_the_landscape_is_the_surface_by_its_axes():
-    """``loss[j, k]`` is at ``(w1[k], w2[j])``: the engine's ``Landscape(w0, w1, loss)`` with ``w0`` the W0 axis."""
+    """``loss[j, k]`` is at ``(w1[k], w2[j])``: the engine's ``Landscape(x, y, loss)`` with ``x`` the W0 axis, in
+    the article's words."""
     data = blobs(10.0)
     surface = landscape.loss_surface(data.X, data.y, b=0.7, lim=15, h=7)
     drawn = surface.landscape
-    np.testing.assert_array_equal(drawn.w0, surface.w1)
-    np.testing.assert_array_equal(drawn.w1, surface.w2)
+    np.testing.assert_array_equal(drawn.x, surface.w1)
+    np.testing.assert_array_equal(drawn.y, surface.w2)
     np.testing.assert_array_equal(drawn.loss, surface.loss)
-    assert drawn.w0.shape == drawn.w1.shape == (7,) and drawn.loss.shape == (len(drawn.w1), len(drawn.w0))
+    assert (drawn.names.parameters, drawn.names.loss) == (("W0", "W1"), "log loss")
+    assert drawn.x.shape == drawn.y.shape == (7,) and drawn.loss.shape == (len(drawn.y), len(drawn.x))
 
 
 def test_blocks_give_the_same_surface(monkeypatch):
@@ -71,8 +73,9 @@ def test_the_extent_covers_the_descent_on_round_numbers_and_at_least_the_article
     from scenes.landscape import covering_extent
 
     extent = covering_extent(np.array([-7.5, 16.46]), np.array([7.5, -12.7]), minimum=15, step=5, margin=1)
-    assert (extent.w0, extent.w1) == ((-15, 20), (-15, 15))
-    assert covering_extent(np.array([0.0]), np.array([0.0]), 15, 5, 1).w0 == (-15, 15)
+    assert (extent.x, extent.y) == ((-15, 20), (-15, 15))
+    assert covering_extent(np.array([0.0]), np.array([0.0]), 15, 5, 1).x == (-15, 15)
+    assert extent.record() == {"W0": [-15.0, 20.0], "W1": [-15.0, 15.0]}  # the manifest's keys: the article's
 
 
 def test_every_landscape_output_records_the_extent_it_drew(tmp_path):

@@ -88,7 +88,7 @@ def as_array(value) -> np.ndarray:
 
 def test_the_surface_height_is_the_loss_on_the_nodes_and_nan_off_the_grid():
     landscape = experiment().descent_view().landscape
-    W11, W22 = np.meshgrid(landscape.w0, landscape.w1)  # the article's meshgrids: loss[j, i] at (w0[i], w1[j])
+    W11, W22 = np.meshgrid(landscape.x, landscape.y)  # the article's meshgrids: loss[j, i] at (x[i], y[j])
     rows, cols = [0, 7, 29], [3, 18, 29]
     heights = surface_height(landscape, W11[rows, cols], W22[rows, cols])
     np.testing.assert_allclose(heights, landscape.loss[rows, cols], rtol=1e-12)
@@ -109,7 +109,7 @@ def test_the_path_breaks_where_it_leaves_a_forced_grid():
     (trail,) = view.trails
     x, y, z = path_on_surface(trail, view.landscape)
     inside = ~np.isnan(z)
-    off = (np.abs(trail.w0) > 15) | (np.abs(trail.w1) > 15)
+    off = (np.abs(trail.x) > 15) | (np.abs(trail.y) > 15)
     assert off.any() and not inside.all()
     assert np.isnan(x[~inside]).all() and np.isnan(y[~inside]).all()
 
@@ -118,7 +118,7 @@ def test_the_camera_looks_down_the_descent_from_plotlys_default_distance():
     view = experiment("normalized").descent_view()
     eye = camera_eye(view)
     (trail,) = view.trails
-    direction = np.array([trail.w0[-1] - trail.w0[0], trail.w1[-1] - trail.w1[0]])
+    direction = np.array([trail.x[-1] - trail.x[0], trail.y[-1] - trail.y[0]])
     cross = eye["x"] * direction[1] - eye["y"] * direction[0]
     assert abs(cross) < 1e-3 * np.hypot(*direction)
     assert np.dot([eye["x"], eye["y"]], direction) > 0
@@ -133,8 +133,8 @@ def two_trails() -> Descent:
     view = experiment().descent_view()
     (trail,) = view.trails
     steps = 51
-    mirrored = Trail(trail.w0[:steps], -trail.w1[:steps], trail.b[:steps], trail.iteration[:steps],
-                     trail.loss[:steps], label="mirrored", color="blue")
+    mirrored = Trail(trail.x[:steps], -trail.y[:steps], trail.iteration[:steps], trail.loss[:steps],
+                     label="mirrored", color="blue")
     return Descent(view.landscape, (replace(trail, label="compressed", color="red"), mirrored), title="two trails")
 
 
@@ -155,9 +155,9 @@ def test_each_of_several_trails_is_one_legend_entry_and_the_slider_moves_a_marke
         line = next(t for t in group if t.mode == "lines")
         assert line.line.color == trail.color
         np.testing.assert_array_equal(line.x, path_on_surface(trail, descent.landscape)[0])
-        steps = next(t for t in group if t.mode == "markers" and len(t.x) == len(trail.w0))
-        np.testing.assert_array_equal(steps.x, trail.w0)
-        np.testing.assert_array_equal(steps.y, trail.w1)
+        steps = next(t for t in group if t.mode == "markers" and len(t.x) == len(trail.x))
+        np.testing.assert_array_equal(steps.x, trail.x)
+        np.testing.assert_array_equal(steps.y, trail.y)
         np.testing.assert_array_equal(steps.customdata, np.column_stack([trail.iteration, trail.loss]))
         assert steps.marker.color == trail.color
     assert sum(t.name == "start, iteration 0" for t in data) == 1
@@ -171,10 +171,10 @@ def test_each_of_several_trails_is_one_legend_entry_and_the_slider_moves_a_marke
         assert list(frame.traces) == markers
         assert len(frame.data) == 2
         for moved, trail in zip(frame.data, descent.trails):
-            at = min(k, len(trail.w0) - 1)
-            assert (moved.x[0], moved.y[0]) == (trail.w0[at], trail.w1[at])
+            at = min(k, len(trail.x) - 1)
+            assert (moved.x[0], moved.y[0]) == (trail.x[at], trail.y[at])
             assert list(moved.customdata[0]) == [trail.iteration[at], trail.loss[at]]
-    assert figure.frames[100].data[1].x[0] == second.w0[50] and figure.frames[100].data[0].x[0] == first.w0[100]
+    assert figure.frames[100].data[1].x[0] == second.x[50] and figure.frames[100].data[0].x[0] == first.x[100]
     assert [step.label for step in figure.layout.sliders[0].steps] == [str(i) for i in range(101)]
 
 # -- the page -------------------------------------------------------------------------------------
@@ -189,8 +189,8 @@ def test_the_page_holds_the_surface_the_path_and_one_frame_per_iteration(tmp_pat
     surface = data[0]
     assert surface["type"] == "surface" and surface["opacity"] == 1
     np.testing.assert_array_equal(as_array(surface["z"]), landscape.loss)
-    np.testing.assert_array_equal(as_array(surface["x"]), landscape.w0)
-    np.testing.assert_array_equal(as_array(surface["y"]), landscape.w1)
+    np.testing.assert_array_equal(as_array(surface["x"]), landscape.x)
+    np.testing.assert_array_equal(as_array(surface["y"]), landscape.y)
 
     by_name = {trace.get("name"): trace for trace in data}
     line = by_name["descent path"]
@@ -198,18 +198,18 @@ def test_the_page_holds_the_surface_the_path_and_one_frame_per_iteration(tmp_pat
     x, y, z = path_on_surface(trail, landscape)
     np.testing.assert_array_equal(as_array(line["x"]), x)  # NaN gaps included
     np.testing.assert_array_equal(as_array(line["z"]), z)
-    points = next(t for t in data if t.get("mode") == "markers" and len(as_array(t["x"])) == len(trail.w0))
-    np.testing.assert_array_equal(as_array(points["x"]), trail.w0)
-    np.testing.assert_array_equal(as_array(points["y"]), trail.w1)
+    points = next(t for t in data if t.get("mode") == "markers" and len(as_array(t["x"])) == len(trail.x))
+    np.testing.assert_array_equal(as_array(points["x"]), trail.x)
+    np.testing.assert_array_equal(as_array(points["y"]), trail.y)
     np.testing.assert_array_equal(as_array(points["customdata"]), np.column_stack([trail.iteration, trail.loss]))
-    assert as_array(by_name["start, iteration 0"]["x"]).tolist() == [trail.w0[0]]
+    assert as_array(by_name["start, iteration 0"]["x"]).tolist() == [trail.x[0]]
     assert "end, iteration 100" in by_name
 
     assert [frame["name"] for frame in frames] == [str(i) for i in range(101)]
     marker = [t.get("name") for t in data].index("iteration (slider)")
     assert {tuple(frame["traces"]) for frame in frames} == {(marker,)}
-    np.testing.assert_array_equal([as_array(f["data"][0]["x"])[0] for f in frames], trail.w0)
-    np.testing.assert_array_equal([as_array(f["data"][0]["y"])[0] for f in frames], trail.w1)
+    np.testing.assert_array_equal([as_array(f["data"][0]["x"])[0] for f in frames], trail.x)
+    np.testing.assert_array_equal([as_array(f["data"][0]["y"])[0] for f in frames], trail.y)
     slider = layout["sliders"][0]
     assert [step["args"][0] for step in slider["steps"]] == [[str(i)] for i in range(101)]
 

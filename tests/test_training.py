@@ -5,7 +5,7 @@ from scenes.context import SceneContext
 from scenes.data import blobs
 from scenes.neuron import Parameters, gradients, initialisation, log_loss, model, predict, update
 from scenes.normalization import NormalizationExperiment
-from scenes.training import as_trail, descent_history, learning_curves
+from scenes.training import as_trail, bias_marks, descent_history, learning_curves
 
 
 def test_history_is_true_gradient_descent():
@@ -32,22 +32,25 @@ def test_a_history_becomes_a_trail_by_name_column_for_column():
     data = blobs(10.0)
     start = Parameters(W=np.array([[-7.5], [7.5]]), b=np.array([0.3]))
     history = descent_history(data.X, data.y, start, learning_rate=0.6, n_iter=20)
-    trail = as_trail(history, label="compressed", color="blue", point_cmap="Blues")
-    for name, column in zip(("w0", "w1", "b", "iteration", "loss"), history.T):  # the order of HISTORY_COLUMNS
-        np.testing.assert_array_equal(getattr(trail, name), column)
-    assert (trail.label, trail.color, trail.point_cmap) == ("compressed", "blue", "Blues")
-    assert (as_trail(history).label, as_trail(history).color, as_trail(history).point_cmap) == ("", "r", None)
+    trail = as_trail(history, label="compressed", color="blue", **bias_marks(history))
+    for name, column in zip(("x", "y", None, "iteration", "loss"), history.T):  # the order of HISTORY_COLUMNS
+        if name:  # the bias is no parameter of the landscape: it is a trail's marks where asked
+            np.testing.assert_array_equal(getattr(trail, name), column)
+    np.testing.assert_array_equal(trail.marks, history[:, 2])
+    assert (trail.label, trail.color, trail.marks_cmap, trail.marks_label) == ("compressed", "blue", "Blues", "b")
+    plain = as_trail(history)
+    assert (plain.label, plain.color, plain.marks, plain.marks_cmap) == ("", "r", None, None)
 
 
 def test_the_descent_view_is_the_experiments_history_on_its_surface():
     experiment = NormalizationExperiment(SceneContext(seed=5, grid_size=12), "compressed", 10.0)
     view = experiment.descent_view()
     (trail,) = view.trails
-    np.testing.assert_array_equal(np.column_stack([trail.w0, trail.w1, trail.b, trail.iteration, trail.loss]),
-                                  experiment.history)
+    np.testing.assert_array_equal(np.column_stack([trail.x, trail.y, trail.iteration, trail.loss]),
+                                  experiment.history[:, [0, 1, 3, 4]])
     surface = experiment.surface
-    np.testing.assert_array_equal(view.landscape.w0, surface.w1)  # the surface's W0 axis
-    np.testing.assert_array_equal(view.landscape.w1, surface.w2)
+    np.testing.assert_array_equal(view.landscape.x, surface.w1)  # the surface's W0 axis
+    np.testing.assert_array_equal(view.landscape.y, surface.w2)
     np.testing.assert_array_equal(view.landscape.loss, surface.loss)
     assert view.title == "compressed features" and view.loss_scale == "linear"
 

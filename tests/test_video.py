@@ -46,8 +46,8 @@ def views():
 
 
 def history(trail: Trail) -> np.ndarray:
-    """A trail as the scene recorded it: one row ``W0, W1, b, i, loss`` per iteration."""
-    return np.column_stack([trail.w0, trail.w1, trail.b, trail.iteration, trail.loss])
+    """A trail as the scene recorded it: one row ``W0, W1, i, loss`` per iteration (the bias left out)."""
+    return np.column_stack([trail.x, trail.y, trail.iteration, trail.loss])
 
 
 def rgb(frame, shape: VideoShape) -> np.ndarray:
@@ -160,7 +160,7 @@ def test_frames_on_whole_iterations_are_exactly_those_iterations(rows, multiple)
 
 def test_interpolated_path_passes_through_the_recorded_points(views):
     (trail,) = views[0].trails
-    points = np.column_stack([trail.w0, trail.w1])
+    points = np.column_stack([trail.x, trail.y])
     for k in range(len(points)):
         np.testing.assert_array_equal(path_until(points, float(k)), points[: k + 1])
     between = path_until(points, 4.25)
@@ -175,16 +175,16 @@ def test_frames_show_the_history_so_far(views):
         h = history(views[0].trails[0])
         for k in (0, 1, 37, 100):
             path, point, end, curve, counter = frames.update(k)
-            assert counter.get_text() == f"iteration {k} / 100 · log loss {h[k, 4]:.3g}"
+            assert counter.get_text() == f"iteration {k} / 100 · log loss {h[k, 3]:.3g}"
             assert len(end.get_xdata()) == (1 if k == 100 else 0)  # the end is marked on the last frame
             np.testing.assert_array_equal(np.column_stack(path.get_data()), h[: k + 1, :2])
             np.testing.assert_array_equal(np.column_stack(point.get_data()), h[k : k + 1, :2])
-            np.testing.assert_array_equal(np.column_stack(curve.get_data()), h[: k + 1, 3:5])
+            np.testing.assert_array_equal(np.column_stack(curve.get_data()), h[: k + 1, 2:4])
         contour_ax, loss_ax, colorbar_ax = frames.figure.axes
         contour = contour_ax.collections[0]
         assert contour.cmap.name == "magma" and 15 <= len(contour.levels) - 1 <= 21  # contourf(..., 20)
         assert colorbar_ax.get_ylabel() == "log loss"
-        assert loss_ax.get_xlim() == (0, 100) and loss_ax.get_ylim()[1] > h[:, 4].max()
+        assert loss_ax.get_xlim() == (0, 100) and loss_ax.get_ylim()[1] > h[:, 3].max()
 
 
 def test_comparison_moves_both_descents_on_one_clock(views):
@@ -194,7 +194,7 @@ def test_comparison_moves_both_descents_on_one_clock(views):
         assert len(changed) == 10
         for (path, point, end, curve, counter), view in zip((changed[:5], changed[5:]), views):
             (trail,) = view.trails
-            np.testing.assert_array_equal(np.column_stack(point.get_data()), [[trail.w0[50], trail.w1[50]]])
+            np.testing.assert_array_equal(np.column_stack(point.get_data()), [[trail.x[50], trail.y[50]]])
         assert [fig.get_suptitle() for fig in frames.figure.subfigs] == [v.title for v in views]
 
 
@@ -209,17 +209,17 @@ def test_several_trails_on_one_landscape_each_draw_their_path_point_and_curve(vi
     steps = 41
     first = replace(trail, label="compressed", color="red")
     # Mirrored across W1 = 0: on the same (W1-symmetric) grid, away from the first.
-    second = Trail(trail.w0[:steps], -trail.w1[:steps], trail.b[:steps], trail.iteration[:steps],
-                   trail.loss[:steps] / 2, label="mirrored", color="cyan")
+    second = Trail(trail.x[:steps], -trail.y[:steps], trail.iteration[:steps], trail.loss[:steps] / 2,
+                   label="mirrored", color="cyan")
     descent = Descent(views[0].landscape, (first, second), title="two trails", loss_scale="log")
-    assert np.abs(second.w1).max() < views[0].landscape.w1.max()  # nothing is moved onto the grid's edge
+    assert np.abs(second.y).max() < views[0].landscape.y.max()  # nothing is moved onto the grid's edge
     with theme_context("dark"):
         frames = DescentFrames(Animation((descent,)), SMALL, animated=False)
         frames.still(t=50.0)
         (drawn,) = frames.descents
         contour_ax, loss_ax, _ = frames.figure.axes
         for artists, trail, shown in zip(drawn.trails, (first, second), (51, steps)):
-            weights = np.column_stack([trail.w0, trail.w1])
+            weights = np.column_stack([trail.x, trail.y])
             np.testing.assert_array_equal(np.column_stack(artists.path.get_data()), weights[:shown])
             np.testing.assert_array_equal(np.column_stack(artists.point.get_data()), weights[shown - 1:shown])
             np.testing.assert_array_equal(np.column_stack(artists.curve.get_data()),
@@ -231,9 +231,9 @@ def test_several_trails_on_one_landscape_each_draw_their_path_point_and_curve(vi
         # Between iterations each trail glides on its own step; the ended one stays at its end.
         frames.still(t=30.5)
         np.testing.assert_allclose(np.column_stack(drawn.trails[0].point.get_data())[0],
-                                   [(first.w0[30] + first.w0[31]) / 2, (first.w1[30] + first.w1[31]) / 2])
+                                   [(first.x[30] + first.x[31]) / 2, (first.y[30] + first.y[31]) / 2])
         np.testing.assert_allclose(np.column_stack(drawn.trails[1].point.get_data())[0],
-                                   [(second.w0[30] + second.w0[31]) / 2, (second.w1[30] + second.w1[31]) / 2])
+                                   [(second.x[30] + second.x[31]) / 2, (second.y[30] + second.y[31]) / 2])
         assert drawn.counter.get_text() == "iteration 30 / 100"
 
         # A legend (on the panel or on the figure) names both trails, each in its colour.

@@ -29,10 +29,13 @@ import os
 import shutil
 import struct
 import tempfile
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+# A file or output name: letters, digits, "_", "-", "@", "." (not first, so never "." or ".." or hidden).
+PLAIN_NAME = re.compile(r"[\w@-][\w.@-]*")
 PARTIAL_MARK = ".partial"
 # The one folder of an output directory that is not published: its bookkeeping, all of it below.
 BOOKKEEPING_DIR = ".render"

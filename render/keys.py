@@ -27,6 +27,7 @@ from render.manifest import digest_of, sha256_of, source_digest
 from render.spec import Output
 
 RENDER_DIR = Path(__file__).parent
+ENGINE = __name__.partition(".")[0]  # a post's code that calls the engine's (its optimizers, its words) depends on it
 
 
 def engine_digest(writer_module: str) -> str:
@@ -76,7 +77,8 @@ def _find_module(name: str) -> importlib.machinery.ModuleSpec | None:
 
 
 def scene_sources(module_name: str) -> set[Path] | None:
-    """The source files of ``module_name`` and of every module of its own package it imports, transitively.
+    """The source files of ``module_name`` and of every module of its own package, or of the engine, it imports,
+    transitively.
 
     Read from the import statements, so a scene that starts using another
     scene's code depends on it from then on, with nothing to declare.
@@ -97,7 +99,7 @@ def scene_sources(module_name: str) -> set[Path] | None:
             continue
         sources.add(path)
         is_package = spec.submodule_search_locations is not None
-        pending.extend(n for n in _imported_names(path, name, is_package) if n.partition(".")[0] == root)
+        pending.extend(n for n in _imported_names(path, name, is_package) if n.partition(".")[0] in (root, ENGINE))
     return sources
 
 

@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
 
 from render.encode import CAPTIONS_EXTENSION, FORMATS
-from render.files import RECORDS_DIR, png_size, write_text_atomic
+from render.files import PLAIN_NAME, RECORDS_DIR, png_size, write_text_atomic
 from render.settings import IMAGE_FORMATS
 from render.kinds import KINDS
 from render.theme import THEMES
@@ -42,8 +42,6 @@ LIBRARIES = (
     "numpy", "scipy", "matplotlib", "scikit-learn", "h5py", "click", "tqdm", "jinja2",
     "imageio-ffmpeg", "plotly", "kaleido", "choreographer",
 )
-# A file or output name: letters, digits, "_", "-", "@", "." (not first, so never "." or ".." or hidden).
-PLAIN_NAME = re.compile(r"[\w@-][\w.@-]*")
 # Names joined by "/": nothing absolute, empty, "..", "\\", ":" (a URL scheme), "%", space or control character.
 PLAIN_PATH = re.compile(rf"{PLAIN_NAME.pattern}(?:/{PLAIN_NAME.pattern})*")
 

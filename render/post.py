@@ -132,7 +132,7 @@ class Post:
     out: Path | None = None
 
     def __post_init__(self) -> None:
-        from render.manifest import PLAIN_NAME  # one rule for a plain name, the one records are checked by
+        from render.files import PLAIN_NAME  # one rule for a plain name, the one records are checked by
 
         if not (isinstance(self.name, str) and PLAIN_NAME.fullmatch(self.name)):
             raise ValueError(f"a post's name is letters, digits, '-', '_' or '.', got {self.name!r}")

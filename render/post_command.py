@@ -154,7 +154,7 @@ def post_options(found: Found, values: dict[str, object]) -> dict[str, object]:
 def declared_outputs(post: Post, context: Context) -> list[Output]:
     """The post's outputs, checked: a list of :class:`~render.spec.Output` of known kinds, each name once, each
     a plain file name.  A post whose declaration is wrong gets one line naming it (and the output)."""
-    from render.manifest import PLAIN_NAME
+    from render.files import PLAIN_NAME
 
     try:
         outputs = list(post.outputs(context))

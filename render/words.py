@@ -29,7 +29,7 @@ def rises(values: np.ndarray) -> int:
 
 
 def times(count: int) -> str:
-    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
+    return "once" if count == 1 else f"{count} times"
 
 
 def descent_phases(losses: list[np.ndarray], count: int = CAPTION_PHASES) -> list[tuple[int, int]]:

@@ -13,26 +13,21 @@ import math
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from render.spec import Caption
+from render.words import CAPTION_PHASES, descent_phases
+from render.words import rises as _rises
+from render.words import times as _times
 
 if TYPE_CHECKING:  # array methods only: writing alt text needs no import of NumPy
     import numpy as np
 
     from render.spec import Extent, Names
 
-# A descent video's captions: this many phases of the run, 2.5 s each of the article's 10 s video (a longer
-# video, --duration, gives them longer: they follow the iterations).
-CAPTION_PHASES = 4
 # How fast a phase's loss falls against the run's average pace (log scale, per iteration): "fast" from
 # twice the average, "slowly" under half of it, "levels off" under a tenth.
 FAST_PACE, SLOW_PACE, LEVEL_PACE = 2.0, 0.5, 0.1
 # How far the weights move in a phase, of the farthest they get from their start: "creep", "barely move".
 CREEP_SHARE, STILL_SHARE = 0.1, 0.02
 SHRINKING = 0.9  # a zig-zag whose largest swing is under this share of the previous phase's "shrinks"
-
-
-def _rises(values: np.ndarray) -> int:
-    """How many times a curve goes up again: the zig-zag of a compressed descent."""
-    return int((values[1:] > values[:-1]).sum())
 
 
 def describe_loss_curve(iterations: np.ndarray, loss: np.ndarray, what: str = "Log loss") -> str:
@@ -51,26 +46,6 @@ def describe_descent(history: np.ndarray, names: Names) -> str:
     return (f"The descent starts at {names.at(f'({start[0]:.1f}, {start[1]:.1f})')} and ends at "
             f"({end[0]:.1f}, {end[1]:.1f}) after {int(end[3])} steps, {path}, "
             f"while the loss falls from {start[4]:.3g} to {end[4]:.3g}.")
-
-
-def descent_phases(losses: list[np.ndarray], count: int = CAPTION_PHASES) -> list[tuple[int, int]]:
-    """Iteration ranges ``(first, last)`` that split a run into ``count`` phases of about equal length.
-
-    Each phase ends where the next begins, and each inner end is moved to the nearest trough of a loss
-    (of any of ``losses``: descents shown together) within a quarter of a phase: a zig-zagging descent then
-    changes caption on the valley floor, between two swings, and no caption cuts a swing in half.
-    """
-    steps = max(len(loss) for loss in losses) - 1
-    count = max(1, min(count, steps))
-    troughs = {k for loss in losses for k in range(1, len(loss) - 1) if loss[k - 1] >= loss[k] < loss[k + 1]}
-    reach = steps // (4 * count)
-    ends = []
-    for j in range(1, count):
-        even = round(j * steps / count)
-        near = [k for k in troughs if abs(k - even) <= reach]
-        ends.append(min(near, key=lambda k: (abs(k - even), k)) if near else even)
-    bounds = [0, *ends, steps]
-    return list(zip(bounds, bounds[1:]))
 
 
 def _number(value: float) -> str:
@@ -213,10 +188,6 @@ def _share(value: float) -> str:
 def _percent(shares: np.ndarray) -> np.ndarray:
     """Shares in whole percents, as :func:`_share` writes them."""
     return (shares * 100).round()
-
-
-def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"
 
 
 def describe_accuracy(accuracy: np.ndarray, first: int, last: int) -> str:

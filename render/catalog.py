@@ -64,21 +64,15 @@ class RenderedOutput:
         return width, height
 
 
-def roles(files: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
-    """Name each file by what it is for: png (2x), png1x, svg, mp4, webm, gif, vtt, poster, html, js.
+def roles(files: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each file by its role, as its writer recorded it (``render.settings.ROLES``): png, png1x, poster, vtt, ...
 
-    The data behind an output (``data/``) is for readers of the numbers, not for a page.
+    The data behind an output is for readers of the numbers, not for a page.
     """
     named: dict[str, dict[str, Any]] = {}
     for file in files:
-        path, fmt = file["path"], file["format"]
-        if path.startswith("data/"):
-            continue
-        if fmt == "png":
-            role = "png1x" if "@1x" in path else ("poster" if kind == "video" else "png")
-        else:
-            role = fmt
-        named.setdefault(role, file)
+        if file["role"] != "data":
+            named.setdefault(file["role"], file)
     return named
 
 
@@ -93,8 +87,8 @@ def rendered_outputs(manifest: dict[str, Any]) -> list[RenderedOutput]:
         twin = by_theme.get("light") if main is not by_theme.get("light") else None
         outputs.append(RenderedOutput(
             name=name, kind=main["kind"], caption=main["caption"], alt=main["alt"],
-            files=roles(main["files"], main["kind"]),
-            light=roles(twin["files"], twin["kind"]) if twin else {},
+            files=roles(main["files"]),
+            light=roles(twin["files"]) if twin else {},
             total_bytes=sum(f["bytes"] for f in main["files"] if f["path"] not in SHARED_FILES),
         ))
     return outputs

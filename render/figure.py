@@ -148,7 +148,7 @@ def draw_figure(figure: spec.Figure) -> MplFigure:
     return fig
 
 
-def export_figure(name: str, figure: spec.Figure, layout: OutputLayout, theme: str) -> list[Path]:
+def export_figure(name: str, figure: spec.Figure, layout: OutputLayout, theme: str) -> list[Written]:
     """Write ``NAME.png`` (2x), ``NAME@1x.png``, ``NAME.svg`` and the CSV data behind the figure.
 
     The 2x PNG is the default image (sharp on high-density screens); the 1x
@@ -157,16 +157,16 @@ def export_figure(name: str, figure: spec.Figure, layout: OutputLayout, theme: s
     written = []
     with theme_context(theme):
         fig = draw_figure(figure)
-        for path, options in (
-            (layout.file(name, "png"), {"dpi": BASE_DPI * PIXEL_DENSITY, "metadata": {"Software": None}}),
-            (layout.file(name, "png", variant="@1x"), {"dpi": BASE_DPI, "metadata": {"Software": None}}),
-            (layout.file(name, "svg"), {"metadata": {"Date": None, "Creator": None}}),
+        for path, role, options in (
+            (layout.file(name, "png"), "png", {"dpi": BASE_DPI * PIXEL_DENSITY, "metadata": {"Software": None}}),
+            (layout.file(name, "png", variant="@1x"), "png1x", {"dpi": BASE_DPI, "metadata": {"Software": None}}),
+            (layout.file(name, "svg"), "svg", {"metadata": {"Date": None, "Creator": None}}),
         ):
             with atomic_path(path) as temporary:
                 fig.savefig(temporary, format=path.suffix[1:], **options)
-            written.append(path)
+            written.append(Written(path, role))
     for suffix, table in figure.tables.items():
-        written.append(write_table(table, layout.data_file(name, suffix)))
+        written.append(Written(write_table(table, layout.data_file(name, suffix)), "data"))
     return written
 
 
@@ -174,4 +174,4 @@ def write_figure(name: str, content: spec.Content, settings: RenderSettings, ses
     """The pipeline's figure writer (the PNGs' pixel sizes are read from their headers by the manifest)."""
     if not isinstance(content, spec.Figure):
         raise TypeError(f"the figure writer draws Figure content, got {type(content).__name__}")
-    return [Written(path) for path in export_figure(name, content, settings.layout, settings.theme)]
+    return export_figure(name, content, settings.layout, settings.theme)

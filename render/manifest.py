@@ -30,12 +30,12 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from render.encode import CAPTIONS_EXTENSION, FORMATS
 from render.files import PLAIN_NAME, RECORDS_DIR, png_size, write_text_atomic
-from render.settings import IMAGE_FORMATS
+from render.settings import IMAGE_FORMATS, ROLES
 from render.kinds import KINDS
 from render.theme import THEMES
 
-# 2: no render seconds (records are the same bytes whichever worker or run made them)
-MANIFEST_VERSION = 2
+# 2: no render seconds (records are the same bytes whichever worker or run made them); 3: each file's role
+MANIFEST_VERSION = 3
 MANIFEST_NAME = "manifest.json"
 # What an output's files depend on besides our code; each is recorded, and part of the rebuild key.
 LIBRARIES = (
@@ -78,8 +78,9 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def describe_file(path: Path, out_dir: Path, facts: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Path (relative to the output directory), format, size, sha256, and pixels/duration where known.
+def describe_file(path: Path, out_dir: Path, role: str, facts: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Path (relative to the output directory), its role (what the writer says it is for), format, size, sha256,
+    and pixels/duration where known.
 
     ``facts`` are what the writer's own check of the file found (a video's
     size, frames and duration): recorded as they are, the file is not read again.
@@ -87,6 +88,7 @@ def describe_file(path: Path, out_dir: Path, facts: Mapping[str, Any] | None = N
     extension = path.suffix.lstrip(".").lower()
     info: dict[str, Any] = {
         "path": path.relative_to(out_dir).as_posix(),
+        "role": role,
         "format": extension,
         "bytes": path.stat().st_size,
         "sha256": sha256_of(path),
@@ -128,7 +130,7 @@ def _is_file_entry(file: object, out_dir: Path) -> bool:
     """A record's file entry: an output path, its format (the suffix, as :func:`describe_file` writes it), its
     size and digest, and numbers where the writers put numbers (pages do arithmetic with them)."""
     return (isinstance(file, dict) and is_output_path(file.get("path"), out_dir)
-            and file.get("format") == PurePosixPath(file["path"]).suffix[1:]
+            and file.get("format") == PurePosixPath(file["path"]).suffix[1:] and file.get("role") in ROLES
             and _is_number(file.get("bytes"), int) and isinstance(file.get("sha256"), str)
             and all(_is_number(file[fact], int) for fact in ("width", "height", "frames") if fact in file)
             and ("duration" not in file or _is_number(file["duration"], (int, float))))

@@ -148,7 +148,7 @@ def build_and_write(
             record = None if key is None else OutputRecord(
                 name=output.name, kind=output.kind, theme=settings.theme, key=key, caption=output.caption,
                 alt=written.alt, parameters=output.parameters, versions=library_versions(), extent=written.extent,
-                files=[describe_file(w.path, staging.directory, w.facts) for w in written.files],
+                files=[describe_file(w.path, staging.directory, w.role, w.facts) for w in written.files],
             )
             paths = _publish(staging, stem, [w.path for w in written.files], record)
     except OSError as error:

@@ -107,21 +107,18 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
     except OSError as error:  # named by the folder the user chose, not by the hidden name tried in it
         raise OSError(error.errno, error.strerror, str(to_dir)) from None
     try:
-        files = []
+        files = [*_make_for_target(output, links.used, out_dir, staging)]
         entries = {file["path"]: file for files_ in (output.files, output.light) for file in files_.values()}
         for path in links.used:
             entry, name = entries.get(path, {}), Path(path).name
-            if "made_from" in entry:
-                from render.readme_gif import readme_gif
-
-                readme_gif(out_dir / entry["made_from"], staging / name, entry["width"], entry["duration"])
-            else:
-                try:
-                    shutil.copyfile(out_dir / path, staging / name)
-                except FileNotFoundError:
-                    theme = "light" if entry in output.light.values() else None  # a twin renders with its theme
-                    raise RenderError(f"{output.name}: {path} is in the manifest but not in {out_dir}: render it "
-                                      f"again ('{render_command([output.name], out_dir, theme)}')") from None
+            if name in files:
+                continue
+            try:
+                shutil.copyfile(out_dir / path, staging / name)
+            except FileNotFoundError:
+                theme = "light" if entry in output.light.values() else None  # a twin renders with its theme
+                raise RenderError(f"{output.name}: {path} is in the manifest but not in {out_dir}: render it "
+                                  f"again ('{render_command([output.name], out_dir, theme)}')") from None
             files.append(name)
         if target.name == "hugo":
             (staging / HUGO_LAYOUTS).mkdir(parents=True)
@@ -136,6 +133,20 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Bundle(output.name, folder, folder / target.snippet, tuple(files))
+
+
+def _make_for_target(output: RenderedOutput, used: list[str], out_dir: Path, staging: Path) -> list[str]:
+    """Make the files the target needs that no render made (a README's GIF, from the MP4: see
+    :func:`~render.snippets.for_target`), into the bundle; their names."""
+    made = []
+    for entry in output.files.values():
+        if "made_from" in entry and entry["path"] in used:
+            from render.readme_gif import readme_gif
+
+            name = Path(entry["path"]).name
+            readme_gif(out_dir / entry["made_from"], staging / name, entry["width"], entry["duration"])
+            made.append(name)
+    return made
 
 
 def _as_in_bundle(error: OSError, staging: Path, folder: Path) -> OSError:

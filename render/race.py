@@ -134,14 +134,25 @@ class RaceRun:
         self.race = race
         self.grid_size = grid_size
 
+    def evaluate(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """The post's loss at each pair, checked to be one value per pair (a loss that sums over its inputs
+        instead would draw a flat landscape and say nothing)."""
+        import numpy as np
+
+        loss = np.asarray(self.race.loss(first, second), dtype=float)
+        if loss.shape != first.shape:
+            raise ValueError(f"race {self.race.name}: the loss of two {first.shape} arrays has shape {loss.shape}; "
+                             "it must be computed element by element")
+        return loss
+
     def loss_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         import numpy as np
 
         race, (a, b) = self.race, theta
         if race.gradient is not None:
-            return float(race.loss(np.array([a]), np.array([b]))[0]), np.array(race.gradient(a, b), dtype=float)
+            return float(self.evaluate(np.array([a]), np.array([b]))[0]), np.array(race.gradient(a, b), dtype=float)
         h = 1e-6 * max(1.0, abs(a), abs(b))  # central differences: error of order h², far below what is drawn
-        values = race.loss(np.array([a, a + h, a - h, a, a]), np.array([b, b, b, b + h, b - h]))
+        values = self.evaluate(np.array([a, a + h, a - h, a, a]), np.array([b, b, b, b + h, b - h]))
         return float(values[0]), np.array([(values[1] - values[2]) / (2 * h), (values[3] - values[4]) / (2 * h)])
 
     @cached_property
@@ -202,11 +213,7 @@ class RaceRun:
         x = np.linspace(*self.extent.x, self.grid_size)
         y = np.linspace(*self.extent.y, self.grid_size)
         grid_x, grid_y = np.meshgrid(x, y)  # loss[j, i] at (x[i], y[j]), as Landscape says
-        loss = np.asarray(self.race.loss(grid_x, grid_y), dtype=float)
-        if loss.shape != grid_x.shape:
-            raise ValueError(f"race {self.race.name}: the loss of two {grid_x.shape} arrays has shape {loss.shape}; "
-                             "it must be computed element by element")
-        return Landscape(x, y, loss, self.race.names)
+        return Landscape(x, y, self.evaluate(grid_x, grid_y), self.race.names)
 
     @property
     def log_scale(self) -> bool:

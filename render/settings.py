@@ -188,15 +188,39 @@ class RunSession:
 
 @dataclass(frozen=True)
 class Written:
-    """A file a writer wrote, and what its check of that file found.
+    """A file a writer wrote, what it is for, and what its check of that file found.
 
+    ``role`` is one of :data:`ROLES`, said by the writer that knows it, recorded
+    in the manifest: pages and bundles read it, never guess it from a name.
     ``facts`` are the measurements the manifest records (``width``,
     ``height``, ``frames``, ``duration``): a video's come from the one read-back
     that verified it, so the manifest never probes the file again.
     """
 
     path: Path
+    role: str
     facts: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"{self.path.name}: unknown role {self.role!r}; one of {', '.join(ROLES)}")
+
+
+# What each file of an output is for, by the name pages and bundles know it by.
+ROLES: dict[str, str] = {
+    "png": "the image, at twice the pixels it is shown at (a figure's), or a 3D view's still",
+    "png1x": "the image at the pixels it is shown at, for srcset",
+    "svg": "the image as vector graphics",
+    "webp": "a 3D view's still as WebP",
+    "mp4": "the video as H.264 MP4",
+    "webm": "the video as VP9 WebM",
+    "gif": "the video as an animated GIF",
+    "poster": "the video's last frame, shown before it plays",
+    "vtt": "the video's captions track (WebVTT)",
+    "html": "a 3D view's interactive page",
+    "js": "the script a 3D view's page loads (plotly.min.js, shared)",
+    "data": "the numbers behind the output, as CSV",
+}
 
 
 class Writer(Protocol):

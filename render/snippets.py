@@ -201,7 +201,7 @@ def for_target(output: RenderedOutput, target: Target) -> RenderedOutput:
         return output
     size = source.get("width"), source.get("height")
     width = min(COLUMN_PX, size[0] or COLUMN_PX)  # a column wide where a hand-edited manifest does not say
-    gif = {"path": f"{output.name}.gif", "format": "gif", "width": width, "made_from": source["path"],
+    gif = {"path": f"{output.name}.gif", "role": "gif", "format": "gif", "width": width, "made_from": source["path"],
            "duration": source.get("duration", 0)}
     if all(size):
         gif["height"] = round(size[1] * width / size[0] / 2) * 2

@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Callable, Union
 if TYPE_CHECKING:  # arrays are only annotations here: declaring outputs needs no numpy
     import numpy as np
 
-KINDS = ("figure", "video", "surface")
 # A figure's width in inches: at 100 dpi, 700 CSS px, the width of a blog column; text is sized for it.
-COLUMN = 7.0  # what an Output can be; each has a writer in render.pipeline
+COLUMN = 7.0
 
 
 @dataclass(frozen=True)
@@ -293,7 +292,7 @@ class Output:
     """
 
     name: str
-    kind: str  # one of KINDS
+    kind: str  # "figure", "video" or "surface": one of render.kinds.KINDS, which says what build returns for it
     caption: str
     build: Callable[[], Content]
     unavailable: Callable[[], str | None] = lambda: None

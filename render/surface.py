@@ -339,4 +339,5 @@ def write_surface(name: str, content: Content, settings: RenderSettings, session
         with atomic_path(path) as temporary:
             temporary.write_bytes(image)
         written.append(path)
-    return [Written(path) for path in written]
+    roles = {PLOTLYJS_FILE: "js", f"{name}.html": "html"}
+    return [Written(path, roles.get(path.name, path.suffix[1:])) for path in written]

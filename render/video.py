@@ -521,10 +521,10 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
                           progress=None if settings.frame_progress else False)
         else:  # a poster alone (a theme's twin): one frame to draw
             encode_frames(frames.last_frame, formats, 1, description=name, progress=False)
-    written = [Written(f.path, f.facts) for f in formats]
+    written = [Written(f.path, role, f.facts) for role, f in zip(settings.video.formats, formats)]
     if cues:
-        written.append(Written(write_text_atomic(settings.layout.file(name, CAPTIONS_EXTENSION), webvtt(cues))))
-    written += [Written(write_table(table, settings.layout.data_file(name, suffix)))
+        written.append(Written(write_text_atomic(settings.layout.file(name, CAPTIONS_EXTENSION), webvtt(cues)), "vtt"))
+    written += [Written(write_table(table, settings.layout.data_file(name, suffix)), "data")
                 for suffix, table in content.tables.items()]
     return written
 

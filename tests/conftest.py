@@ -47,3 +47,16 @@ def processes_running(*words: str) -> list[int]:
             if all(word in command for word in words):
                 found.append(int(entry.name))
     return found
+
+
+def with_roles(files: list[dict], kind: str) -> list[dict]:
+    """Hand-made manifest file entries with the role a writer would record for each (tests write such entries)."""
+    def role(entry: dict) -> str:
+        path, fmt = entry["path"], entry["format"]
+        if path.startswith("data/"):
+            return "data"
+        if fmt == "png":
+            return "png1x" if "@1x" in path else "poster" if kind == "video" else "png"
+        return fmt
+
+    return [{"role": role(entry), **entry} for entry in files]

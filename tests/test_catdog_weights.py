@@ -105,9 +105,10 @@ def test_it_renders_with_its_csv(tmp_path, scene):
     output = {o.name: o for o in article_outputs(scene.context)}["catdog-weights"]
     assert output.kind == "figure" and output.unavailable() is None
     assert set(output.inputs()) == set(scene.input_files())
-    paths = export_figure(output.name, output.build(), OutputLayout(tmp_path), "dark")
-    assert {p.relative_to(tmp_path).as_posix() for p in paths} == {
-        "catdog-weights.png", "catdog-weights@1x.png", "catdog-weights.svg", "data/catdog-weights.csv"}
+    written = export_figure(output.name, output.build(), OutputLayout(tmp_path), "dark")
+    assert {(w.path.relative_to(tmp_path).as_posix(), w.role) for w in written} == {
+        ("catdog-weights.png", "png"), ("catdog-weights@1x.png", "png1x"), ("catdog-weights.svg", "svg"),
+        ("data/catdog-weights.csv", "data")}
     assert matplotlib.image.imread(tmp_path / "catdog-weights@1x.png").shape[1] == 700
     csv = tmp_path / "data" / "catdog-weights.csv"
     assert csv.read_text().splitlines()[0] == "row,col,weight,initial_weight,mean_cat,mean_dog"

@@ -310,7 +310,8 @@ def test_a_surface_page_rendered_without_images_removes_the_old_image_but_not_sh
     assert run(*surfaces).exit_code == 0
     (out / "surface-normalized.png").write_bytes(b"an image of an earlier render")  # listed by the old record
     record = json.loads((out / RECORDS_DIR / "surface-normalized.json").read_text())
-    record["files"].append({"path": "surface-normalized.png", "format": "png", "bytes": 29, "sha256": "0" * 64})
+    record["files"].append({"path": "surface-normalized.png", "role": "png", "format": "png", "bytes": 29,
+                            "sha256": "0" * 64})
     (out / RECORDS_DIR / "surface-normalized.json").write_text(json.dumps(record))
     assert run("surface-normalized", *surfaces[2:], "--plotlyjs", "cdn").exit_code == 0
     assert files_of(out, "surface-normalized") == recorded(out, "surface-normalized") == {"surface-normalized.html"}
@@ -411,7 +412,7 @@ def test_ctrl_c_at_any_moment_prints_one_line_and_exits_130(tmp_path, moment):
 
 # -- what a sweep of hostile cases found beyond the issue's ----------------------------------------
 @pytest.mark.parametrize("damage", [
-    {"theme": "x"}, {"kind": "<b>video</b>"}, {"files": [{"path": "blobs-compressed.png", "format": "png",
+    {"theme": "x"}, {"kind": "<b>video</b>"}, {"files": [{"path": "blobs-compressed.png", "role": "png", "format": "png",
                                                         "bytes": 1, "sha256": "0", "width": "wide"}]},
 ])
 def test_a_hand_edited_record_is_ignored_not_a_crash(tmp_path, damage):

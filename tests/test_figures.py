@@ -151,7 +151,7 @@ def test_catdog_figures_show_the_data(catdog_dir):
 @pytest.mark.parametrize("theme, face", [("dark", 0.12), ("light", 1.0)])
 def test_theme_sets_the_background(tmp_path, experiment, theme, face):
     layout = OutputLayout(tmp_path, "" if theme == "dark" else "-light")
-    paths = export_figure("loss-compressed", experiment.loss_figure(), layout, theme)
+    paths = [w.path for w in export_figure("loss-compressed", experiment.loss_figure(), layout, theme)]
     png = next(p for p in paths if p.suffix == ".png")
     assert png.name == ("loss-compressed.png" if theme == "dark" else "loss-compressed-light.png")
     image = matplotlib.image.imread(png)
@@ -166,7 +166,7 @@ def test_same_seed_gives_byte_identical_files(tmp_path, catdog_dir):
         return {
             p.relative_to(directory): p.read_bytes()
             for output in article_outputs(context) if output.kind == "figure"
-            for p in export_figure(output.name, output.build(), layout, "dark")
+            for p in (w.path for w in export_figure(output.name, output.build(), layout, "dark"))
         }
 
     first, second, other = render(tmp_path / "a", 7), render(tmp_path / "b", 7), render(tmp_path / "c", 8)
@@ -176,9 +176,9 @@ def test_same_seed_gives_byte_identical_files(tmp_path, catdog_dir):
 
 
 def test_history_csv_has_the_articles_header(tmp_path, experiment):
-    paths = export_figure("contour-compressed", experiment.contour_figure(), OutputLayout(tmp_path), "dark")
+    written = export_figure("contour-compressed", experiment.contour_figure(), OutputLayout(tmp_path), "dark")
     csv = tmp_path / "data" / "contour-compressed.csv"
-    assert csv in paths
+    assert csv in [w.path for w in written]
     assert csv.read_text().splitlines()[0] == "W0,W1,b,i,loss"
     np.testing.assert_array_equal(np.loadtxt(csv, delimiter=",", skiprows=1), experiment.history)
 

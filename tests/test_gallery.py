@@ -4,12 +4,13 @@ import json
 from html.parser import HTMLParser
 
 from render.gallery import write_gallery
+from tests.conftest import with_roles
 from render.manifest import MANIFEST_VERSION
 
 
 def record(name, kind, files, theme="dark", caption="A caption", alt="An alt text"):
     return {"name": name, "kind": kind, "theme": theme, "key": "k", "caption": caption, "alt": alt,
-            "parameters": {}, "versions": {}, "files": files, "version": MANIFEST_VERSION}
+            "parameters": {}, "versions": {}, "files": with_roles(files, kind), "version": MANIFEST_VERSION}
 
 
 def png(path, width=1200, height=800):

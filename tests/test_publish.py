@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from render.cli import main
 from render.manifest import MANIFEST_VERSION
 from render.snippets import TARGETS
+from tests.conftest import with_roles
 
 SUFFIXES = r"png|svg|mp4|webm|gif|vtt|html|js"
 NAMED = re.compile(rf"[\w@.-]+\.(?:{SUFFIXES})\b")
@@ -28,7 +29,7 @@ def file_entry(path, **facts):
 
 def record(name, kind, files, theme="dark"):
     return {"name": name, "kind": kind, "theme": theme, "key": "k", "caption": f"What {name} shows & why",
-            "alt": f"The {name}, described", "parameters": {}, "versions": {}, "files": files,
+            "alt": f"The {name}, described", "parameters": {}, "versions": {}, "files": with_roles(files, kind),
             "version": MANIFEST_VERSION}
 
 

@@ -25,7 +25,7 @@ BAD_PATHS = ["javascript:alert(1)", "../outside.png", "/etc/passwd", "data/../..
 
 
 def entry(path: str, fmt: str = "png") -> dict:
-    return {"path": path, "format": fmt, "bytes": 1, "sha256": "0"}
+    return {"path": path, "role": "data" if fmt == "csv" else fmt, "format": fmt, "bytes": 1, "sha256": "0"}
 
 
 def make_bad_file(out: Path, path: str) -> None:
@@ -135,12 +135,12 @@ def test_a_record_vouching_for_a_file_outside_is_rendered_again(tmp_path):
     out.mkdir()
     (out / "fig.png").write_bytes(b"ours")
     outside.write_bytes(b"not ours")
-    files = [describe_file(out / "fig.png", out)]
+    files = [describe_file(out / "fig.png", out, "png")]
     genuine = OutputRecord(name="fig", kind="figure", theme="dark", key="k", caption="", alt="", parameters={},
                            versions={}, files=files)
     output, settings = Output("fig", "figure", "", build=lambda: None), RenderSettings(out_dir=out)
     save_record(out, "fig", genuine)
     assert check_output(output, settings, "k").status == "unchanged"
-    stray = {"path": "../outside.png", "format": "png", "bytes": 8, "sha256": sha256_of(outside)}
+    stray = {"path": "../outside.png", "role": "png", "format": "png", "bytes": 8, "sha256": sha256_of(outside)}
     save_record(out, "fig", dataclasses.replace(genuine, files=[*files, stray]))
     assert check_output(output, settings, "k") is None  # render it

@@ -80,7 +80,7 @@ def test_a_contour_figure_and_its_csv_say_the_posts_words(tmp_path):
         assert word not in svg
     with open(tmp_path / "data" / "bowl.csv", newline="") as table:
         assert next(csv.reader(table)) == ["slope", "intercept", "epoch", "MSE"]
-    assert tmp_path / "data" / "bowl.csv" in written
+    assert tmp_path / "data" / "bowl.csv" in [w.path for w in written]
 
 
 def test_a_contours_labels_default_to_the_landscapes_names_and_the_panel_may_override_them():

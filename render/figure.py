@@ -87,12 +87,26 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
         if coloured is not None:
             fig.colorbar(coloured, ax=ax, label=coloured_label)
         else:
-            fig.colorbar(filled, ax=ax, label=names.loss)
+            loss_colorbar(fig, filled, ax, names.loss)
     if panel.trails:  # the landscape is the frame (the scene chose it to cover the trails)
         (x_low, x_high), (y_low, y_high) = grid_bounds(landscape)
         ax.set_xlim(x_low, x_high)
         ax.set_ylim(y_low, y_high)
     ax.set(xlabel=panel.xlabel or names.parameters[0], ylabel=panel.ylabel or names.parameters[1], title=panel.title)
+
+
+# A colour bar of levels given as values shows about this many of them (all of 20 would crowd it).
+COLORBAR_TICKS = 6
+
+
+def loss_colorbar(fig: MplFigure, filled, ax: Axes, label: str):
+    """The loss's colour bar: matplotlib's own for a count of levels; for values (log-spaced, say), one in a few of
+    them, in three significant digits, rather than every boundary to two decimals (0.00, 0.00, 0.02, ...)."""
+    if not isinstance(filled.norm, BoundaryNorm):
+        return fig.colorbar(filled, ax=ax, label=label)
+    levels = filled.levels
+    return fig.colorbar(filled, ax=ax, label=label, ticks=levels[::max(1, -(-len(levels) // COLORBAR_TICKS))],
+                        format="{x:.3g}")
 
 
 def filled_contour(ax: Axes, landscape: spec.Landscape, levels: int | tuple[float, ...], cmap: str):

@@ -41,7 +41,7 @@ from render import spec
 from render.edges import BEYOND_MARKER, at_edge, grid_bounds
 from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, VideoFormat, VideoShape
 from render.errors import RenderError
-from render.figure import filled_contour
+from render.figure import filled_contour, loss_colorbar
 from render.files import write_text_atomic
 from render.settings import ARTICLE_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.sides import sides
@@ -202,7 +202,7 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
     """The static layers of one descent, and its moving artists (empty until ``show``)."""
     landscape, names = descent.landscape, descent.landscape.names
     filled = filled_contour(contour_ax, landscape, descent.levels, CONTOUR_CMAP)
-    fig.colorbar(filled, ax=contour_ax, label=names.loss)
+    loss_colorbar(fig, filled, contour_ax, names.loss)
     # The landscape is the frame: the scene chose it to cover the descent (points beyond a forced one sit
     # on its edge).
     (x_low, x_high), (y_low, y_high) = grid_bounds(landscape)

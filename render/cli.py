@@ -477,8 +477,8 @@ def list_posts() -> None:
     if asked is not None:
         try:
             chosen = load(asked[0])
-            if all(not isinstance(f, Found) or f.module != chosen.module for f in found):
-                found.append(replace(chosen, origin=f"{chosen.origin}, from {asked[1]}"))
+            found = [f for f in found if not isinstance(f, Found) or f.module != chosen.module]
+            found.append(replace(chosen, origin=f"{chosen.origin}, the default here ({asked[1]})"))
         except PostError as error:
             found.append(error)
     if not found:

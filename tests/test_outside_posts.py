@@ -87,8 +87,9 @@ def test_the_readme_example_renders_galleries_and_publishes_as_shown(tmp_path):
 
 
 def test_the_learning_rate_example_as_an_installed_package(tmp_path):
-    packages = tmp_path / "packages"
-    pip_install_into(packages, ROOT / "examples" / "learning-rate")
+    packages, source = tmp_path / "packages", tmp_path / "learning-rate"
+    shutil.copytree(ROOT / "examples" / "learning-rate", source)  # pip builds in the project's folder: not ours
+    pip_install_into(packages, source)
     work = tmp_path / "work"
     work.mkdir()
     posts = render("posts", cwd=work, pythonpath=packages)

@@ -27,16 +27,16 @@ from render.encode import FORMATS
 from render.errors import RenderError
 from render.exits import EXIT_FAILED, EXIT_USAGE, interrupted, terminated
 from render.files import PUBLISH_LOCK
-from render.post import Context
+from render.post import POSTS_OUT, Context
 from render.post_command import (
     FiniteRange,
     PostCommand,
     declared_outputs,
     found_post,
+    post_error,
     post_option,
-    post_options,
 )
-from render.posts import Found, PostError
+from render.posts import Found, PostError, first_line
 from render.kinds import GROUPS, KINDS
 from render.pipeline import (
     BACKENDS,
@@ -48,7 +48,6 @@ from render.pipeline import (
     select_outputs,
 )
 from render.settings import (
-    DEFAULT_OUT,
     DEFAULT_VIDEO_FORMATS,
     FPS_RANGE,
     GRID_SIZE_RANGE,
@@ -82,7 +81,7 @@ def _shared_options(command):
     options = [
         click.option("--out", "out_dir", type=Directory(file_okay=False, path_type=Path), default=None,
                      help="Directory the rendered files are written to.  [default: the post's folder, "
-                          f"{DEFAULT_OUT}/POST_NAME, or the one it declares ({DEFAULT_OUT} for the article)]"),
+                          f"{POSTS_OUT}/POST_NAME, or the one it declares]"),
         click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
                      help="Seed of every random draw: the same seed gives the same files."),
         click.option("--theme", type=click.Choice(sorted(THEMES)), default=DEFAULT_THEME, show_default=True,
@@ -291,7 +290,7 @@ def _parallel(jobs: int | None, backend: str, scheduler: str | None):
 
 def _declared(found: Found, context: Context) -> list[Output]:
     try:
-        return declared_outputs(found.post, context)
+        return declared_outputs(found.post, context, reserved=["all", *GROUPS, *main.commands])
     except PostError as error:
         _usage_error(str(error))
 
@@ -369,7 +368,7 @@ def run_render(
             done = len(outcomes)
             outcomes += render_all(
                 run_selected, run_settings, expected_errors=post.expected_errors, jobs=jobs, backend=backend,
-                known=known, report=lambda outcome, k, n, done=done, label=label: _report(
+                known=known, import_paths=[found.folder] if found.folder else [], report=lambda outcome, k, n, done=done, label=label: _report(
                     replace(outcome, name=outcome.name + label), done + k, total, verbose=verbose))
     finally:
         if client is not None:
@@ -489,7 +488,7 @@ def list_posts() -> None:
             click.echo(f"error: {item}", err=True)
             continue
         try:
-            count = f"{len(declared_outputs(item.post, Context()))} outputs"
+            count = f"{len(declared_outputs(item.post, Context(), reserved=['all', *GROUPS, *main.commands]))} outputs"
         except PostError as error:
             count = f"error: {error}"
         click.echo(f"{item.post.name:<16} {count:<11} {item.post.title}  [{item.origin}: {item.module}]")
@@ -522,12 +521,19 @@ for _kind in KINDS.values():  # a command per kind: `render figures`, `render vi
     _rendering(_kind.group, _kind.help)
 
 
-def _out_of(found: Found, out_dir: Path | None) -> Path:
+def _again(found: Found, post_value: str | None):
+    """How messages say to render this post's outputs: with ``--post`` where the command was given one."""
+    from render.publish import RenderAgain
+
+    return RenderAgain(("--post", found.value) if post_value is not None else (), found.post.out_dir)
+
+
+def _out_of(found: Found, out_dir: Path | None, post_value: str | None) -> Path:
     """``--out``, else the post's folder; it must exist (these commands read what was rendered there)."""
     out_dir = found.post.out_dir if out_dir is None else out_dir
     if not out_dir.is_dir():
         _usage_error(f"{out_dir} is not a directory of rendered files: render the post first "
-                     f"('render all{'' if found.value == found.post.name else ' --post ' + found.value}')")
+                     f"('{_again(found, post_value).command(['all'], out_dir)}')")
     owner = _owner_error(out_dir, found)
     if owner:
         _usage_error(owner)
@@ -541,7 +547,7 @@ def _out_of(found: Found, out_dir: Path | None) -> Path:
 def render_gallery(out_dir: Path | None, post_value: str | None) -> None:
     """Write manifest.json and index.html from what is already rendered (renders nothing)."""
     found = found_post(click.get_current_context())
-    out_dir = _out_of(found, out_dir)
+    out_dir = _out_of(found, out_dir, post_value)
     _publish(out_dir, _declared(found, Context()), found)
     click.echo(f"wrote {out_dir / 'manifest.json'} and {out_dir / 'index.html'}")
 
@@ -583,7 +589,7 @@ def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None,
     from render.publish import publish
 
     found = found_post(click.get_current_context())
-    out_dir = _out_of(found, out_dir)
+    out_dir = _out_of(found, out_dir, post_value)
     if names:  # a name of no output at all is a mistake in the command, not a render to do
         known = [output.name for output in _declared(found, Context())]
         unknown = next((name for name in names if name not in known), None)
@@ -591,7 +597,7 @@ def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None,
             _usage_error(_unknown_output(unknown, known))
     to_dir = to_dir if to_dir is not None else out_dir / "publish" / target_name
     try:
-        bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay)
+        bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay, _again(found, post_value))
     except RenderError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_FAILED)
@@ -617,11 +623,15 @@ def run_doctor(post_value: str | None, **own: object) -> None:
     """
     from render import doctor
 
-    post = found_post(click.get_current_context()).post
-    try:
-        checks = list(post.checks(Context(options=own))) if post.checks else []
-    except Exception as error:  # noqa: BLE001 -- a post's checks are its author's code
-        checks = [doctor.Check(post.name, doctor.FAIL, f"its checks raised {type(error).__name__}: {error}")]
+    ctx = click.get_current_context()
+    found = found_post(ctx)
+    if found is None:  # the engine's tools are checked all the same
+        checks = [doctor.Check("post", doctor.FAIL, post_error(ctx) or "no post")]
+    else:
+        try:
+            checks = list(found.post.checks(Context(options=own))) if found.post.checks else []
+        except Exception as error:  # noqa: BLE001 -- a post's checks are its author's code
+            checks = [doctor.Check(found.post.name, doctor.FAIL, f"its checks raised {first_line(error)}")]
     doctor.report(doctor.run_checks(checks))
 
 

@@ -7,7 +7,6 @@ has one drawing function; a new kind of panel is a new entry in ``DRAWERS``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 import matplotlib

@@ -1,4 +1,4 @@
-"""``output/index.html``: every output in article order, ready to look at and to embed.
+"""``index.html`` of a post's output folder: every output in the post's order, ready to look at and to embed.
 
 The gallery is generated from ``manifest.json`` alone, so it shows exactly
 what was rendered.  ``read_manifest`` drops any output whose files are not

@@ -9,7 +9,7 @@ the bytes of the input files, the source code that computes and draws it).
 A run skips an output only when its record's key equals the new key and
 every file is still there unchanged.  Records are written one per output,
 atomically, so parallel ``make -j`` runs never write the same file;
-``manifest.json`` merges them in article order.
+``manifest.json`` merges them in the post's order.
 
 Records and the manifest are data anyone can edit, and their paths reach
 pages and file reads: a record is trusted only if every file is a plain
@@ -151,7 +151,7 @@ class OutputRecord:
     parameters: dict[str, Any]
     versions: dict[str, str]
     files: list[dict[str, Any]]
-    extent: dict[str, list[float]] | None = None  # the weights a landscape covers: {"W0": [min, max], "W1": ...}
+    extent: dict[str, list[float]] | None = None  # what a landscape covers, by parameter: {name: [min, max], ...}
     version: int = MANIFEST_VERSION
 
 

@@ -1,6 +1,6 @@
 """From declared outputs to files: decide what is stale, render it (in parallel if asked), collect what happened.
 
-The pipeline knows nothing about the article.  It receives ``Output``
+The pipeline knows nothing about any post.  It receives ``Output``
 declarations, asks each whether its inputs are there and whether its files
 are up to date, builds the content of the others, hands it to the writer
 registered for its kind, and checks that every file the writer claims to have
@@ -86,12 +86,12 @@ class UnknownOutputError(RenderError):
 
 
 def output_names(outputs: Sequence[Output]) -> list[str]:
-    """Every name a command accepts: ``all``, the groups, then the outputs in article order."""
+    """Every name a command accepts: ``all``, the groups, then the outputs in the post's order."""
     return ["all", *GROUPS, *(output.name for output in outputs)]
 
 
 def select_outputs(outputs: Sequence[Output], names: Iterable[str]) -> list[Output]:
-    """The outputs named (or in a named group), in article order, each once."""
+    """The outputs named (or in a named group), in the post's order, each once."""
     by_name = {output.name: output for output in outputs}
     wanted: set[str] = set()
     for name in names:
@@ -287,10 +287,18 @@ def _interruptible() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _render_in_worker(
-    batch: Sequence[tuple[Output, str | None]], settings: RenderSettings, expected_errors: tuple[type[Exception], ...]
-) -> list[Outcome]:
-    """A worker's share: its outputs in one session."""
+def _render_in_worker(payload: bytes, settings: RenderSettings, import_paths: Sequence[str]) -> list[Outcome]:
+    """A worker's share: its outputs in one session.
+
+    The outputs (and the error types the post expects) come pickled, and are unpickled only once the folders
+    of a post found by path are on this interpreter's import path: their ``build`` functions are that post's.
+    """
+    import cloudpickle
+
+    for folder in import_paths:
+        if folder not in sys.path:
+            sys.path.append(folder)
+    batch, expected_errors = cloudpickle.loads(payload)
     with _interruptible(), _one_blas_thread(), RunSession() as session:
         return [build_and_write(output, settings, session, expected_errors, key) for output, key in batch]
 
@@ -311,6 +319,7 @@ def _render_stale(
     expected_errors: tuple[type[Exception], ...],
     jobs: int,
     backend: str,
+    import_paths: Sequence[str] = (),
 ) -> Iterator[Outcome]:
     """Render every stale output, yielding each outcome as soon as it is known."""
     if not stale:
@@ -321,6 +330,7 @@ def _render_stale(
                 yield build_and_write(output, settings, session, expected_errors, key)
         return
     from joblib import Parallel, delayed, parallel_config
+    import cloudpickle
 
     # Workers share the terminal: their frame bars would overwrite each other's lines.
     settings = replace(settings, out_dir=settings.out_dir.resolve(), frame_progress=False)
@@ -330,7 +340,8 @@ def _render_stale(
     with parallel_config(backend=backend, n_jobs=jobs):
         with _sigint_ignored_by_new_workers():  # the first tasks are dispatched, and the workers started, here
             tasks = Parallel(return_as="generator_unordered", batch_size=1)(
-                delayed(_render_in_worker)(batch, settings, expected_errors) for batch in batches
+                delayed(_render_in_worker)(cloudpickle.dumps((batch, expected_errors)), settings, import_paths)
+                for batch in batches
             )
         for outcomes in tasks:
             yield from outcomes
@@ -363,6 +374,7 @@ def render_all(
     jobs: int = 1,
     backend: str = "loky",
     known: KeyParts | None = None,
+    import_paths: Sequence[str] = (),
 ) -> list[Outcome]:
     """Render ``outputs``, skipping those whose files are up to date; ``report(outcome, done, total)`` as each ends.
 
@@ -370,7 +382,8 @@ def render_all(
     with nothing to do imports nothing heavy.  ``jobs`` > 1 renders the stale
     outputs in that many workers (``-1``: as many as the backend has).
     ``known``: the parts of the keys found by an earlier call of the same
-    run (another theme), not looked up again.
+    run (another theme), not looked up again.  ``import_paths``: folders the
+    workers need on their import path to unpickle the outputs (a post found by path).
     """
     known = known if known is not None else KeyParts()
     versions, tools, scenes = known.versions, known.tools, known.scenes
@@ -389,7 +402,7 @@ def render_all(
             scene = scene_digest(output, scenes, known.post_module)
             try:
                 key = None if scene is None else output_key(
-                    output, settings.theme, settings.kind_settings(output.kind),
+                    output, settings.theme, KINDS[output.kind].settings(settings),
                     code={"engine": known.engine(output.kind), "scene": scene},
                     tools={**versions, "tool": tools.get(output.kind, "")},
                 )
@@ -406,7 +419,7 @@ def render_all(
             finished(outcome)
     pending = {output.name for output, _ in stale}
     try:
-        for outcome in _render_stale(stale, settings, expected_errors, jobs, backend):
+        for outcome in _render_stale(stale, settings, expected_errors, jobs, backend, import_paths):
             pending.discard(outcome.name)
             finished(outcome)
     except Exception as error:  # noqa: BLE001 -- a worker died (killed, out of memory): its outputs failed

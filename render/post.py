@@ -33,9 +33,11 @@ if TYPE_CHECKING:
 
     from render.spec import Output
 
-# The folder a post renders into unless it declares one (``Post.out``) or the command says ``--out``:
-# one per post, so that two posts never share records, manifest, gallery or bundles.
+# Where posts render: each into POSTS_OUT/NAME unless it declares its own folder (``Post.out``) or the command
+# says ``--out``, so that two posts never share records, manifest, gallery or bundles.
 POSTS_OUT = Path("output")
+# Folders a render of the post in output/ keeps (its data, its bundles): no other post's folder there.
+RESERVED_NAMES = ("data", "publish")
 OPTION_TYPES = ("path", "float", "int", "text")
 OK, WARN, FAIL = "ok", "warn", "FAIL"  # what a line of `render doctor` says
 
@@ -71,6 +73,8 @@ class Option:
             raise ValueError(f"option {self.flag}: kind {self.kind!r} is not one of {', '.join(OPTION_TYPES)}")
         if not self.key:
             object.__setattr__(self, "key", self.flag[2:].replace("-", "_"))
+        if not self.key.isidentifier():
+            raise ValueError(f"option {self.flag}: its key {self.key!r} must be a Python name (give key=...)")
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,9 @@ class Post:
 
         if not (isinstance(self.name, str) and PLAIN_NAME.fullmatch(self.name)):
             raise ValueError(f"a post's name is letters, digits, '-', '_' or '.', got {self.name!r}")
+        if self.out is None and self.name in RESERVED_NAMES:
+            raise ValueError(f"a post cannot be named {self.name!r}: output/{self.name} is where a render keeps "
+                             "its own files")
         if not isinstance(self.title, str) or not self.title.strip():
             raise ValueError(f"post {self.name}: give it a title")
         if not callable(self.outputs):

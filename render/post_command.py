@@ -18,24 +18,27 @@ from typing import Sequence
 import click
 
 from render.post import Context, Option, Post
-from render.posts import Found, PostError, choose, names_known
+from render.posts import Found, PostError, choose, first_line, names_known
 from render.kinds import KINDS
 from render.spec import Output
 
 META_KEY = "render.post"
+ERROR_KEY = "render.post.error"
 POST_FLAG = "--post"
 
 
 def post_value(args: Sequence[str]) -> str | None:
-    """The value of ``--post`` among ``args`` (``--post X`` or ``--post=X``), before click parses them."""
+    """The value of ``--post`` among ``args`` (``--post X`` or ``--post=X``; the last one, as click takes it),
+    before click parses them."""
+    value = None
     for index, arg in enumerate(args):
         if arg == "--":
             break
         if arg == POST_FLAG and index + 1 < len(args):
-            return args[index + 1]
-        if arg.startswith(POST_FLAG + "="):
-            return arg[len(POST_FLAG) + 1:]
-    return None
+            value = args[index + 1]
+        elif arg.startswith(POST_FLAG + "="):
+            value = arg[len(POST_FLAG) + 1:]
+    return value
 
 
 class FiniteRange(click.FloatRange):
@@ -51,12 +54,14 @@ class FiniteRange(click.FloatRange):
 
 def click_option(option: Option) -> click.Option:
     """A post's :class:`~render.post.Option` as click parses it, with click's own checks and messages."""
+    bounded = option.minimum is not None or option.maximum is not None
     kinds = {
         "path": lambda: click.Path(path_type=Path),
-        "float": lambda: FiniteRange(min=option.minimum, max=option.maximum, min_open=option.open_minimum),
+        "float": lambda: FiniteRange(min=option.minimum, max=option.maximum, min_open=option.open_minimum)
+        if bounded else FiniteRange(),
         "int": lambda: click.IntRange(min=None if option.minimum is None else int(option.minimum),
                                       max=None if option.maximum is None else int(option.maximum),
-                                      min_open=option.open_minimum),
+                                      min_open=option.open_minimum) if bounded else click.INT,
         "text": lambda: click.STRING,
     }
     return click.Option([option.flag, option.key], type=kinds[option.kind](), default=option.default,
@@ -74,6 +79,10 @@ def post_option() -> click.Option:
 
 def found_post(ctx: click.Context) -> Found:
     return ctx.meta[META_KEY]
+
+
+def post_error(ctx: click.Context) -> str | None:
+    return ctx.meta.get(ERROR_KEY)
 
 
 def load_post(ctx: click.Context, value: str | None) -> Found:
@@ -99,7 +108,8 @@ def _close(value: str) -> list[str]:
 
 class PostCommand(click.Command):
     """A command that works on one post, with that post's own options beside its own (``doctor_only``: only
-    those the post marks for ``render doctor``; ``own_options=False``: none)."""
+    those the post marks for ``render doctor``, which also runs without a post: ``found_post`` is then ``None``
+    and ``post_error(ctx)`` says why; ``own_options=False``: none)."""
 
     def __init__(self, *args, own_options: bool = True, doctor_only: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -107,7 +117,12 @@ class PostCommand(click.Command):
         self.doctor_only = doctor_only
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not any(arg in ctx.help_option_names for arg in args) or post_value(args) is not None:
+        if self.doctor_only:  # the engine's checks are worth running whatever the post
+            try:
+                load_post(ctx, post_value(args))
+            except click.UsageError as error:
+                ctx.meta[META_KEY], ctx.meta[ERROR_KEY] = None, error.format_message()
+        elif not any(arg in ctx.help_option_names for arg in args) or post_value(args) is not None:
             load_post(ctx, post_value(args))
         else:  # --help without --post: the default post's options, if a default can be found
             try:
@@ -137,30 +152,26 @@ class PostCommand(click.Command):
             return params
         own = [click_option(o) for o in found.post.options if o.doctor or not self.doctor_only]
         taken = {opt for param in params for opt in getattr(param, "opts", ())}
-        clash = [o.opts[0] for o in own if set(o.opts) & taken]
+        names = {param.name for param in params}
+        clash = [o.opts[0] for o in own if set(o.opts) & taken or o.name in names]
         if clash:
-            raise click.UsageError(f"post {found.post.name} declares {', '.join(clash)}, an option every post has: "
-                                   "rename it in the post", ctx)
+            raise click.UsageError(f"post {found.post.name} declares {', '.join(clash)}, an option (or a key) every "
+                                   "post has: rename it in the post", ctx)
         help_option = self.get_help_option(ctx)
         before = [param for param in params if param is not help_option]
         return [*before, *own, *([help_option] if help_option in params else [])]
 
 
-def post_options(found: Found, values: dict[str, object]) -> dict[str, object]:
-    """The post's own option values out of a command's keyword arguments (removed from them)."""
-    return {option.key: values.pop(option.key) for option in found.post.options if option.key in values}
-
-
-def declared_outputs(post: Post, context: Context) -> list[Output]:
+def declared_outputs(post: Post, context: Context, reserved: Sequence[str] = ()) -> list[Output]:
     """The post's outputs, checked: a list of :class:`~render.spec.Output` of known kinds, each name once, each
-    a plain file name.  A post whose declaration is wrong gets one line naming it (and the output)."""
+    a plain file name and none a word the command line reads otherwise (``reserved``: ``all``, the groups, the
+    commands).  A post whose declaration is wrong gets one line naming it (and the output)."""
     from render.files import PLAIN_NAME
 
     try:
         outputs = list(post.outputs(context))
     except Exception as error:  # noqa: BLE001 -- a post's declaration is its author's code
-        text = (str(error).strip().splitlines() or [""])[0]
-        raise PostError(f"post {post.name} cannot declare its outputs: {type(error).__name__}: {text}") from None
+        raise PostError(f"post {post.name} cannot declare its outputs: {first_line(error)}") from None
     for index, output in enumerate(outputs):
         if not isinstance(output, Output):
             raise PostError(f"post {post.name}: its outputs()[{index}] is a {type(output).__name__}, "
@@ -173,6 +184,9 @@ def declared_outputs(post: Post, context: Context) -> list[Output]:
                             f"choose from {', '.join(KINDS)}")
         if not callable(output.build):
             raise PostError(f"post {post.name}: output {output.name}'s build is not a function")
+        if output.name in reserved:
+            raise PostError(f"post {post.name}: an output cannot be named {output.name!r}, a word of the command "
+                            "line ('render all', 'render list', ...): rename it")
     twice = [name for name, count in Counter(o.name for o in outputs).items() if count > 1]
     if twice:
         raise PostError(f"post {post.name} declares {len(twice)} name{'s' if len(twice) > 1 else ''} twice: "

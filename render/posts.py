@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import os
 import sys
 import tomllib
@@ -50,11 +51,26 @@ class Found:
     module: str  # the module the Post lives in (its package's sources are part of its outputs' keys)
     origin: str  # "entry point", "module", "path", ...
     value: str
+    folder: str | None = None  # a post found by path: the folder its module is imported from, in workers too
+
+
+ENGINE_DIR = Path(__file__).resolve().parent
+
+
+def first_line(error: BaseException) -> str:
+    """An error in one line: its type, and the first line of its message."""
+    message = error.msg if isinstance(error, SyntaxError) else str(error)  # its str repeats where, said apart
+    text = (str(message).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _where(error: BaseException) -> str:
-    """The last frame of a post's own traceback: ``file.py:12``, where its import went wrong."""
-    frames = traceback.extract_tb(error.__traceback__)
+    """Where in the post's own code its import went wrong (``file.py:12``): a syntax error's line, else the last
+    frame outside Python's import machinery and the engine (a Post declared wrong fails in render/post.py)."""
+    if isinstance(error, SyntaxError) and error.filename:
+        return f" ({Path(error.filename).name}:{error.lineno})"
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if not frame.filename.startswith("<") and not Path(frame.filename).resolve().is_relative_to(ENGINE_DIR)]
     return f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
 
 
@@ -65,10 +81,9 @@ def _import(module_name: str, label: str):
         if error.name and (module_name == error.name or module_name.startswith(error.name + ".")):
             raise PostError(f"post {label}: no module named {module_name!r} (a module name, or the path of a .py "
                             f"file, a package folder or a project folder; see 'render posts')") from None
-        raise PostError(f"post {label} does not import: {type(error).__name__}: {error}{_where(error)}") from None
+        raise PostError(f"post {label} does not import: {first_line(error)}{_where(error)}") from None
     except Exception as error:  # noqa: BLE001 -- a post's import is its author's code: any error is its own
-        text = (str(error).strip().splitlines() or [""])[0]
-        raise PostError(f"post {label} does not import: {type(error).__name__}: {text}{_where(error)}") from None
+        raise PostError(f"post {label} does not import: {first_line(error)}{_where(error)}") from None
 
 
 def _post_of(module, attribute: str, label: str) -> Post:
@@ -80,19 +95,28 @@ def _post_of(module, attribute: str, label: str) -> Post:
     return post
 
 
-def _on_path(folder: Path) -> None:
-    """Make modules in ``folder`` importable here and in the worker processes a render starts.
+def on_path(folder: str) -> None:
+    """Make modules in ``folder`` importable, after everything else: a ``csv.py`` beside a post must not hide
+    the standard library's.  (The import path is the process's by nature; the pipeline does the same in each
+    worker it starts, before it unpickles the outputs, see ``render_all(import_paths=...)``.)"""
+    if folder not in sys.path:
+        sys.path.append(folder)
 
-    Workers are new interpreters that unpickle each output's ``build`` by
-    module name, so they need the same path: ``PYTHONPATH`` is what they
-    inherit.  (The import path is the process's by nature, not ours to scope.)
-    """
-    entry = str(folder.resolve())
-    if entry not in sys.path:
-        sys.path.insert(0, entry)
-    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    if entry not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join([entry, *paths])
+
+def _check_not_shadowed(module_name: str, folder: Path, value: str) -> None:
+    """Refuse a post whose module has the name of one importable from elsewhere (``plotly``, ``render``, a
+    package installed here): importing it would give that one, not the post."""
+    top = module_name.partition(".")[0]
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return
+    places = [spec.origin] if spec and spec.origin else list(spec.submodule_search_locations or []) if spec else []
+    elsewhere = [place for place in places if place and not Path(place).resolve().is_relative_to(folder)]
+    if spec is not None and (elsewhere or not places):
+        where = f" from {Path(elsewhere[0]).parent}" if elsewhere else ""
+        raise PostError(f"post {value}: a module named {top!r} is already importable{where}; rename the post's "
+                        "module (and its entry point)")
 
 
 def _entry_point_in(project: Path) -> tuple[str, str]:
@@ -112,6 +136,7 @@ def _entry_point_in(project: Path) -> tuple[str, str]:
 def _load_path(path: Path, value: str) -> Found:
     if not path.exists():
         raise PostError(f"post {value}: {path} does not exist")
+    path = path.resolve()  # `.` or `pkg/..` name a folder by its real name
     if path.is_file():
         if path.suffix != ".py":
             raise PostError(f"post {value}: {path} is not a .py file, a package folder or a project folder")
@@ -125,25 +150,22 @@ def _load_path(path: Path, value: str) -> Found:
     else:
         raise PostError(f"post {value}: {path} holds no __init__.py and no {PYPROJECT}: name a .py file, "
                         "a package folder or a project folder")
-    if not module_name.isidentifier():
+    if not all(part.isidentifier() for part in module_name.split(".")):
         raise PostError(f"post {value}: {module_name!r} cannot be a module name (letters, digits, '_')")
-    _on_path(folder)
-    loaded = sys.modules.get(module_name.partition(".")[0])
-    if loaded is not None and getattr(loaded, "__file__", None) and \
-            not Path(loaded.__file__).resolve().is_relative_to(folder.resolve()):
-        raise PostError(f"post {value}: a module named {module_name.partition('.')[0]!r} is already imported from "
-                        f"{Path(loaded.__file__).parent}; rename the post's module")
+    _check_not_shadowed(module_name, folder, value)
+    on_path(str(folder))
     module = _import(module_name, value)
-    return Found(_post_of(module, attribute, value), module.__name__, "path", str(path))
+    return Found(_post_of(module, attribute, value), module.__name__, "path", value, folder=str(folder))
 
 
 def looks_like_path(value: str) -> bool:
-    return value.endswith(".py") or os.sep in value or "/" in value or value in (".", "..") or Path(value).is_dir()
+    """A value that can only be a path (``x.py``, ``a/b``, ``.``); a bare word may be a module or a folder."""
+    return value.endswith(".py") or os.sep in value or "/" in value or value in (".", "..")
 
 
 def load(value: str) -> Found:
-    """The post ``value`` names: a path (file, package or project folder), an installed post's name, or a module
-    (``module`` or ``module:attribute``)."""
+    """The post ``value`` names: a path (file, package or project folder), an installed post's name, a module
+    (``module`` or ``module:attribute``), or else a folder of that name here."""
     value = value.strip()
     if not value:
         raise PostError("--post is empty: name a module, or the path of a .py file or a folder")
@@ -153,7 +175,12 @@ def load(value: str) -> Found:
         if entry.name == value:
             return _from_entry_point(entry)
     module_name, _, attribute = value.partition(":")
-    module = _import(module_name, value)
+    try:
+        module = _import(module_name, value)
+    except PostError:
+        if not attribute and Path(value).is_dir():  # `render all --post my-post` beside the folder
+            return _load_path(Path(value), value)
+        raise
     return Found(_post_of(module, attribute or ATTRIBUTE, value), module.__name__, "module", value)
 
 

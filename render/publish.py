@@ -28,29 +28,37 @@ from render.catalog import RenderedOutput, rendered_outputs
 from render.errors import RenderError
 from render.files import BOOKKEEPING_DIR, locked
 from render.manifest import read_manifest
-from render.settings import DEFAULT_OUT  # the commands' default --out, which a command to copy need not repeat
+from render.post import POSTS_OUT
 from render.snippets import TARGETS, Links, Target, for_target, hugo_shortcodes, snippet
 
 HUGO_LAYOUTS = Path("layouts") / "shortcodes"
 SNIPPETS = {target.snippet for target in TARGETS.values()}  # what tells a bundle folder from any other
 
 
+@dataclass(frozen=True)
+class RenderAgain:
+    """How a message says to render outputs of the post being published: the ``--post`` it needs (none for the
+    default post) and the folder the post renders into unless told ``--out``."""
+
+    post_args: tuple[str, ...] = ()
+    default_out: Path = POSTS_OUT
+
+    def command(self, names: list[str], out_dir: Path, theme: str | None = None) -> str:
+        """The command that renders ``names`` into ``out_dir`` (in ``theme``), to copy from a message."""
+        command = ["render", *names, *self.post_args]
+        if Path(out_dir) != Path(self.default_out):
+            command += ["--out", str(out_dir)]
+        if theme:
+            command += ["--theme", theme]
+        return shlex.join(command)
+
+
 class NotRendered(RenderError):
     """Outputs named that the output directory holds no render of."""
 
-    def __init__(self, out_dir: Path, names: list[str]) -> None:
+    def __init__(self, out_dir: Path, names: list[str], again: RenderAgain) -> None:
         super().__init__(f"not rendered in {out_dir}: {', '.join(names)} "
-                         f"(render {'it' if len(names) == 1 else 'them'} first: '{render_command(names, out_dir)}')")
-
-
-def render_command(names: list[str], out_dir: Path, theme: str | None = None) -> str:
-    """The command that renders ``names`` into ``out_dir`` (in ``theme``), to copy from a message."""
-    command = ["render", *names]
-    if out_dir != DEFAULT_OUT:
-        command += ["--out", str(out_dir)]
-    if theme:
-        command += ["--theme", theme]
-    return shlex.join(command)
+                         f"(render {'it' if len(names) == 1 else 'them'} first: '{again.command(names, out_dir)}')")
 
 
 @dataclass(frozen=True)
@@ -65,19 +73,20 @@ class Bundle:
         return sum((self.folder / name).stat().st_size for name in self.files)
 
 
-def published_outputs(out_dir: Path, names: tuple[str, ...] = ()) -> list[RenderedOutput]:
+def published_outputs(out_dir: Path, names: tuple[str, ...] = (),
+                      again: RenderAgain = RenderAgain()) -> list[RenderedOutput]:
     """The rendered outputs named (all if none), or a :class:`RenderError` saying what to render first."""
     manifest = read_manifest(out_dir)
     if manifest is None or not manifest.get("outputs"):
         raise RenderError(f"{out_dir} holds no rendered outputs (no manifest.json of this version): "
-                          "render them first, e.g. with 'make all'")
+                          f"render them first: '{again.command(['all'], out_dir)}'")
     outputs = rendered_outputs(manifest)
     if not names:
         return outputs
     known = {output.name: output for output in outputs}
     missing = list(dict.fromkeys(name for name in names if name not in known))
     if missing:
-        raise NotRendered(out_dir, missing)
+        raise NotRendered(out_dir, missing, again)
     return [known[name] for name in dict.fromkeys(names)]
 
 
@@ -96,7 +105,7 @@ def check_destination(out_dir: Path, to_dir: Path) -> None:
 
 
 def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: Path,
-                 base_url: str | None = None, autoplay: bool = False) -> Bundle:
+                 base_url: str | None = None, autoplay: bool = False, again: RenderAgain = RenderAgain()) -> Bundle:
     """Write ``to_dir/NAME/``: every file the snippet names (copied, or made for this target), then the snippet."""
     output = for_target(output, target)
     links = Links(target, base_url)
@@ -118,7 +127,7 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
             except FileNotFoundError:
                 theme = "light" if entry in output.light.values() else None  # a twin renders with its theme
                 raise RenderError(f"{output.name}: {path} is in the manifest but not in {out_dir}: render it "
-                                  f"again ('{render_command([output.name], out_dir, theme)}')") from None
+                                  f"again ('{again.command([output.name], out_dir, theme)}')") from None
             files.append(name)
         if target.name == "hugo":
             (staging / HUGO_LAYOUTS).mkdir(parents=True)
@@ -192,13 +201,14 @@ def _leftovers(to_dir: Path, names: list[str]) -> list[Path]:
 
 
 def publish(out_dir: Path, target_name: str, to_dir: Path, names: tuple[str, ...] = (),
-            base_url: str | None = None, autoplay: bool = False) -> list[Bundle]:
-    """A bundle per output named (every rendered one if none) for ``target_name``'s kind of site."""
+            base_url: str | None = None, autoplay: bool = False, again: RenderAgain = RenderAgain()) -> list[Bundle]:
+    """A bundle per output named (every rendered one if none) for ``target_name``'s kind of site; ``again`` says
+    how a message tells to render what is missing."""
     target = TARGETS[target_name]
-    outputs = published_outputs(out_dir, names)
+    outputs = published_outputs(out_dir, names, again)
     check_destination(out_dir, to_dir)
     to_dir.mkdir(parents=True, exist_ok=True)
     with locked(to_dir, fcntl.LOCK_EX):  # another publish into it waits: no two replace one bundle at once
         for leftover in _leftovers(to_dir, [output.name for output in outputs]):
             shutil.rmtree(leftover, ignore_errors=True)
-        return [write_bundle(output, target, out_dir, to_dir, base_url, autoplay) for output in outputs]
+        return [write_bundle(output, target, out_dir, to_dir, base_url, autoplay, again) for output in outputs]

@@ -46,7 +46,7 @@ MARGIN = 0.15  # of the span of the settled trails, left around them on the land
 LOG_SPAN = 30.0  # losses spanning more than this factor get a logarithmic loss axis and log-spaced levels
 LEVELS = 20
 LOG_DECADES_SHOWN = 1e4  # log-spaced levels span at most four decades below the highest loss
-KINDS = {"contour": "figure", "race": "video", "surface": "surface"}  # each output's name suffix and kind
+SUFFIXES = {"contour": "figure", "race": "video", "surface": "surface"}  # each output's name suffix, and its kind
 
 
 def _nice(low: float, high: float) -> tuple[float, float]:
@@ -95,10 +95,10 @@ class Race:
             raise ValueError(f"race {self.name}: two optimizers share a name; each is a legend entry")
         if self.steps < 1:
             raise ValueError(f"race {self.name}: steps must be at least 1, got {self.steps}")
-        unknown = set(self.captions) - set(KINDS)
+        unknown = set(self.captions) - set(SUFFIXES)
         if unknown:
             raise ValueError(f"race {self.name}: captions for {', '.join(sorted(unknown))}; "
-                             f"give them for {', '.join(KINDS)}")
+                             f"give them for {', '.join(SUFFIXES)}")
 
     @property
     def parameters(self) -> dict[str, object]:
@@ -121,10 +121,13 @@ class Race:
         """The three outputs, on a landscape grid of ``context.grid_size`` points a side."""
         run = RaceRun(self, context.grid_size)
         captions = {**self.default_captions(), **self.captions}
-        parameters = {**self.parameters, "grid_size": context.grid_size}
+        # The seed and the post's options may have made the loss (its data): a change of them renders again.
+        parameters = {**self.parameters, "grid_size": context.grid_size, "seed": context.seed,
+                      "options": {key: value if isinstance(value, (int, float, bool)) or value is None else str(value)
+                                  for key, value in context.options.items()}}
         builds = {"contour": run.figure, "race": run.animation, "surface": run.surface}
         return [Output(f"{self.name}-{suffix}", kind, captions[suffix], builds[suffix], parameters=parameters)
-                for suffix, kind in KINDS.items()]
+                for suffix, kind in SUFFIXES.items()]
 
 
 class RaceRun:

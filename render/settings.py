@@ -26,9 +26,10 @@ from typing import Any, Callable, Mapping, Protocol
 from render.encode import FORMATS
 from render.errors import RenderError
 from render.files import OutputLayout
+from render.post import POSTS_OUT
 from render.theme import DEFAULT_THEME, theme_suffix
 
-ARTICLE_FPS = 10.0  # the article's FFMpegWriter(fps=10): one frame per iteration
+DEFAULT_FPS = 10.0  # one frame per recorded step, as the first post's FFMpegWriter(fps=10) had it
 DEFAULT_SIZE = (1280, 720)
 # name -> (width, height, fps), in the spirit of manim's -ql/-qm/-qh/-qk
 PRESETS: dict[str, tuple[int, int, float]] = {
@@ -71,7 +72,7 @@ def unknown_choices(what: str, given: tuple[str, ...], choices, allow_empty: boo
 
 @dataclass(frozen=True)
 class VideoSettings:
-    """How videos are encoded; ``None`` means the article's default: 1280x720, one frame per iteration at 10 fps.
+    """How videos are encoded; ``None`` means the default: 1280x720, one frame per recorded step at 10 fps.
 
     Checked when made, so every writer can trust it: ``size`` and ``frame_rate``
     are the resolved values.
@@ -113,7 +114,7 @@ class VideoSettings:
     def frame_rate(self) -> float:
         if self.fps is not None:
             return float(self.fps)
-        return PRESETS[self.quality][2] if self.quality else ARTICLE_FPS
+        return PRESETS[self.quality][2] if self.quality else DEFAULT_FPS
 
 
 @dataclass(frozen=True)
@@ -137,24 +138,17 @@ class SurfaceSettings:
                                 f"{MAX_EXPORT_TIMEOUT:g}, got {self.export_timeout:g}")
 
 
-DEFAULT_OUT = Path("output")  # where every command renders, and reads renders from, unless told --out
 
 
 @dataclass(frozen=True)
 class RenderSettings:
-    out_dir: Path = DEFAULT_OUT
+    out_dir: Path = POSTS_OUT
     theme: str = DEFAULT_THEME
     video: VideoSettings = field(default_factory=VideoSettings)
     surface: SurfaceSettings = field(default_factory=SurfaceSettings)
     force: bool = False  # render even outputs whose files are up to date
     # A frame progress bar for videos, on a terminal; off when several workers share one terminal.
     frame_progress: bool = True
-
-    def kind_settings(self, kind: str) -> dict[str, object]:
-        """The settings that change the files of an output of ``kind`` (part of its rebuild key)."""
-        from render.kinds import KINDS  # the kinds name their settings; they import this module for its types
-
-        return KINDS[kind].settings(self)
 
     @property
     def layout(self) -> OutputLayout:

@@ -286,6 +286,10 @@ Content = Union[Figure, Animation, Surface]
 class Output:
     """One file set a scene makes: ``name`` is its file stem and its Make target.
 
+    ``parameters`` are recorded in the manifest and are part of the output's rebuild key: put there everything
+    the content depends on besides code and ``inputs`` (the seed, a post option), or a change of it will not
+    render the output again.
+
     ``unavailable`` returns why the output cannot be made right now (missing
     input files, with how to provide them) or ``None``; ``build`` computes the
     content, only when the output is rendered.

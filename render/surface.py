@@ -143,7 +143,7 @@ def hover(names: Names) -> str:
     parameter the landscape fixes), not the height of the drawn surface."""
     first, second = names.parameters
     return (f"{names.step} %{{customdata[0]:d}}<br>{first} %{{x:.3f}}<br>{second} %{{y:.3f}}"
-            "<br>loss %{customdata[1]:.4f}<extra></extra>")
+            f"<br>{names.loss} %{{customdata[1]:.4f}}<extra></extra>")
 
 
 START_MARKER = dict(color="white", size=6, line=dict(color="black", width=1))
@@ -202,7 +202,7 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         # The grid's axes as 1-D arrays: the same surface as the article's meshgrids, a third of the data.
         go.Surface(z=landscape.loss, x=landscape.x, y=landscape.y, opacity=1, name=names.loss,
                    colorbar=dict(title=dict(text=names.loss), len=0.9, y=0.45),  # clear of the mode bar
-                   hovertemplate=f"{first_name} %{{x:.3f}}<br>{second_name} %{{y:.3f}}<br>loss %{{z:.4f}}"
+                   hovertemplate=f"{first_name} %{{x:.3f}}<br>{second_name} %{{y:.3f}}<br>{names.loss} %{{z:.4f}}"
                                  "<extra>surface</extra>"),
     ]
     trails = [_trail_traces(one, landscape, several) for one in placed]

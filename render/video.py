@@ -43,7 +43,7 @@ from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, Vide
 from render.errors import RenderError
 from render.figure import filled_contour, loss_colorbar
 from render.files import write_text_atomic
-from render.settings import ARTICLE_FPS, RenderSettings, RunSession, VideoSettings, Written
+from render.settings import DEFAULT_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.sides import sides
 from render.tables import write_table
 from render.theme import theme_context
@@ -72,7 +72,7 @@ def video_shape(video: VideoSettings, rows: int) -> VideoShape:
     interpolated frames, and ``duration`` sets the length outright.
     """
     (width, height), fps = video.size, video.frame_rate
-    duration = rows / ARTICLE_FPS if video.duration is None else video.duration
+    duration = rows / DEFAULT_FPS if video.duration is None else video.duration
     return VideoShape(width, height, fps, max(1, round(fps * duration)))
 
 
@@ -181,7 +181,7 @@ class DescentArtists:
 
 
 def counter_text(iteration: float, last: float, loss: float | None, names: spec.Names = spec.Names()) -> str:
-    """``iteration 42 / 100 · log loss 0.315`` in the article's words: where the descent is (whole steps), and
+    """``iteration 42 / 100 · log loss 0.315`` in the post's words (``names``): where the descent is (whole steps), and
     its loss there (one trail's; where there are several, each has its own curve)."""
     text = f"{names.step} {int(math.floor(iteration + 1e-9))} / {int(last)}"
     return text if loss is None else f"{text} · {names.loss} {loss:.3g}"

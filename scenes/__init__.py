@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from render.post import Check, Context, Option, Post
+from render.post import POSTS_OUT, Check, Context, Option, Post
 from render.spec import Output
 from scenes.beyond import MovingBoundary, OptimizerRace
 from scenes.catdog import CatDogScene
@@ -56,7 +56,7 @@ def checks(context: Context) -> list[Check]:
 post = Post(
     name="article", title=TITLE, description=DESCRIPTION,
     outputs=lambda context: article_outputs(scene_context(context)),
-    options=(DATA, GRID_LIMIT), expected_errors=(DatasetError,), checks=checks, out=Path("output"),
+    options=(DATA, GRID_LIMIT), expected_errors=(DatasetError,), checks=checks, out=POSTS_OUT,  # output/ itself, as before posts
 )
 
 __all__ = ["SceneContext", "article_outputs", "post"]

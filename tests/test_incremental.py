@@ -227,12 +227,13 @@ def test_parallel_runs_produce_the_same_files_as_a_serial_run(tmp_path):
 
 
 def test_the_export_timeout_is_not_part_of_a_surfaces_key():
+    from render.kinds import KINDS
     from render.settings import RenderSettings, SurfaceSettings
 
     patient = RenderSettings(surface=SurfaceSettings(export_timeout=600.0))
-    assert patient.kind_settings("surface") == RenderSettings().kind_settings("surface")
-    assert RenderSettings(surface=SurfaceSettings(plotlyjs="cdn")).kind_settings("surface") != \
-        RenderSettings().kind_settings("surface")
+    surface = KINDS["surface"].settings
+    assert surface(patient) == surface(RenderSettings())
+    assert surface(RenderSettings(surface=SurfaceSettings(plotlyjs="cdn"))) != surface(RenderSettings())
 
 
 def test_a_failed_rerender_keeps_the_previous_files_and_their_record(tmp_path, monkeypatch):

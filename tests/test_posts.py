@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -45,6 +46,20 @@ def outputs(context):
 
 post = Post(name="{name}", title="A post of tests", outputs=outputs)
 '''
+
+
+@pytest.fixture(autouse=True)
+def import_state():
+    """Loading a post by path adds its folder to the import path and its module to sys.modules: undone after each
+    test, so that no test depends on another's posts."""
+    path, modules = list(sys.path), set(sys.modules)
+    yield
+    added = [folder for folder in sys.path if folder not in path]
+    sys.path[:] = path
+    for name in set(sys.modules) - modules:  # the posts' own modules, not the engine's it imported meanwhile
+        where = getattr(sys.modules[name], "__file__", None) or ""
+        if any(where.startswith(folder) for folder in added):
+            del sys.modules[name]
 
 
 def write_post(folder: Path, name: str, text: str = POST) -> Path:
@@ -238,3 +253,84 @@ def test_render_new_writes_a_post_that_lists_and_renders(tmp_path, monkeypatch):
     assert refused.exit_code == 2
     assert refused.output.strip() == ("error: my-post already holds pyproject.toml, my_post.py, README.md: choose a new "
                                       "folder (nothing was written)")
+
+
+def test_a_post_option_is_the_posts_own_and_a_clash_is_refused(tmp_path):
+    text = POST.replace("from render.post import Post", "from render.post import Option, Post").replace(
+        'outputs=outputs)', 'outputs=outputs, options=(Option("--random-seed", "A seed.", kind="int", key="seed"),))')
+    result = run("all", "--post", str(write_post(tmp_path, "clash", text)))
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("error: post clash declares --random-seed, an option (or a key) every "
+                                            "post has: rename it in the post")
+    with pytest.raises(ValueError, match="its key '2d' must be a Python name"):
+        from render.post import Option
+        Option("--2d", "Flat.")
+
+
+def test_an_unbounded_number_option_shows_no_empty_range(tmp_path):
+    text = POST.replace("from render.post import Post", "from render.post import Option, Post").replace(
+        'outputs=outputs)', 'outputs=outputs, options=(Option("--points", "How many.", kind="int"),))')
+    shown = run("all", "--post", str(write_post(tmp_path, "unbounded", text)), "--help").output
+    assert "--points INTEGER" in shown and "None" not in shown
+
+
+def test_a_project_folder_with_a_dotted_entry_point_and_dot_inside_a_package(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    package = project / "src" / "dottedpkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    write_post(package, "dotted").rename(package / "post.py")
+    (project / "pyproject.toml").write_text('[project.entry-points."render.posts"]\ndotted = "dottedpkg.post:post"\n')
+    assert run("list", "--post", str(project)).output.split()[0] == "dotted-ok"
+    inside = tmp_path / "insidepkg"
+    inside.mkdir()
+    write_post(inside, "insidepkg").rename(inside / "__init__.py")
+    monkeypatch.chdir(inside)
+    assert run("list", "--post", ".").output.split()[0] == "insidepkg-ok"
+
+
+def test_a_post_named_like_an_importable_module_is_refused(tmp_path):
+    result = run("list", "--post", str(write_post(tmp_path, "plotly")))
+    assert result.exit_code == 2
+    assert "a module named 'plotly' is already importable from" in result.output
+    assert "rename the post's module" in result.output
+
+
+def test_the_last_post_given_is_the_one(tmp_path):
+    first, second = write_post(tmp_path / "a", "firstpost"), write_post(tmp_path / "b", "secondpost")
+    assert run("list", "--post", str(first), "--post", str(second)).output.split()[0] == "secondpost-ok"
+
+
+def test_names_the_command_line_reads_otherwise_are_refused(tmp_path):
+    text = POST.replace('Output("{name}-ok"', 'Output("figures"')
+    result = run("list", "--post", str(write_post(tmp_path, "reserved", text)))
+    assert result.output.strip() == ("error: post reserved: an output cannot be named 'figures', a word of the "
+                                     "command line ('render all', 'render list', ...): rename it")
+    with pytest.raises(ValueError, match="a post cannot be named 'data'"):
+        from render.post import Post
+        Post(name="data", title="t", outputs=lambda context: [])
+
+
+def test_doctor_checks_the_tools_even_without_a_post():
+    result = run("doctor", "--post", "nope")
+    lines = result.output.splitlines()
+    assert any(line.startswith("ffmpeg ") for line in lines)
+    assert any(line.startswith("post       FAIL  post nope: no module named 'nope'") for line in lines)
+    assert result.exit_code == 1
+
+
+def test_a_syntax_error_names_the_posts_file_and_line(tmp_path):
+    result = run("list", "--post", str(write_post(tmp_path, "broken_syntax", "x = 1\ndef f(:\n")))
+    assert result.exit_code == 2
+    assert result.output.strip().startswith(f"error: post {tmp_path / 'broken_syntax.py'} does not import: "
+                                            "SyntaxError: ")
+    assert "SyntaxError: invalid syntax (broken_syntax.py:2)" in result.output
+
+
+def test_publish_says_how_to_render_with_the_post(tmp_path):
+    path = write_post(tmp_path, "again")
+    out = tmp_path / "out"
+    run("again-ok", "--post", str(path), "--out", str(out), "--jobs", "1")
+    result = run("publish", "--post", str(path), "--out", str(out), "--target", "html", "again-broken")
+    assert result.exit_code == 1
+    assert f"render again-broken --post {path} --out {out}" in result.output

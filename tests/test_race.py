@@ -122,3 +122,18 @@ def test_a_loss_that_is_not_elementwise_is_refused_in_words():
     run = RaceRun(race(loss=lambda a, b: float(np.sum(a + b))), 10)
     with pytest.raises(ValueError, match=r"race lr: the loss of two \(5,\) arrays has shape \(\)"):
         run.landscape
+
+
+def test_a_new_seed_renders_a_race_again(tmp_path):
+    settings = RenderSettings(out_dir=tmp_path, video=VideoSettings(formats=("poster",)))
+    contour = [race().outputs(Context(seed=seed, grid_size=12))[0] for seed in (0, 0, 1)]
+    assert render_all(contour[:1], settings)[0].status == "rendered"
+    assert render_all(contour[1:2], settings)[0].status == "unchanged"
+    assert render_all(contour[2:], settings)[0].status == "rendered"
+
+
+def test_the_3d_hover_says_the_losss_name(tmp_path):
+    settings = RenderSettings(out_dir=tmp_path, surface=SurfaceSettings(image_formats=()))
+    render_all([race().outputs(Context(grid_size=12))[2]], settings)
+    page = (tmp_path / "lr-surface.html").read_text()
+    assert "MSE %{customdata[1]:.4f}" in page and "MSE %{z:.4f}" in page and "loss %{" not in page

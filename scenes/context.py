@@ -7,10 +7,11 @@ is rendered alone or with all the others.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from render.post import Context
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,7 +25,5 @@ class SceneContext:
     grid_limit: float | None = None  # forces the landscape to ±grid_limit; None: it covers the descent
 
     def rng(self, stream: str) -> np.random.Generator:
-        """An independent generator for ``stream`` (e.g. the cat/dog initialisation)."""
-        import numpy as np  # declaring outputs does not need it; drawing from a stream does
-
-        return np.random.default_rng([self.seed, zlib.crc32(stream.encode())])
+        """An independent generator for ``stream`` (e.g. the cat/dog initialisation): the engine's, for any post."""
+        return Context(seed=self.seed).rng(stream)

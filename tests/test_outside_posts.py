@@ -86,6 +86,26 @@ def test_the_readme_example_renders_galleries_and_publishes_as_shown(tmp_path):
                                             ["--post", "my_post.py"], cwd=tmp_path)
 
 
+def test_a_post_of_ones_own_from_the_readme_on_another_loss(tmp_path):
+    """What a reader of the README writes next: its example with a loss none of the examples uses (Himmelblau's,
+    four valleys) and words of its own."""
+    text = readme_example()
+    text = text.replace("return a ** 2 + 10 * b ** 2", "return (a ** 2 + b - 11) ** 2 + (a + b ** 2 - 7) ** 2")
+    text = text.replace('name="bowl", title="an elongated bowl"', 'name="himmelblau", title="Himmelblau\'s function"')
+    text = text.replace('start=(-4.0, 1.5)', 'start=(-0.5, 0.5)').replace('loss="loss"', 'loss="height"')
+    text = text.replace('Names(("a", "b")', 'Names(("east", "north")').replace('lr=0.09', 'lr=0.01')
+    text = text.replace('post = Post(name="bowl"', 'post = Post(name="himmelblau"')
+    assert "Himmelblau" in text and "height" in text
+    (tmp_path / "himmelblau.py").write_text(text)
+    done = render("all", "--post", "himmelblau.py", *FAST, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = ["himmelblau-contour", "himmelblau-race", "himmelblau-surface"]
+    out = tmp_path / "output" / "himmelblau"
+    assert_rendered_galleried_and_published(out, names, ["--post", "himmelblau.py"], cwd=tmp_path)
+    words = (out / "himmelblau-race.vtt").read_text() + (out / "himmelblau-surface.html").read_text()
+    assert "height" in words and "east" in words and "north" in words and "log loss" not in words
+
+
 def test_the_learning_rate_example_as_an_installed_package(tmp_path):
     packages, source = tmp_path / "packages", tmp_path / "learning-rate"
     shutil.copytree(ROOT / "examples" / "learning-rate", source)  # pip builds in the project's folder: not ours

@@ -8,7 +8,6 @@ renders outputs by name; ``render all`` / ``render figures`` render groups;
 
 from __future__ import annotations
 
-import difflib
 import fcntl
 import math
 import os
@@ -31,10 +30,11 @@ from render.post import POSTS_OUT, Context
 from render.post_command import (
     FiniteRange,
     PostCommand,
+    closest_names,
     declared_outputs,
     found_post,
     post_error,
-    post_option,
+    with_post,
 )
 from render.posts import Found, PostError, first_line
 from render.kinds import GROUPS, KINDS
@@ -64,6 +64,7 @@ from render.settings import (
     unknown_choices,
 )
 from render.snippets import TARGETS, check_base_url
+from render.spec import Output
 from render.theme import DEFAULT_THEME, THEMES
 
 
@@ -130,13 +131,7 @@ def _shared_options(command):
     ]
     for option in reversed(options):
         command = option(command)
-    return _with_post(command)
-
-
-def _with_post(command):
-    """``--post``, first among a command's options: every command works on one post."""
-    option = post_option()
-    return click.option(*option.opts, option.name, metavar=option.metavar, help=option.help)(command)
+    return with_post(command)
 
 
 class Directory(click.Path):
@@ -199,17 +194,6 @@ def _usage_error(message: str) -> None:
     lines of their own)."""
     click.echo(f"error: {' '.join(message.split())}", err=True)
     sys.exit(EXIT_USAGE)
-
-
-def closest_names(name: str, known: list[str], limit: int = 3) -> list[str]:
-    """The names a typo most likely meant: those it begins (``descent`` -> the three descents), else the
-    nearest by difflib's similarity, keeping only those about as near as the nearest one."""
-    starting = [k for k in known if k.startswith(name)]
-    if starting:
-        return starting[:limit]
-    scored = sorted(((difflib.SequenceMatcher(None, name, k).ratio(), k) for k in known), reverse=True)
-    best = scored[0][0] if scored else 0.0
-    return [k for ratio, k in scored[:limit] if ratio >= 0.6 and ratio >= best - 0.08]
 
 
 def _unknown_output(name: str, known: list[str]) -> str:
@@ -288,9 +272,14 @@ def _parallel(jobs: int | None, backend: str, scheduler: str | None):
     return jobs or -1, client
 
 
+def _reserved() -> list[str]:
+    """Words the command line reads as something else than an output's name: ``all``, the groups, the commands."""
+    return [*output_names([]), *main.commands]
+
+
 def _declared(found: Found, context: Context) -> list[Output]:
     try:
-        return declared_outputs(found.post, context, reserved=["all", *GROUPS, *main.commands])
+        return declared_outputs(found.post, context, reserved=_reserved())
     except PostError as error:
         _usage_error(str(error))
 
@@ -368,7 +357,8 @@ def run_render(
             done = len(outcomes)
             outcomes += render_all(
                 run_selected, run_settings, expected_errors=post.expected_errors, jobs=jobs, backend=backend,
-                known=known, import_paths=[found.folder] if found.folder else [], report=lambda outcome, k, n, done=done, label=label: _report(
+                known=known, import_paths=[found.folder] if found.folder else [],
+                report=lambda outcome, k, n, done=done, label=label: _report(
                     replace(outcome, name=outcome.name + label), done + k, total, verbose=verbose))
     finally:
         if client is not None:
@@ -457,7 +447,7 @@ def _rendering(name: str, help_text: str):
 
 
 @main.command("list", cls=PostCommand, own_options=False)
-@_with_post
+@with_post
 def list_outputs(post_value: str | None) -> None:
     """List every output of the post in its order: name, kind, what it shows."""
     found = found_post(click.get_current_context())
@@ -488,7 +478,7 @@ def list_posts() -> None:
             click.echo(f"error: {item}", err=True)
             continue
         try:
-            count = f"{len(declared_outputs(item.post, Context(), reserved=['all', *GROUPS, *main.commands]))} outputs"
+            count = f"{len(declared_outputs(item.post, Context(), reserved=_reserved()))} outputs"
         except PostError as error:
             count = f"error: {error}"
         click.echo(f"{item.post.name:<16} {count:<11} {item.post.title}  [{item.origin}: {item.module}]")
@@ -513,7 +503,7 @@ def new_post(directory: Path, title: str | None) -> None:
         click.echo(f"wrote {path}")
     where = shlex.quote(str(directory))
     click.echo(f"post {scaffold.name}: 'render all --post {where}' renders it into "
-               f"output/{scaffold.name}/ ('pip install -e {where}' makes it a post 'render posts' lists)")
+               f"{POSTS_OUT / scaffold.name}/ ('pip install -e {where}' makes it a post 'render posts' lists)")
 
 
 render_everything = _rendering("all", "Render every output of the post (those whose inputs are missing are skipped).")
@@ -543,7 +533,7 @@ def _out_of(found: Found, out_dir: Path | None, post_value: str | None) -> Path:
 @main.command("gallery", cls=PostCommand, own_options=False)
 @click.option("--out", "out_dir", type=Directory(file_okay=False, exists=True, path_type=Path), default=None,
               help="Directory of rendered files.  [default: the post's folder]")
-@_with_post
+@with_post
 def render_gallery(out_dir: Path | None, post_value: str | None) -> None:
     """Write manifest.json and index.html from what is already rendered (renders nothing)."""
     found = found_post(click.get_current_context())
@@ -576,7 +566,7 @@ def _targets_help() -> str:
 @click.option("--base-url", metavar="URL", default=None, callback=_base_url,
               help="Write paths under this URL (where you will upload the files) instead of beside the page.")
 @click.option("--autoplay", is_flag=True, help="Videos start by themselves (muted, looping).")
-@_with_post
+@with_post
 @click.argument("names", nargs=-1)
 def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None, base_url: str | None,
                     autoplay: bool, post_value: str | None, names: tuple[str, ...]) -> None:
@@ -611,7 +601,7 @@ def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None,
 
 
 @main.command("doctor", cls=PostCommand, doctor_only=True)
-@_with_post
+@with_post
 def run_doctor(post_value: str | None, **own: object) -> None:
     """Check ffmpeg and its encoders, Chrome, the libraries and what the post needs, before a long render.
 

@@ -69,12 +69,26 @@ def click_option(option: Option) -> click.Option:
                         show_default=option.default is not None, metavar=option.metavar, help=option.help)
 
 
-def post_option() -> click.Option:
-    return click.Option(
-        [POST_FLAG, "post_value"], metavar="NAME_OR_PATH", expose_value=True,
+def with_post(command):
+    """``--post``, as every command takes it (its value is read before click parses, see :class:`PostCommand`)."""
+    return click.option(
+        POST_FLAG, "post_value", metavar="NAME_OR_PATH",
         help="The post to work on: an installed post's name, a module, or the path of a .py file, package folder "
              "or project folder.  [default: RENDER_POST, else [tool.render] post in ./pyproject.toml, else the one "
-             "installed post]")
+             "installed post]")(command)
+
+
+def closest_names(name: str, known: list[str], limit: int = 3) -> list[str]:
+    """The names a typo most likely meant: those it begins (``descent`` -> the three descents), else the
+    nearest by difflib's similarity, keeping only those about as near as the nearest one."""
+    import difflib
+
+    starting = [k for k in known if k.startswith(name)]
+    if starting:
+        return starting[:limit]
+    scored = sorted(((difflib.SequenceMatcher(None, name, k).ratio(), k) for k in known), reverse=True)
+    best = scored[0][0] if scored else 0.0
+    return [k for ratio, k in scored[:limit] if ratio >= 0.6 and ratio >= best - 0.08]
 
 
 def found_post(ctx: click.Context) -> Found:
@@ -93,17 +107,11 @@ def load_post(ctx: click.Context, value: str | None) -> Found:
         except PostError as error:
             message = str(error)
             if value is not None and "no module named" in message:
-                close = _close(value)
+                close = closest_names(value, names_known())
                 if close:
                     message += f"; did you mean {' or '.join(close)}?"
             raise click.UsageError(message, ctx) from None
     return ctx.meta[META_KEY]
-
-
-def _close(value: str) -> list[str]:
-    import difflib
-
-    return difflib.get_close_matches(value, names_known(), n=3, cutoff=0.6)
 
 
 class PostCommand(click.Command):

@@ -24,6 +24,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import math
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
@@ -126,18 +127,42 @@ def is_output_path(path: object, out_dir: Path) -> bool:
         return False
 
 
+# The plausible range of each number a record holds about a file: a page does arithmetic with them (an aspect
+# ratio, a duration), so a hand-edited 10**400 or Infinity must read as damage, not reach a page.
+FILE_FACTS: dict[str, tuple[type | tuple[type, ...], float, float]] = {
+    "bytes": (int, 0, 1 << 40),  # a terabyte
+    "width": (int, 1, 100_000),  # pixels
+    "height": (int, 1, 100_000),
+    "frames": (int, 1, 10_000_000),
+    "duration": ((int, float), 0, 24 * 3600),  # seconds
+    "fps": ((int, float), 0.01, 1000),
+}
+
+
 def _is_file_entry(file: object, out_dir: Path) -> bool:
-    """A record's file entry: an output path, its format (the suffix, as :func:`describe_file` writes it), its
-    size and digest, and numbers where the writers put numbers (pages do arithmetic with them)."""
-    return (isinstance(file, dict) and is_output_path(file.get("path"), out_dir)
-            and file.get("format") == PurePosixPath(file["path"]).suffix[1:] and file.get("role") in ROLES
-            and _is_number(file.get("bytes"), int) and isinstance(file.get("sha256"), str)
-            and all(_is_number(file[fact], int) for fact in ("width", "height", "frames") if fact in file)
-            and ("duration" not in file or _is_number(file["duration"], (int, float))))
+    """A record's file entry: an output path with the suffix of its role, its format (the suffix, as
+    :func:`describe_file` writes it), its digest, and each number of :data:`FILE_FACTS` within its range."""
+    if not (isinstance(file, dict) and is_output_path(file.get("path"), out_dir) and file.get("role") in ROLES):
+        return False
+    suffix = PurePosixPath(file["path"]).suffix
+    return (suffix == ROLES[file["role"]].suffix and file.get("format") == suffix[1:]
+            and isinstance(file.get("sha256"), str) and "bytes" in file
+            and all(_is_within(file[fact], *FILE_FACTS[fact]) for fact in FILE_FACTS if fact in file))
 
 
-def _is_number(value: object, kind: type | tuple[type, ...]) -> bool:
-    return isinstance(value, kind) and not isinstance(value, bool) and value >= 0
+def _is_within(value: object, kind: type | tuple[type, ...], low: float, high: float) -> bool:
+    """``value`` is a number of ``kind`` (not a bool) from ``low`` to ``high``; NaN and infinities are not."""
+    return isinstance(value, kind) and not isinstance(value, bool) and low <= value <= high
+
+
+def _is_extent(extent: object) -> bool:
+    """``None``, or each parameter's ``[min, max]``: two finite numbers, in order."""
+    if extent is None:
+        return True
+    return isinstance(extent, dict) and all(
+        isinstance(name, str) and isinstance(span, list) and len(span) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in span)
+        and span[0] <= span[1] for name, span in extent.items())
 
 
 @dataclasses.dataclass
@@ -171,7 +196,7 @@ def checked_record(data: object, out_dir: Path) -> OutputRecord | None:
     texts = (record.name, record.kind, record.theme, record.key, record.caption, record.alt)
     if not (all(isinstance(text, str) for text in texts) and PLAIN_NAME.fullmatch(record.name)
             and record.kind in KINDS and record.theme in THEMES
-            and (record.extent is None or isinstance(record.extent, dict))
+            and _is_extent(record.extent)
             and isinstance(record.files, list) and all(_is_file_entry(f, out_dir) for f in record.files)):
         return None
     return record

@@ -198,22 +198,33 @@ class Written:
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"{self.path.name}: unknown role {self.role!r}; one of {', '.join(ROLES)}")
+        if self.path.suffix != ROLES[self.role].suffix:
+            raise ValueError(f"{self.path.name}: a {self.role} file is a {ROLES[self.role].suffix}")
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a file of an output is for, and the suffix every file of that role has (a page puts a ``.png`` in an
+    ``<img>``, never whatever a hand-edited record names)."""
+
+    suffix: str
+    description: str
 
 
 # What each file of an output is for, by the name pages and bundles know it by.
-ROLES: dict[str, str] = {
-    "png": "the image, at twice the pixels it is shown at (a figure's), or a 3D view's still",
-    "png1x": "the image at the pixels it is shown at, for srcset",
-    "svg": "the image as vector graphics",
-    "webp": "a 3D view's still as WebP",
-    "mp4": "the video as H.264 MP4",
-    "webm": "the video as VP9 WebM",
-    "gif": "the video as an animated GIF",
-    "poster": "the video's last frame, shown before it plays",
-    "vtt": "the video's captions track (WebVTT)",
-    "html": "a 3D view's interactive page",
-    "js": "the script a 3D view's page loads (plotly.min.js, shared)",
-    "data": "the numbers behind the output, as CSV",
+ROLES: dict[str, Role] = {
+    "png": Role(".png", "the image, at twice the pixels it is shown at (a figure's), or a 3D view's still"),
+    "png1x": Role(".png", "the image at the pixels it is shown at, for srcset"),
+    "svg": Role(".svg", "the image as vector graphics"),
+    "webp": Role(".webp", "a 3D view's still as WebP"),
+    "mp4": Role(".mp4", "the video as H.264 MP4"),
+    "webm": Role(".webm", "the video as VP9 WebM"),
+    "gif": Role(".gif", "the video as an animated GIF"),
+    "poster": Role(".png", "the video's last frame, shown before it plays"),
+    "vtt": Role(".vtt", "the video's captions track (WebVTT)"),
+    "html": Role(".html", "a 3D view's interactive page"),
+    "js": Role(".js", "the script a 3D view's page loads (plotly.min.js, shared)"),
+    "data": Role(".csv", "the numbers behind the output, as CSV"),
 }
 
 

@@ -6,8 +6,16 @@ under ``layouts/shortcodes/``.  Copying the files next to the post and
 pasting the snippet is all a blogger does; nothing else of the output
 directory (its records, its data, other outputs) is ever in a bundle.
 
-A bundle is written in a hidden folder beside its place and then moved into
-it, so a folder named after an output is always a whole bundle, old or new.
+A bundle is made from one record: the manifest is read once, and every file
+copied into a bundle is checked against the size and sha256 it records, so a
+render under way (or killed) or a file replaced by hand never pairs new files
+with old words; publish refuses, naming the output and how to render it again.
+
+A bundle is written in a hidden folder beside its place and then swapped into
+it in one step, so a folder named after an output is always a whole bundle,
+old or new.  Each bundle carries a mark (:data:`BUNDLE_MARK`) listing its
+files: only a folder so marked, holding nothing it does not list, is ever
+replaced; a user's folder of the same name is refused, never emptied.
 Publishes into one folder take turns (a lock on it), and each removes what a
 killed one left there of the bundles it writes (those hidden folders).
 """
@@ -16,6 +24,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import re
 import shlex
@@ -26,13 +35,15 @@ from pathlib import Path
 
 from render.catalog import RenderedOutput, rendered_outputs
 from render.errors import RenderError
+from render.exchange import ExchangeUnsupported, exchange
 from render.files import BOOKKEEPING_DIR, locked
-from render.manifest import read_manifest
+from render.manifest import read_manifest, sha256_of
 from render.post import POSTS_OUT
 from render.snippets import TARGETS, Links, Target, for_target, hugo_shortcodes, snippet
 
 HUGO_LAYOUTS = Path("layouts") / "shortcodes"
-SNIPPETS = {target.snippet for target in TARGETS.values()}  # what tells a bundle folder from any other
+SNIPPETS = {target.snippet for target in TARGETS.values()}  # what a bundle of an earlier version is told by
+BUNDLE_MARK = ".render-bundle.json"  # in each bundle: which output and target, and every file publish put there
 
 
 @dataclass(frozen=True)
@@ -104,9 +115,15 @@ def check_destination(out_dir: Path, to_dir: Path) -> None:
                           f"folder (the default is {out_dir / 'publish' / 'TARGET'})")
 
 
+class Inconsistent(RenderError):
+    """A file differs from what the manifest records of it: publishing it would pair it with another render's
+    words (alt text, caption, sizes)."""
+
+
 def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: Path,
                  base_url: str | None = None, autoplay: bool = False, again: RenderAgain = RenderAgain()) -> Bundle:
-    """Write ``to_dir/NAME/``: every file the snippet names (copied, or made for this target), then the snippet."""
+    """Write ``to_dir/NAME/``: every file the snippet names (copied and checked against the manifest, or made
+    for this target), then the snippet and the bundle's mark."""
     output = for_target(output, target)
     links = Links(target, base_url)
     text = snippet(output, target, links, autoplay=autoplay)
@@ -116,25 +133,19 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
     except OSError as error:  # named by the folder the user chose, not by the hidden name tried in it
         raise OSError(error.errno, error.strerror, str(to_dir)) from None
     try:
-        files = [*_make_for_target(output, links.used, out_dir, staging)]
-        entries = {file["path"]: file for files_ in (output.files, output.light) for file in files_.values()}
+        files = [*_make_for_target(output, links.used, out_dir, staging, again)]
         for path in links.used:
-            entry, name = entries.get(path, {}), Path(path).name
-            if name in files:
-                continue
-            try:
-                shutil.copyfile(out_dir / path, staging / name)
-            except FileNotFoundError:
-                theme = "light" if entry in output.light.values() else None  # a twin renders with its theme
-                raise RenderError(f"{output.name}: {path} is in the manifest but not in {out_dir}: render it "
-                                  f"again ('{again.command([output.name], out_dir, theme)}')") from None
-            files.append(name)
+            if Path(path).name not in files:
+                _copy_checked(output, path, out_dir, staging / Path(path).name, again)
+                files.append(Path(path).name)
         if target.name == "hugo":
             (staging / HUGO_LAYOUTS).mkdir(parents=True)
             for shortcode in hugo_shortcodes():
                 shutil.copyfile(shortcode, staging / HUGO_LAYOUTS / shortcode.name)
                 files.append(str(HUGO_LAYOUTS / shortcode.name))
         (staging / target.snippet).write_text(text, encoding="utf-8")
+        mark = {"output": output.name, "target": target.name, "files": sorted([target.snippet, *files])}
+        (staging / BUNDLE_MARK).write_text(json.dumps(mark, indent=1) + "\n", encoding="utf-8")
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the bundle from a web server
         _replace(staging, folder)
     except OSError as error:
@@ -144,16 +155,35 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
     return Bundle(output.name, folder, folder / target.snippet, tuple(files))
 
 
-def _make_for_target(output: RenderedOutput, used: list[str], out_dir: Path, staging: Path) -> list[str]:
+def _copy_checked(output: RenderedOutput, path: str, out_dir: Path, destination: Path, again: RenderAgain) -> None:
+    """Copy the rendered file ``path`` to ``destination``, then check the copy (what ships, not the file that a
+    render may replace meanwhile) against the size and sha256 the manifest records of it."""
+    entries = {entry["path"]: (entry, None) for entry in output.files.values()}
+    entries.update({entry["path"]: (entry, "light") for entry in output.light.values()})
+    entry, theme = entries[path]
+    render_again = f"render it again ('{again.command([output.name], out_dir, theme)}')"
+    try:
+        shutil.copyfile(out_dir / path, destination)
+    except FileNotFoundError:
+        raise RenderError(f"{output.name}: {path} is in the manifest but not in {out_dir}: {render_again}") from None
+    if destination.stat().st_size != entry["bytes"] or sha256_of(destination) != entry["sha256"]:
+        raise Inconsistent(f"{output.name}: {out_dir / path} is not the file its render recorded (a render under "
+                           f"way or interrupted, or an edit by hand): {render_again}, then publish")
+
+
+def _make_for_target(output: RenderedOutput, used: list[str], out_dir: Path, staging: Path,
+                     again: RenderAgain) -> list[str]:
     """Make the files the target needs that no render made (a README's GIF, from the MP4: see
-    :func:`~render.snippets.for_target`), into the bundle; their names."""
+    :func:`~render.snippets.for_target`), into the bundle, from a checked copy of their source; their names."""
     made = []
     for entry in output.files.values():
         if "made_from" in entry and entry["path"] in used:
             from render.readme_gif import readme_gif
 
-            name = Path(entry["path"]).name
-            readme_gif(out_dir / entry["made_from"], staging / name, entry["width"], entry["duration"])
+            name, source = Path(entry["path"]).name, staging / f".source{Path(entry['made_from']).suffix}"
+            _copy_checked(output, entry["made_from"], out_dir, source, again)
+            readme_gif(source, staging / name, entry["width"], entry["duration"])
+            source.unlink()
             made.append(name)
     return made
 
@@ -168,17 +198,51 @@ def _as_in_bundle(error: OSError, staging: Path, folder: Path) -> OSError:
 
 
 def _replace(new: Path, folder: Path) -> None:
-    """Put the folder ``new`` in ``folder``'s place; the old one goes aside first, then away.
+    """Put the bundle ``new`` in ``folder``'s place in one step; the old bundle, swapped out, then goes away.
 
-    Only a bundle is replaced (it holds a snippet): a folder of the user's that happens to have an output's name
-    is never removed.  If ``new`` cannot take the place, the old bundle goes back: there is always one.
+    Only a bundle is replaced (:func:`_check_replaceable`).  Where the system
+    cannot swap two folders at once, the old one goes aside first, and comes
+    back if ``new`` cannot take its place: there is always one.
     """
-    if folder.is_symlink() or folder.is_file() or (folder.exists() and not any(
-            (folder / name).is_file() for name in SNIPPETS)):
-        raise RenderError(f"{folder} exists and is not a bundle folder: move it away or choose another --to")
-    if not folder.exists():
+    if not (folder.exists() or folder.is_symlink()):
         os.rename(new, folder)
         return
+    _check_replaceable(folder, new)
+    try:
+        exchange(new, folder)
+    except ExchangeUnsupported:
+        _replace_in_two_renames(new, folder)
+        return
+    shutil.rmtree(new, ignore_errors=True)  # the old bundle, now at the new one's hidden name
+
+
+def _check_replaceable(folder: Path, new: Path) -> None:
+    """Refuse, in one line, to replace anything but a bundle with nothing of the user's in it: a folder with
+    :data:`BUNDLE_MARK` holding only files it lists, or (a bundle of an earlier version, unmarked) a folder
+    with a snippet holding only files the new bundle holds too."""
+    if folder.is_symlink() or not folder.is_dir():
+        raise RenderError(f"{folder} exists and is not a bundle folder: move it away or choose another --to")
+    held = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if not path.is_dir()}
+    try:
+        listed = set(json.loads((folder / BUNDLE_MARK).read_text(encoding="utf-8"))["files"]) | {BUNDLE_MARK}
+    except FileNotFoundError:
+        if not held & SNIPPETS:
+            raise RenderError(f"{folder} exists and is not a bundle folder: move it away or choose another "
+                              "--to") from None
+        listed = {path.relative_to(new).as_posix() for path in new.rglob("*") if not path.is_dir()}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise RenderError(f"{folder / BUNDLE_MARK} is damaged: move {folder} away (or delete it if it is only a "
+                          "bundle) and publish again") from None
+    foreign = sorted(held - listed)
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise RenderError(f"{folder} holds {foreign[0]}{more}, which publish did not put there: move "
+                          f"{'them' if more else 'it'} out of the bundle folder, or choose another --to")
+
+
+def _replace_in_two_renames(new: Path, folder: Path) -> None:
+    """:func:`_replace` where no atomic swap is to be had: the old bundle aside, the new one in; the old one
+    back if the new one cannot take its place."""
     old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
     aside = old / folder.name
     try:

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 
 from render.cli import main
 from render.manifest import MANIFEST_VERSION
+from render.publish import BUNDLE_MARK
 from render.snippets import TARGETS
-from tests.conftest import with_roles
+from tests.conftest import vouched, with_roles
 
 SUFFIXES = r"png|svg|mp4|webm|gif|vtt|html|js"
 NAMED = re.compile(rf"[\w@.-]+\.(?:{SUFFIXES})\b")
@@ -66,6 +67,7 @@ def out(tmp_path):
                 text = f"<!doctype html><html><body>{text}</body></html>"
             (out / file["path"]).write_text(text)
     tiny_mp4(out / "descent-compressed.mp4")
+    outputs = vouched(out, outputs)
     (out / "manifest.json").write_text(json.dumps({"version": MANIFEST_VERSION, "outputs": outputs}))
     return out
 
@@ -75,7 +77,8 @@ def publish(out, *args):
 
 
 def bundle_files(folder):
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    """What a bundle holds for the site: everything but its mark, which is for the next publish."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != BUNDLE_MARK)
 
 
 @pytest.mark.parametrize("target", list(TARGETS))
@@ -184,9 +187,12 @@ def test_github_gets_a_gif_made_from_the_mp4(out):
 def test_publishing_again_replaces_the_bundle(out):
     publish(out, "--target", "html", "loss-compressed")
     folder = out / "publish" / "html" / "loss-compressed"
-    (folder / "stale.png").write_text("from before")
+    (folder / "stale.png").write_text("from before")  # a file an earlier publish made, as its mark lists
+    mark = json.loads((folder / BUNDLE_MARK).read_text())
+    (folder / BUNDLE_MARK).write_text(json.dumps({**mark, "files": [*mark["files"], "stale.png"]}))
     assert publish(out, "--target", "html", "loss-compressed").exit_code == 0
     assert not (folder / "stale.png").exists()
+    assert json.loads((folder / BUNDLE_MARK).read_text()) == mark
     assert [p.name for p in folder.parent.iterdir()] == ["loss-compressed"]  # no hidden leftovers
 
 
@@ -416,10 +422,13 @@ def test_publishes_into_one_folder_take_turns(out, tmp_path):
     assert (to / "loss-compressed" / "snippet.html").is_file()
 
 
-def test_a_bundle_that_cannot_take_its_place_leaves_the_old_one(out, monkeypatch):
+@pytest.mark.parametrize("swap", [True, False], ids=["swapped", "two renames"])
+def test_a_bundle_that_cannot_take_its_place_leaves_the_old_one(out, monkeypatch, swap):
+    """Whether the system swaps the two folders in one step or publish falls back to two renames."""
     import os
 
     from render import publish as publishing
+    from render.exchange import ExchangeUnsupported
 
     assert publish(out, "--target", "html", "loss-compressed").exit_code == 0
     folder = out / "publish" / "html" / "loss-compressed"
@@ -431,7 +440,13 @@ def test_a_bundle_that_cannot_take_its_place_leaves_the_old_one(out, monkeypatch
             raise OSError(errno.EIO, "Input/output error", str(source))  # the new bundle into its place
         rename(source, destination)
 
+    def exchange(first, second):
+        if swap:
+            raise OSError(errno.EIO, "Input/output error", str(first))
+        raise ExchangeUnsupported(errno.ENOSYS, "not here", str(first))
+
     monkeypatch.setattr(publishing.os, "rename", failing)
+    monkeypatch.setattr(publishing, "exchange", exchange)
     result = publish(out, "--target", "html", "loss-compressed")
     assert result.exit_code == 1 and "Input/output error" in result.output
     assert bundle_files(folder) == before

@@ -16,6 +16,7 @@ from render.gallery import write_gallery
 from render.manifest import MANIFEST_NAME, MANIFEST_VERSION, load_record, read_manifest, record_path, write_manifest
 from render.publish import publish
 from render.settings import Written
+from tests.conftest import vouched
 from tests.test_gallery import png, record
 
 VIDEO = {"path": "clip.mp4", "role": "mp4", "format": "mp4", "bytes": 10, "sha256": "0", "width": 640,
@@ -33,9 +34,10 @@ def out(tmp_path: Path) -> Path:
     out = tmp_path / "out"
     for path in ("fig.png", "clip.mp4", "clip.png", "index.html"):
         write(out, path, "x")
-    write(out, ".render/records/fig.json", json.dumps(record("fig", "figure", [png("fig.png")])))
-    write(out, ".render/records/clip.json",
-          json.dumps(record("clip", "video", [VIDEO, png("clip.png", 640, 360)])))
+    fig, clip = vouched(out, [record("fig", "figure", [png("fig.png")]),
+                              record("clip", "video", [dict(VIDEO), png("clip.png", 640, 360)])])
+    write(out, ".render/records/fig.json", json.dumps(fig))
+    write(out, ".render/records/clip.json", json.dumps(clip))
     return out
 
 

@@ -27,6 +27,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 HUGO_SHORTCODES = TEMPLATES / "hugo"  # shipped in each Hugo bundle under layouts/shortcodes/
 
 
+# A template language a site generator runs over a post's text before it reads the Markdown or HTML: a caption
+# holding one of its tags would be run (or stop the build).  Jekyll runs Liquid over every page with front matter;
+# Eleventy, over Markdown and HTML pages by default.
+LIQUID = "Liquid"
+# No other host of ours runs one over a whole page: Hugo runs Go templates in layouts and shortcodes, never over a
+# page's Markdown (our words are shortcode arguments, raw strings that only a backquote ends); Quarto's shortcodes
+# and MyST's substitutions are Markdown syntax, which ``markdown_text`` escapes ("\{"), and HTML's ``&lt;``
+# already takes the "<" of a Quarto or Hugo shortcode's "{{<".  Plain MkDocs and GitHub run none.
+
+
 @dataclass(frozen=True)
 class Target:
     """A kind of site: ``help`` says what a blogger does with the bundle, ``snippet`` is the file to paste."""
@@ -39,7 +49,8 @@ class Target:
     paths: str = "beside"
     default_base: str = ""
     template: str = ""  # the template under templates/snippets/, if not the target's name
-    liquid: bool = False  # the page goes through Liquid (Jekyll), which would run a "{{" or "{%" of our words
+    # The template languages the target's hosts run over the page the snippet is pasted into (see shown_words).
+    templates: tuple[str, ...] = ()
 
     @property
     def template_name(self) -> str:
@@ -47,15 +58,16 @@ class Target:
 
 
 TARGETS = {target.name: target for target in (
+    # Any page includes a Jekyll or Eleventy one, which Liquid runs over.
     Target("html", "Any page: paste snippet.html and copy the files beside the page (inline styles: no CSS needed).",
-           snippet="snippet.html"),
+           snippet="snippet.html", templates=(LIQUID,)),
     Target("markdown", "CommonMark sites (Eleventy, Astro, ...): paste snippet.md into the post, copy the files "
-                       "beside it."),
+                       "beside it.", templates=(LIQUID,)),
     Target("mkdocs", "MkDocs: paste snippet.md into docs/POST.md, copy the files beside it (paths go up one "
                      "level: POST.md is served at POST/).", paths="above", template="markdown"),
     Target("jekyll", "Jekyll: paste snippet.md into a post, copy the files into assets/ (paths go through "
                      "relative_url, so baseurl holds).", paths="jekyll", default_base="/assets/", template="markdown",
-           liquid=True),
+           templates=(LIQUID,)),
     Target("quarto", "Quarto: paste snippet.md into POST.qmd, copy the files beside it and list them under "
                      "resources: in its front matter."),
     Target("myst", "MyST in Sphinx: paste snippet.md into the page; a figure's files beside it, a video's or 3D "
@@ -181,10 +193,14 @@ def snippet(output: RenderedOutput, target: Target, links: Links, eager: bool = 
 
 def shown_words(text: str, target: Target) -> str:
     """A caption or alt text as every snippet holds it: on one line, since a line break could end the block it is
-    in (a blank line ends Markdown's raw HTML, a line of backquotes a fence); through Liquid, with ``{`` as an
-    entity, so that nothing in it is a Liquid tag."""
+    in (a blank line ends Markdown's raw HTML, a line of backquotes a fence).
+
+    Where the target's hosts run a template language over the page, every ``{`` is written ``&#123;``: the words
+    then hold no tag of any language whose tags open with a brace (Liquid, Nunjucks, Jinja, Go templates), and
+    read the same once the browser decodes the entity.  Only targets whose words all go into HTML declare one
+    (an entity would show as itself in Markdown text or a Hugo shortcode's argument)."""
     text = " ".join(text.split())
-    if not target.liquid:
+    if not target.templates:
         return text
     from markupsafe import Markup, escape
 

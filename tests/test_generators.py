@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from render.publish import BUNDLE_MARK
 from tests.test_publish import out, publish  # noqa: F401  (the fixture: a figure, a video, a surface)
 
 HUGO = shutil.which("hugo")
@@ -45,7 +46,7 @@ def hugo_site(tmp_path, out_dir):
         bundle = out_dir / "publish" / "hugo" / name
         shutil.copytree(bundle / "layouts", site / "layouts", dirs_exist_ok=True)
         for file in bundle.iterdir():
-            if file.is_file() and file.name != "snippet.md":
+            if file.is_file() and file.name not in ("snippet.md", BUNDLE_MARK):
                 shutil.copy(file, post)
         texts.append((bundle / "snippet.md").read_text())
     (post / "index.md").write_text("---\ntitle: Neuron\n---\n\nBefore.\n\n" + "\nBetween.\n\n".join(texts))
@@ -86,7 +87,7 @@ def test_hugo_writes_the_same_figures_as_the_html_target(tmp_path, out):  # noqa
     assert built == expected
     for name in NAMES:  # every file the page names was published beside it
         for file in (out / "publish" / "hugo" / name).iterdir():
-            if file.is_file() and file.name != "snippet.md":
+            if file.is_file() and file.name not in ("snippet.md", BUNDLE_MARK):
                 assert (page / file.name).is_file()
 
 
@@ -104,7 +105,7 @@ def test_jekyll_finds_every_file_under_its_baseurl(tmp_path, out):  # noqa: F811
     for name in NAMES:
         bundle = out / "publish" / "jekyll" / name
         for file in bundle.iterdir():
-            if file.name != "snippet.md":
+            if file.name not in ("snippet.md", BUNDLE_MARK):
                 shutil.copy(file, site / "assets")
         texts.append((bundle / "snippet.md").read_text())
     (site / "_posts" / "2026-01-01-neuron.md").write_text(
@@ -138,7 +139,7 @@ def test_myst_in_sphinx_builds_without_warnings_and_finds_every_file(tmp_path, o
         text = (bundle / "snippet.md").read_text()
         beside = "```{figure}" in text  # Sphinx copies a figure's image; raw HTML's files go in html_extra_path
         for file in bundle.iterdir():
-            if file.name != "snippet.md":
+            if file.name not in ("snippet.md", BUNDLE_MARK):
                 shutil.copy(file, source / ("posts" if beside else "_extra/posts"))
         texts.append(text)
     (source / "posts" / "neuron.md").write_text("# Neuron\n\nBefore.\n\n" + "\nBetween.\n\n".join(texts))

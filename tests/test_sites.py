@@ -36,6 +36,7 @@ from click.testing import CliRunner
 
 from render.chrome import find_chrome
 from render.cli import main
+from render.publish import BUNDLE_MARK
 from tests.test_gallery_browser import CHROME_ARGS
 
 pytestmark = pytest.mark.slow
@@ -201,7 +202,7 @@ def site(bundles) -> Path:
     )
     for folder in bundles.values():
         for file in folder.iterdir():
-            if file.is_file() and file.name != "snippet.md":
+            if file.is_file() and file.name not in ("snippet.md", BUNDLE_MARK):
                 shutil.copyfile(file, docs / file.name)
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
                            capture_output=True, text=True, timeout=300)

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from render.publish import BUNDLE_MARK
 from render.snippets import TARGETS
 from tests.test_generators import HUGO, JEKYLL, NAMES, hugo_site
 from tests.test_publish import out, publish  # noqa: F401  (the fixture: a figure, a video, a surface)
@@ -167,7 +168,7 @@ def test_myst_with_jinja_substitutions_shows_the_words(templated, tmp_path):
                                     'myst_enable_extensions = ["substitution"]\nmyst_substitutions = {"page": "P"}\n')
     for name in NAMES:
         for file in (templated / "publish" / "myst" / name).iterdir():
-            if file.name != "snippet.md":
+            if file.name not in ("snippet.md", BUNDLE_MARK):
                 shutil.copy(file, source)
     (source / "index.md").write_text("# Neuron\n\nBefore.\n\n" + "\nBetween.\n\n".join(texts))
     assert sphinx.build_main(["-b", "html", "-W", "-q", str(source), str(tmp_path / "html")]) == 0

@@ -130,8 +130,8 @@ $(INSTALLED): pyproject.toml
 	@touch $@
 	@echo "installed: $(BIN)/render"
 
-# The Node packages the slow tests run (axe-core checks the pages' accessibility, webvtt-parser the
-# captions), at the versions package-lock.json pins: `npm ci` installs exactly those, and again only
+# The Node packages the tests run (axe-core checks the pages' accessibility, webvtt-parser the
+# captions, Eleventy builds a site from the snippets), at the versions package-lock.json pins: `npm ci` installs exactly those, and again only
 # when package.json or the lock changes (the stamp is newer than both otherwise).
 $(NODE_INSTALLED): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -3,11 +3,14 @@
 It registers itself as any post does: ``post`` below, advertised in the
 entry-point group ``render.posts`` of this project's ``pyproject.toml``.  Its
 own options are the cat/dog dataset's folder (``--data``) and a forced
-landscape size (``--grid-limit``).
+landscape size (``--grid-limit``).  Every output is built with NumPy's
+floating-point warnings as errors (:mod:`scenes.strict`): data that would
+train or draw to NaN fails in one line rather than render a figure of NaN.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from render.post import POSTS_OUT, Check, Context, Option, Post
@@ -15,9 +18,10 @@ from render.spec import Output
 from scenes.beyond import MovingBoundary, OptimizerRace
 from scenes.catdog import CatDogScene
 from scenes.comparison import comparison_outputs
-from scenes.context import SceneContext
+from scenes.context import MIN_GRID_LIMIT, LandscapeError, SceneContext
 from scenes.data import DatasetError, dataset_check
 from scenes.normalization import SECOND_FEATURE_SCALES, NormalizationExperiment
+from scenes.strict import strict_numpy
 
 TITLE = "A single neuron: cats vs dogs, and why normalization matters"
 DESCRIPTION = ("Every figure, video and 3D view of the article, rendered, with its alt text and "
@@ -27,19 +31,21 @@ DATA = Option("--data", "Directory holding the article's trainset.hdf5 and tests
               default=Path("datasets"), key="data_dir", envvar="RENDER_DATA", doctor=True)
 GRID_LIMIT = Option("--grid-limit", "Draw the loss landscape over -L..L on both weights; points of a descent beyond "
                     "it are marked at its edge.  [default: the article's -15..15, grown to cover the whole descent]",
-                    kind="float", minimum=0, open_minimum=True, maximum=MAX_GRID_LIMIT, metavar="L")
+                    kind="float", minimum=MIN_GRID_LIMIT, maximum=MAX_GRID_LIMIT, metavar="L")
 
 
 def article_outputs(context: SceneContext) -> list[Output]:
-    """Every output of the article, in article order, then those that go beyond it."""
+    """Every output of the article, in article order, then those that go beyond it, each built strictly: a
+    NaN or an infinity NumPy would only warn about fails the output instead."""
     compressed, normalized = (NormalizationExperiment(context, variant, second_feature_scale=scale)
                               for variant, scale in SECOND_FEATURE_SCALES.items())
-    return [
+    outputs = [
         *CatDogScene(context).outputs(), *compressed.outputs(), *normalized.outputs(),
         *comparison_outputs(compressed, normalized),
         *MovingBoundary(compressed).outputs(), *MovingBoundary(normalized).outputs(),
         *OptimizerRace(compressed).outputs(), *OptimizerRace(normalized).outputs(),
     ]
+    return [replace(output, build=strict_numpy(output.build)) for output in outputs]
 
 
 def scene_context(context: Context) -> SceneContext:
@@ -56,7 +62,8 @@ def checks(context: Context) -> list[Check]:
 post = Post(
     name="article", title=TITLE, description=DESCRIPTION,
     outputs=lambda context: article_outputs(scene_context(context)),
-    options=(DATA, GRID_LIMIT), expected_errors=(DatasetError,), checks=checks, out=POSTS_OUT,  # output/ itself, as before posts
+    options=(DATA, GRID_LIMIT), expected_errors=(DatasetError, LandscapeError), checks=checks,
+    out=POSTS_OUT,  # output/ itself, as before posts
 )
 
 __all__ = ["SceneContext", "article_outputs", "post"]

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from render.spec import COLUMN, Curves, Figure, Heatmap, Images, Line, Output, Table
 from scenes.context import SceneContext
 from scenes.describe import describe_learning_curves, describe_samples, describe_weights
-from scenes.data import CATDOG_FILES, HOW_TO_POINT, CatDogData, load_catdog, missing_catdog_files
+from scenes.data import (
+    CATDOG_FILES, HOW_TO_POINT, CatDogData, DatasetError, load_catdog, missing_catdog_files, one_class_only,
+)
 
 if TYPE_CHECKING:
     from scenes.neuron import Parameters
@@ -43,6 +45,16 @@ class CatDogScene:
     @cached_property
     def data(self) -> CatDogData:
         return load_catdog(self.context.data_dir)
+
+    def needs_both_classes(self) -> None:
+        """Refuse, in one line, a training set of cats only or dogs only (or of one image): trained on it, the
+        neuron learns to tell nothing apart, and the mean of the missing class is NaN in the figure, its CSV
+        and its alt text."""
+        train_file = CATDOG_FILES["train"][0]
+        single = one_class_only(self.data.train, self.context.data_dir / train_file)
+        if single:
+            raise DatasetError(f"needs both cats and dogs in the training set, to learn to tell them apart; "
+                               f"{single}: use the article's {train_file}")
 
     @cached_property
     def start(self) -> Parameters:
@@ -78,6 +90,7 @@ class CatDogScene:
     def learning_curves(self) -> Figure:
         import numpy as np
 
+        self.needs_both_classes()
         c = self.curves
         it = c.iterations
         return Figure(
@@ -106,6 +119,7 @@ class CatDogScene:
         away), and the mean training cat and dog: what it looks at."""
         import numpy as np
 
+        self.needs_both_classes()
         images, labels = self.data.train.images, self.data.train.labels[:, 0]
         shape = images.shape[1:]
         # flattened() makes each image a row in C order (row by row), so W reshapes back the same way:

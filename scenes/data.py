@@ -115,6 +115,18 @@ def load_catdog(directory: Path) -> CatDogData:
     return CatDogData(train=splits["train"], test=splits["test"])
 
 
+def one_class_only(train: CatDogImages, path: Path) -> str | None:
+    """What ``train`` holds if it is only cats or only dogs (a set of one image always is), else ``None``:
+    the neuron cannot learn to tell apart what it never sees apart, and a mean dog of no dogs is NaN."""
+    cats = int((train.labels == 0).sum())
+    dogs = len(train.labels) - cats
+    if cats and dogs:
+        return None
+    if cats:
+        return f"{path} holds {cats:,} cat{'s' if cats > 1 else ''} (label 0) and no dog (label 1)"
+    return f"{path} holds {dogs:,} dog{'s' if dogs > 1 else ''} (label 1) and no cat (label 0)"
+
+
 def dataset_check(data_dir: Path) -> Check:
     """The doctor's line on the cat/dog dataset: only a warning, `make all` skips what needs it."""
     missing = missing_catdog_files(data_dir) if data_dir.is_dir() else None
@@ -127,6 +139,10 @@ def dataset_check(data_dir: Path) -> Check:
         data = load_catdog(data_dir)
     except DatasetError as error:
         return Check("dataset", WARN, f"{error} (the cat/dog outputs will fail)")
+    single = one_class_only(data.train, data_dir / CATDOG_FILES["train"][0])
+    if single:
+        return Check("dataset", WARN, f"{single}: the neuron's learning curves and weights will fail, they need both "
+                                      "cats and dogs to train on")
     shape = data.train.images.shape
     return Check("dataset", OK, f"{data_dir}: {len(data.train.images)} train and "
                  f"{len(data.test.images)} test images of {shape[1]}x{shape[2]}, keys as expected")

@@ -227,13 +227,19 @@ def describe_boundary(accuracy: np.ndarray) -> str:
             f"{_share(accuracy[best])}, at iteration {best} and ends at {_share(accuracy[-1])}, {shape}.")
 
 
-def describe_surface(loss: np.ndarray, extent: Extent) -> str:
-    """The loss over ``extent``, its parameters by the names it carries."""
+def describe_extent(extent: Extent) -> str:
+    """``W0 and W1 from -15 to 15`` (or each parameter's own range): what a landscape covers, by the names it
+    carries, for its alt text and for the line that refuses to draw it."""
     (x_low, x_high), (y_low, y_high) = extent.x, extent.y
     first, second = extent.names.parameters
-    where = (f"{first} and {second} from {x_low:g} to {x_high:g}" if extent.x == extent.y
-             else f"{first} from {x_low:g} to {x_high:g} and {second} from {y_low:g} to {y_high:g}")
-    return f"Loss over {where}, ranging from {loss.min():.3g} to {loss.max():.3g}."
+    if extent.x == extent.y:
+        return f"{first} and {second} from {x_low:g} to {x_high:g}"
+    return f"{first} from {x_low:g} to {x_high:g} and {second} from {y_low:g} to {y_high:g}"
+
+
+def describe_surface(loss: np.ndarray, extent: Extent) -> str:
+    """The loss over ``extent``, its parameters by the names it carries."""
+    return f"Loss over {describe_extent(extent)}, ranging from {loss.min():.3g} to {loss.max():.3g}."
 
 
 def describe_scatter(X: np.ndarray, y: np.ndarray, scale: float) -> str:

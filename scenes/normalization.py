@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from render.spec import (
     COLUMN, Animation, Camera, Contour, Curves, Descent, Extent, Figure, Line, Output, Scatter, Surface, Table,
 )
-from scenes.context import SceneContext
+from scenes.context import MIN_GRID_LIMIT, LandscapeError, SceneContext
 from scenes.data import Blobs, blobs
 from scenes.describe import (
-    descent_captions, describe_descent, describe_loss_curve, describe_scatter, describe_surface,
+    descent_captions, describe_descent, describe_extent, describe_loss_curve, describe_scatter, describe_surface,
 )
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ CAMERAS = {"compressed": Camera(turn=60, height=2.2), "normalized": Camera()}
 GRID_LIMIT = 15.0  # the article's lim: the landscape covers at least -15..15 on each weight
 GRID_STEP = 5.0  # a landscape grown to cover a descent ends on multiples of 5
 GRID_MARGIN = 1.0  # room left around the farthest point of the descent
+FLAT_SHARE = 1e-3  # a loss changing by less than this share of itself over a landscape draws as one colour
 
 CAPTIONS = {
     "compressed": {
@@ -127,10 +128,18 @@ class NormalizationExperiment:
         return covering_extent(self.history[:, 0], self.history[:, 1], GRID_LIMIT, GRID_STEP, GRID_MARGIN)
 
     def surface_on(self, extent: Extent) -> LossSurface:
-        """The loss over a meshgrid of ``extent`` at the trained bias."""
+        """The loss over a meshgrid of ``extent`` at the trained bias, refused where it is flat: drawn, a flat loss
+        is one colour without a contour line, and its alt text says "ranging from 4.46 to 4.46"."""
         from scenes.landscape import loss_surface
 
-        return loss_surface(self.data.X, self.data.y, b=self.history[-1, 2], h=self.context.grid_size, extent=extent)
+        surface = loss_surface(self.data.X, self.data.y, b=self.history[-1, 2], h=self.context.grid_size,
+                               extent=extent)
+        low, high = float(surface.loss.min()), float(surface.loss.max())
+        if high - low <= FLAT_SHARE * max(abs(low), abs(high)):
+            raise LandscapeError(f"the loss over {describe_extent(extent)} changes by less than a thousandth "
+                                 f"({low:.3g} to {high:.3g}): too narrow a landscape to draw; pass --grid-limit "
+                                 f"{MIN_GRID_LIMIT:g} or more, or none to cover the descent")
+        return surface
 
     @cached_property
     def surface(self) -> LossSurface:

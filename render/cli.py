@@ -8,6 +8,7 @@ renders outputs by name; ``render all`` / ``render figures`` render groups;
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import math
 import os
@@ -18,6 +19,7 @@ import textwrap
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import ContextManager
 
 import click
 
@@ -252,24 +254,26 @@ def _prepare_out_dir(out_dir: Path) -> None:
         raise click.BadParameter(f"{out_dir} is not writable", param_hint="'--out'")
 
 
-def _parallel(jobs: int | None, backend: str, scheduler: str | None):
-    """How many workers, and the Dask client to run them on (``None`` on this machine)."""
+def _parallel(jobs: int | None, backend: str, scheduler: str | None) -> tuple[int, ContextManager[object]]:
+    """How many workers, and what the run renders within: nothing on this machine, a Dask client's session."""
     if backend == "loky":
         if scheduler:
             _usage_error("--scheduler is for --backend dask; add --backend dask, or drop --scheduler")
-        return jobs or available_cores(), None
+        return jobs or available_cores(), contextlib.nullcontext()
     if not scheduler:
         _usage_error("--backend dask needs --scheduler ADDRESS, the address of a running Dask scheduler")
     try:
         from dask.distributed import Client
     except ImportError:
         _usage_error("--backend dask needs the distributed extra: pip install 'article-figures[distributed]'")
+    from render.scheduler import client_session
+
     try:
         client = Client(scheduler, timeout=30)
     except (OSError, ValueError, TimeoutError) as error:
         click.echo(f"error: cannot reach the Dask scheduler at {scheduler}: {error}", err=True)
         sys.exit(EXIT_FAILED)
-    return jobs or -1, client
+    return jobs or -1, client_session(client)
 
 
 def _reserved() -> list[str]:
@@ -342,7 +346,7 @@ def run_render(
     owner = _owner_error(out_dir, found)
     if owner:
         _usage_error(owner)
-    jobs, client = _parallel(jobs, backend, scheduler)
+    jobs, cluster = _parallel(jobs, backend, scheduler)
     _prepare_out_dir(out_dir)
     settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
     runs = [(settings, "", selected)]
@@ -352,7 +356,7 @@ def run_render(
     outcomes: list[Outcome] = []
     total = sum(len(run_selected) for _, _, run_selected in runs)
     known = KeyParts(post_module=found.module)
-    try:
+    with cluster:
         for run_settings, label, run_selected in runs:
             done = len(outcomes)
             outcomes += render_all(
@@ -360,9 +364,6 @@ def run_render(
                 known=known, import_paths=[found.folder] if found.folder else [],
                 report=lambda outcome, k, n, done=done, label=label: _report(
                     replace(outcome, name=outcome.name + label), done + k, total, verbose=verbose))
-    finally:
-        if client is not None:
-            client.close()
     _publish(out_dir, declared, found)
     click.echo(_summary(outcomes, time.perf_counter() - started, "all Dask" if jobs == -1 else jobs))
     if any(outcome.status == "failed" for outcome in outcomes):

@@ -10,8 +10,10 @@ An output's files are written together in a staging directory of their own
 a video whose WebM fails publishes none of its files, not only those that
 finished first.  A staging directory is locked by the process that writes
 it, so whatever a killed process left (staging directories, hidden
-``.partial`` files) is recognised and removed by a later run
-(:func:`remove_leftovers`), never what a running one is writing.
+``.partial`` files) is recognised and removed, never what a running one is
+writing: staging directories at the start of every run and when a run is
+interrupted (:func:`remove_abandoned_staging`), the rest when a run publishes
+(:func:`remove_leftovers`).
 
 Everything the toolkit keeps for itself in an output directory (records,
 staging directories, the publish lock) lives in one hidden folder,
@@ -177,14 +179,7 @@ def remove_leftovers(out_dir: Path, partial_dirs: Iterable[str] = ("", "data", R
     lock on the output directory (the manifest and gallery), so call this
     holding it.
     """
-    removed: list[Path] = []
-    parent = Path(out_dir) / STAGING_DIR
-    if parent.is_dir():
-        with locked(parent, fcntl.LOCK_EX):
-            for directory in parent.iterdir():
-                if directory.is_dir() and not _in_use(directory):
-                    shutil.rmtree(directory, ignore_errors=True)
-                    removed.append(directory)
+    removed = remove_abandoned_staging(out_dir)
     for name in partial_dirs:
         directory = Path(out_dir) / name
         if directory.is_dir():
@@ -193,6 +188,29 @@ def remove_leftovers(out_dir: Path, partial_dirs: Iterable[str] = ("", "data", R
                     path.unlink()
                     removed.append(path)
     return removed + remove_legacy_bookkeeping(out_dir)
+
+
+def remove_abandoned_staging(out_dir: Path) -> list[Path]:
+    """Remove the staging directories of ``out_dir`` that no live process holds; what was removed.
+
+    Safe at any time, without the output directory's lock: a live render
+    holds its directory's ``flock`` from creation to removal (:class:`Staging`),
+    so only a killed or interrupted render's directory is unlocked.  A lock,
+    not a recorded process id, tells them apart: the kernel drops it the
+    moment its holder dies, however it dies, whereas a process id may be
+    reused, and means nothing on the other hosts of a Dask cluster writing
+    to a shared folder.  So a run calls this at its start and when it is
+    interrupted (what its killed workers left), not only at its end.
+    """
+    removed: list[Path] = []
+    parent = Path(out_dir) / STAGING_DIR
+    if parent.is_dir():
+        with locked(parent, fcntl.LOCK_EX):
+            for directory in parent.iterdir():
+                if directory.is_dir() and not _in_use(directory):
+                    shutil.rmtree(directory, ignore_errors=True)
+                    removed.append(directory)
+    return removed
 
 
 def remove_legacy_bookkeeping(out_dir: Path) -> list[Path]:

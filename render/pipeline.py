@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import re
 import signal
 import sys
 import threading
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from render.errors import PartlyWritten, RenderError
-from render.files import RECORDS_DIR, STAGING_DIR, OutputWriteError, Staging
+from render.files import RECORDS_DIR, STAGING_DIR, OutputWriteError, Staging, remove_abandoned_staging
 from render.keys import engine_digest, output_key, scene_digest
 from render.manifest import (
     OutputRecord,
@@ -303,14 +304,32 @@ def _render_in_worker(payload: bytes, settings: RenderSettings, import_paths: Se
         return [build_and_write(output, settings, session, expected_errors, key) for output, key in batch]
 
 
-def _batches(stale: Sequence[tuple[Output, str | None]]) -> list[list[tuple[Output, str | None]]]:
+Batch = list[tuple[Output, str | None]]  # outputs rendered by one task, each with its key
+
+
+def _batches(stale: Sequence[tuple[Output, str | None]]) -> list[Batch]:
     """Tasks for the workers, longest first: one per output, but the surfaces together, sharing one browser."""
     rank = {name: kind.order for name, kind in KINDS.items()}
-    batches: dict[str, list[tuple[Output, str | None]]] = {}
+    batches: dict[str, Batch] = {}
     for pair in sorted(stale, key=lambda pair: rank.get(pair[0].kind, len(rank))):
         shared = pair[0].kind == "surface"
         batches.setdefault(pair[0].kind if shared else pair[0].name, []).append(pair)
     return list(batches.values())
+
+
+@dataclass(frozen=True)
+class _Task:
+    """What a worker needs for its batches besides the batch itself: the same for every batch of a run."""
+
+    settings: RenderSettings
+    expected_errors: tuple[type[Exception], ...]
+    import_paths: Sequence[str]
+
+    def arguments(self, batch: Batch) -> tuple[bytes, RenderSettings, Sequence[str]]:
+        """The arguments of :func:`_render_in_worker` for ``batch``."""
+        import cloudpickle
+
+        return cloudpickle.dumps((batch, self.expected_errors)), self.settings, self.import_paths
 
 
 def _render_stale(
@@ -321,7 +340,15 @@ def _render_stale(
     backend: str,
     import_paths: Sequence[str] = (),
 ) -> Iterator[Outcome]:
-    """Render every stale output, yielding each outcome as soon as it is known."""
+    """Render every stale output, yielding each outcome as soon as it is known.
+
+    A loky worker that dies (killed, out of memory, a crash in a library's
+    C code) breaks the whole pool: loky kills the other workers, and every
+    batch not finished is lost, those the healthy workers were drawing too.
+    Those batches render once more, each alone in a worker of its own
+    (:func:`_alone`), so that a second death is certainly its own batch's and
+    fails only that batch.  What had finished is not rendered again.
+    """
     if not stale:
         return
     if backend == "loky" and (jobs == 1 or len(stale) <= 1):  # no worker to start for one output
@@ -329,22 +356,97 @@ def _render_stale(
             for output, key in stale:
                 yield build_and_write(output, settings, session, expected_errors, key)
         return
-    from joblib import Parallel, delayed, parallel_config
-    import cloudpickle
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
 
     # Workers share the terminal: their frame bars would overwrite each other's lines.
-    settings = replace(settings, out_dir=settings.out_dir.resolve(), frame_progress=False)
+    task = _Task(replace(settings, out_dir=settings.out_dir.resolve(), frame_progress=False), expected_errors,
+                 import_paths)
     batches = _batches(stale)
     if backend == "loky":  # no more processes than tasks, however many jobs were asked for
         jobs = min(jobs, len(batches))
+    arrived: set[str] = set()
+    try:
+        for outcomes in _together(batches, task, jobs, backend):
+            arrived.update(outcome.name for outcome in outcomes)
+            yield from outcomes
+    except TerminatedWorkerError:
+        yield from _alone([batch for batch in batches if batch[0][0].name not in arrived], task, jobs)
+    except Exception:
+        if backend == "dask":
+            from render.scheduler import scheduler_lost
+
+            lost = scheduler_lost()
+            if lost is not None:
+                raise lost from None
+        raise
+
+
+def _together(batches: list[Batch], task: _Task, jobs: int, backend: str) -> Iterator[list[Outcome]]:
+    """The outcomes of each batch as it ends, the batches shared among ``jobs`` workers of ``backend``."""
+    from joblib import Parallel, delayed, parallel_config
+
     with parallel_config(backend=backend, n_jobs=jobs):
         with _sigint_ignored_by_new_workers():  # the first tasks are dispatched, and the workers started, here
             tasks = Parallel(return_as="generator_unordered", batch_size=1)(
-                delayed(_render_in_worker)(cloudpickle.dumps((batch, expected_errors)), settings, import_paths)
-                for batch in batches
+                delayed(_render_in_worker)(*task.arguments(batch)) for batch in batches
             )
-        for outcomes in tasks:
-            yield from outcomes
+        yield from tasks
+
+
+def _alone(batches: list[Batch], task: _Task, jobs: int) -> Iterator[Outcome]:
+    """Render each batch in a worker process of its own, ``jobs`` at once; a batch whose worker dies fails.
+
+    A pool of one worker per batch (loky's executor, as joblib's own workers
+    are) rather than one shared pool: a death then breaks only the pool of the
+    batch that caused it.  Each is started when one ends, from this thread, so
+    that its worker starts ignoring Ctrl-C like the first ones.
+    """
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from joblib.externals.loky import ProcessPoolExecutor
+
+    waiting, running = list(batches), {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                batch = waiting.pop(0)
+                pool = ProcessPoolExecutor(max_workers=1)
+                with _sigint_ignored_by_new_workers():
+                    running[pool.submit(_render_in_worker, *task.arguments(batch))] = pool, batch
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                pool, batch = running.pop(future)
+                pool.shutdown(wait=False)
+                yield from _outcomes_of(future, batch)
+    finally:
+        for pool, _ in running.values():  # interrupted: stop the workers still drawing
+            pool.shutdown(wait=True, kill_workers=True)
+
+
+def _outcomes_of(future, batch: Batch) -> list[Outcome]:
+    """The outcomes of a batch rendered alone: its worker's death is the failure of each of its outputs."""
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    try:
+        return future.result()
+    except TerminatedWorkerError as error:
+        lost = RenderError(f"its worker process {_death(error)}, and again when retried alone; render it again")
+        return [failure(output.name, lost, expected=True) for output, _ in batch]
+    except Exception as error:  # noqa: BLE001 -- as in render_all: these outputs' failure, not the run's
+        return [failure(output.name, error) for output, _ in batch]
+
+
+def _death(error: Exception) -> str:
+    """How a loky worker died, in a few words: ``died (killed by signal 9)``.
+
+    Read from the error's text, the only place loky puts the exit codes of the dead workers (as
+    ``{SIGKILL(-9)}``, ``{EXIT(1)}``); a code that text no longer holds leaves ``died``.
+    """
+    found = re.search(r"\{\w+\((-?\d+)\)", str(error))
+    if found is None:
+        return "died"
+    code = int(found.group(1))
+    return f"died (killed by signal {-code})" if code < 0 else f"died (exit status {code})"
 
 
 @dataclass
@@ -385,6 +487,7 @@ def render_all(
     run (another theme), not looked up again.  ``import_paths``: folders the
     workers need on their import path to unpickle the outputs (a post found by path).
     """
+    _remove_abandoned_staging(settings.out_dir)  # an interrupted or killed run's, before this one adds its own
     known = known if known is not None else KeyParts()
     versions, tools, scenes = known.versions, known.tools, known.scenes
     outcomes: list[Outcome] = []
@@ -422,8 +525,18 @@ def render_all(
         for outcome in _render_stale(stale, settings, expected_errors, jobs, backend, import_paths):
             pending.discard(outcome.name)
             finished(outcome)
-    except Exception as error:  # noqa: BLE001 -- a worker died (killed, out of memory): its outputs failed
+    except (KeyboardInterrupt, SystemExit):
+        _remove_abandoned_staging(settings.out_dir)  # what the workers killed on the way out left
+        raise
+    except Exception as error:  # noqa: BLE001 -- the run's workers are gone (a Dask scheduler lost): its outputs failed
         for output, _ in stale:
             if output.name in pending:
-                finished(failure(output.name, error))
+                finished(failure(output.name, error, expected=isinstance(error, RenderError)))
     return outcomes
+
+
+def _remove_abandoned_staging(out_dir: Path) -> None:
+    """Remove the staging directories no live render holds, if the output directory allows it: a run that
+    cannot clean them still renders (and its publishing says what is wrong with the folder)."""
+    with contextlib.suppress(OSError):
+        remove_abandoned_staging(out_dir)

@@ -255,7 +255,11 @@ def _prepare_out_dir(out_dir: Path) -> None:
 
 
 def _parallel(jobs: int | None, backend: str, scheduler: str | None) -> tuple[int, ContextManager[object]]:
-    """How many workers, and what the run renders within: nothing on this machine, a Dask client's session."""
+    """How many workers, and what the run renders within: nothing on this machine, a Dask client's session.
+
+    A scheduler that cannot be used (nothing there, a web server, something
+    else) is one line within seconds (:func:`render.scheduler.connect`).
+    """
     if backend == "loky":
         if scheduler:
             _usage_error("--scheduler is for --backend dask; add --backend dask, or drop --scheduler")
@@ -263,15 +267,15 @@ def _parallel(jobs: int | None, backend: str, scheduler: str | None) -> tuple[in
     if not scheduler:
         _usage_error("--backend dask needs --scheduler ADDRESS, the address of a running Dask scheduler")
     try:
-        from dask.distributed import Client
+        import distributed  # noqa: F401 -- only whether it is installed
     except ImportError:
         _usage_error("--backend dask needs the distributed extra: pip install 'article-figures[distributed]'")
-    from render.scheduler import client_session
+    from render.scheduler import SchedulerError, client_session, connect
 
     try:
-        client = Client(scheduler, timeout=30)
-    except (OSError, ValueError, TimeoutError) as error:
-        click.echo(f"error: cannot reach the Dask scheduler at {scheduler}: {error}", err=True)
+        client = connect(scheduler)
+    except SchedulerError as error:
+        click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_FAILED)
     return jobs or -1, client_session(client)
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from render.errors import RenderError
-from render.processes import kill_group, last_line, run_bounded
+from render.processes import kill_group, last_line, quoted, run_bounded
 
 BROWSER_ENV = "BROWSER_PATH"
 # Names tried on PATH, in order: Debian's headless shell is the lightest.
@@ -58,12 +58,21 @@ HOW_TO_PROVIDE = (
 # What `chrome --version` says: "Chromium 156.0.8078.108 built on Debian", "Google Chrome 120.0.6099.109".
 CHROME_VERSION = re.compile(r"Chrom\w*\b.*\b\d+(\.\d+)+\b")
 START_TIMEOUT = 60.0  # seconds for Chrome to start and load plotly.js
+VERSION_TIMEOUT = 15.0  # seconds for `chrome --version`
 CLOSE_TIMEOUT = 15.0
 BROWSER_LIBRARY_LOG = "choreographer"  # kaleido's browser driver
 
 
 class ChromeError(RenderError):
     """No usable Chrome: the message says why and how to provide one."""
+
+
+class NotChrome(ChromeError):
+    """A program run as Chrome answered, but not as a Chrome does; ``printed`` quotes what it printed instead."""
+
+    def __init__(self, path: Path, printed: str) -> None:
+        super().__init__(f"{path} does not say it is a Chrome (its --version printed {printed})")
+        self.printed = printed
 
 
 class ExportTimeoutError(RenderError):
@@ -81,14 +90,31 @@ class ChromeSearch:
     @property
     def advice(self) -> str:
         """How to get a usable Chrome, given why there is none."""
-        if self.problem.startswith(BROWSER_ENV):
+        if self.found_by == BROWSER_ENV or self.problem.startswith(BROWSER_ENV):
             return f"point {BROWSER_ENV} at a Chrome/Chromium executable, or unset it to use an installed one"
         return HOW_TO_PROVIDE
+
+    @property
+    def named(self) -> str:
+        """The browser found, as a user knows it: by the variable that named it, else by its path."""
+        return f"{BROWSER_ENV}={self.path}" if self.found_by == BROWSER_ENV else str(self.path)
 
     def require(self) -> Path:
         if self.path is None:
             raise ChromeError(f"no Chrome for static images: {self.problem}; {self.advice}")
         return self.path
+
+    def checked_version(self, timeout: float = VERSION_TIMEOUT) -> str:
+        """The version of the browser found, once it has said it is a Chrome; else a :class:`ChromeError` in
+        one line that names where the browser came from (``BROWSER_PATH=...``) and what to do."""
+        path = self.require()
+        try:
+            return chrome_version(path, timeout)
+        except NotChrome as error:
+            raise ChromeError(f"{self.named} is not a Chrome (its --version printed {error.printed}); "
+                              f"{self.advice}") from None
+        except ChromeError as error:
+            raise ChromeError(f"{self.named} does not run ({error}); {self.advice}") from None
 
 
 def _is_executable_file(path: Path) -> bool:
@@ -141,8 +167,9 @@ def find_chrome(environ: Mapping[str, str] | None = None) -> ChromeSearch:
     )
 
 
-def chrome_version(path: Path, timeout: float = 15.0) -> str:
-    """``Chromium 156.0...`` as the browser reports it; a :class:`ChromeError` if it cannot run."""
+def chrome_version(path: Path, timeout: float = VERSION_TIMEOUT) -> str:
+    """``Chromium 156.0...`` as the browser reports it; a :class:`ChromeError` if it cannot run, a
+    :class:`NotChrome` if it runs but is not a Chrome."""
     try:
         done = run_bounded([str(path), "--version"], timeout, f"{path} --version")
     except RenderError as error:
@@ -151,7 +178,7 @@ def chrome_version(path: Path, timeout: float = 15.0) -> str:
     if done.returncode != 0:
         raise ChromeError(f"{path} --version failed: {last_line(done.stderr, f'exit status {done.returncode}')}")
     if not CHROME_VERSION.search(version):
-        raise ChromeError(f"{path} does not say it is a Chrome (its --version says {version or 'nothing'!r})")
+        raise NotChrome(path, quoted(version))
     return version
 
 
@@ -164,8 +191,8 @@ def chrome_identity() -> str:
     if found.path is None:
         return f"none: {found.problem}"
     try:
-        return f"{found.path} {chrome_version(found.path)}"
-    except ChromeError as error:
+        return f"{found.path} {found.checked_version()}"
+    except ChromeError as error:  # the surfaces' pages are still written; their images fail with this line
         return f"unusable: {error}"
 
 
@@ -227,7 +254,7 @@ class ImageExporter:
         import kaleido
 
         # A program that is not a Chrome fails here in one line, before kaleido reads what it prints.
-        await asyncio.to_thread(chrome_version, self.search.path, self.start_timeout)
+        await asyncio.to_thread(self.search.checked_version, self.start_timeout)
 
         # timeout=None: export() keeps the deadline, and can replace a hung browser.  No MathJax
         # (nothing here is TeX, and it would come from a CDN); plotly.js is plotly.py's own copy.
@@ -320,7 +347,7 @@ def main() -> int:
         print(f"no Chrome: {search.problem}", file=sys.stderr)
         return 1
     try:
-        version = chrome_version(search.path)
+        version = search.checked_version()
     except ChromeError as error:
         print(f"no Chrome: {error}", file=sys.stderr)
         return 1

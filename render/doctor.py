@@ -16,7 +16,7 @@ from importlib import metadata
 import click
 
 from render.chrome import ChromeError, chrome_version, find_chrome
-from render.encode import ffmpeg_version
+from render.encode import NotFfmpeg, ffmpeg_version
 from render.errors import RenderError
 from render.manifest import LIBRARIES
 from render.post import FAIL, OK, WARN, Check
@@ -56,6 +56,8 @@ def check_ffmpeg() -> list[Check]:
     try:
         version = ffmpeg_version(exe)
         listing = _run([exe, "-hide_banner", "-encoders"])
+    except NotFfmpeg as error:  # it runs, so "does not run" would be wrong
+        return [Check("ffmpeg", FAIL, str(error))]
     except RenderError as error:
         return [Check("ffmpeg", FAIL, f"{exe} does not run: {error}")]
     available = encoders_listed(listing)

@@ -19,6 +19,7 @@ import contextlib
 import math
 import os
 import re
+import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -32,7 +33,19 @@ except ImportError:  # not POSIX: pipes keep their default size
 
 from render.errors import RenderError
 from render.files import PARTIAL_MARK, atomic_path, png_size
-from render.processes import LINE_WIDTH, WAIT_AFTER_KILL, Drain, kill_group, last_line, run_bounded, text_of
+from render.processes import (
+    LINE_WIDTH,
+    WAIT_AFTER_KILL,
+    Drain,
+    kill_group,
+    last_line,
+    marked_environment,
+    new_mark,
+    quoted,
+    run_bounded,
+    stop_marked,
+    text_of,
+)
 
 STDERR_LINES = 8  # how much of ffmpeg's own report an error quotes: its last lines,
 REPORT_WIDTH = 600  # at most this many characters of them
@@ -42,6 +55,7 @@ OUTPUT_BYTES = 1 << 20  # the most ffmpeg's stdout is asked for (a GIF's palette
 DEADLINE_FLOOR = 120.0
 SECONDS_PER_MEGAPIXEL_FRAME = 0.25
 VERSION_TIMEOUT = 15.0
+FFMPEG_ENV = "IMAGEIO_FFMPEG_EXE"  # imageio-ffmpeg's variable naming the ffmpeg to use
 # How GIF frames are mapped to their palette: ordered dithering keeps the still background identical from frame
 # to frame, so only the rectangle that changed is stored.
 GIF_PALETTE_USE = "paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle"
@@ -57,6 +71,14 @@ DECODED = re.compile(r"frame=\s*(?P<frames>\d+)\b.*?time=\s*(?P<h>\d+):(?P<m>\d+
 
 class EncodeError(RenderError):
     """ffmpeg failed, or the file it wrote is not the video that was asked for."""
+
+
+class NotFfmpeg(EncodeError):
+    """A program run as ffmpeg answered, but not as ffmpeg does; ``printed`` quotes what it printed instead."""
+
+    def __init__(self, exe: str, printed: str) -> None:
+        super().__init__(f"{exe} does not say it is ffmpeg (its -version printed {printed})")
+        self.printed = printed
 
 
 @dataclass(frozen=True)
@@ -110,21 +132,38 @@ def ffmpeg_version(exe: str) -> str:
     if done.returncode != 0:
         raise EncodeError(last_line(done.stderr, f"exit status {done.returncode}"))
     if not first.startswith("ffmpeg version "):
-        raise EncodeError(f"it does not say it is ffmpeg (its -version begins {last_line(done.stdout[:80], 'empty')!r})")
+        raise NotFfmpeg(exe, quoted(first))
     return first
 
 
 def ffmpeg_identity() -> str:
-    """Which ffmpeg writes the videos: its path, size and version, or why there is none.
+    """Which ffmpeg writes the videos: its path, size and version.
 
     Part of a video's rebuild key: pointing ``IMAGEIO_FFMPEG_EXE`` at another
-    ffmpeg, or upgrading it, re-renders the videos.
+    ffmpeg, or upgrading it, re-renders the videos.  The key is found before
+    any frame is drawn, so this is where a program that is not ffmpeg, or does
+    not run, is refused: in one line naming where it came from, rather than
+    after the frames, when it fails to encode them with nothing to say.
     """
+    exe = ffmpeg_exe()
+    named, advice = _ffmpeg_source(exe)
     try:
-        exe = ffmpeg_exe()
-        return f"{os.path.realpath(exe)} {os.path.getsize(exe)} {ffmpeg_version(exe)}"
+        version = ffmpeg_version(exe)
+        found = shutil.which(exe) or exe  # the variable may name a program on PATH
+        return f"{os.path.realpath(found)} {os.path.getsize(found)} {version}"
+    except NotFfmpeg as error:
+        raise EncodeError(f"{named} is not ffmpeg (its -version printed {error.printed}); {advice}") from None
     except (RenderError, OSError) as error:
-        return f"unusable: {error}"
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise EncodeError(f"{named} does not run ({reason}); {advice}") from None
+
+
+def _ffmpeg_source(exe: str) -> tuple[str, str]:
+    """How a user knows the ffmpeg ``exe`` (by the variable that named it, if one did), and what to do when
+    it is not one."""
+    if os.environ.get(FFMPEG_ENV):  # imageio-ffmpeg takes it as given, untested
+        return f"{FFMPEG_ENV}={exe}", "point it at an ffmpeg or unset it"
+    return exe, f"reinstall imageio-ffmpeg, or set {FFMPEG_ENV} to an ffmpeg"
 
 
 class FfmpegProcess:
@@ -150,12 +189,13 @@ class FfmpegProcess:
         self._report: Drain | None = None
         self._watchdog: threading.Timer | None = None
         self._expired = threading.Event()
+        self._mark = new_mark()  # in the environment of everything it starts, in its session or out of it
 
     def __enter__(self) -> "FfmpegProcess":
         try:
             self._process = subprocess.Popen(
                 self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=self.pass_fds, start_new_session=True,
+                pass_fds=self.pass_fds, start_new_session=True, env=marked_environment(self._mark),
             )
         except OSError as error:
             raise EncodeError(f"cannot start ffmpeg for {self.description}: {error.strerror}") from None
@@ -170,7 +210,12 @@ class FfmpegProcess:
 
     def _expire(self) -> None:
         self._expired.set()
+        self._stop()
+
+    def _stop(self) -> None:
+        """Kill ffmpeg and all it started: a process that left its group could hold a pipe open for ever."""
         kill_group(self._process)
+        stop_marked(self._mark)
 
     def write(self, frame: memoryview | bytes) -> None:
         try:
@@ -192,7 +237,7 @@ class FfmpegProcess:
         return output
 
     def _failure(self, what: str) -> EncodeError:
-        kill_group(self._process)
+        self._stop()
         if self._expired.is_set():
             return EncodeError(f"ffmpeg did not finish {self.description} within {self.deadline:.0f} s and was "
                                "stopped (is it the ffmpeg you meant? `render doctor` checks it)")
@@ -211,6 +256,7 @@ class FfmpegProcess:
         self._watchdog.cancel()
         if process.poll() is None:  # the block failed (or never called finish): stop ffmpeg now
             kill_group(process)
+        stop_marked(self._mark)  # and, however it ended, whatever it left running
         with contextlib.suppress(BrokenPipeError, ValueError):
             process.stdin.close()
         self._output.result(WAIT_AFTER_KILL)

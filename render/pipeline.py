@@ -10,8 +10,8 @@ an :class:`Outcome` for each, as each one ends.
 Writers are named, not imported: deciding that nothing needs rendering loads
 no plotting, video or browser library, and a worker loads only the writers of
 the outputs it renders.  Independent outputs render at once through joblib
-(``jobs``, ``backend``): loky worker processes on this machine, or a Dask
-cluster through joblib's Dask backend.  Every file and record is the same
+(``jobs``, ``backend``): loky worker processes on this machine, or the tasks
+of a Dask cluster.  Every file and record is the same
 bytes whichever worker makes it.
 """
 
@@ -364,28 +364,64 @@ def _render_stale(
     batches = _batches(stale)
     if backend == "loky":  # no more processes than tasks, however many jobs were asked for
         jobs = min(jobs, len(batches))
+    if backend == "dask":
+        yield from _on_dask(batches, task)
+        return
     arrived: set[str] = set()
     try:
-        for outcomes in _together(batches, task, jobs, backend):
+        for outcomes in _together(batches, task, jobs):
             arrived.update(outcome.name for outcome in outcomes)
             yield from outcomes
     except TerminatedWorkerError:
         yield from _alone([batch for batch in batches if batch[0][0].name not in arrived], task, jobs)
-    except Exception:
-        if backend == "dask":
-            from render.scheduler import scheduler_lost
-
-            lost = scheduler_lost()
-            if lost is not None:
-                raise lost from None
-        raise
 
 
-def _together(batches: list[Batch], task: _Task, jobs: int, backend: str) -> Iterator[list[Outcome]]:
-    """The outcomes of each batch as it ends, the batches shared among ``jobs`` workers of ``backend``."""
+def _on_dask(batches: list[Batch], task: _Task) -> Iterator[Outcome]:
+    """Each batch a task of the Dask client's cluster; each batch's outcomes as it ends.
+
+    Submitted through the client itself rather than joblib's Dask backend:
+    that backend never completes a task that failed on the cluster (a
+    ``KilledWorker``, once distributed has seen the task's workers die on each
+    of its tries), and the run waited for it for ever.  A worker that dies
+    takes the tasks it was running with it, so each batch lost so is tried
+    once more, alone on the cluster: a batch that kills its worker then fails
+    alone, in one line for each of its outputs.
+    """
+    from distributed import as_completed, default_client
+
+    from render.scheduler import is_killed_worker, task_failure
+
+    client = default_client()
+    futures: dict = {}
+    try:
+        futures.update({client.submit(_render_in_worker, *task.arguments(batch), pure=False): batch
+                        for batch in batches})
+        lost: list[Batch] = []
+        for future in as_completed(list(futures)):
+            if future.status == "finished":
+                yield from future.result()
+            elif is_killed_worker(future):
+                lost.append(futures[future])
+            else:
+                yield from _failed(futures[future], task_failure(future))
+        for batch in lost:  # one at a time
+            future = client.submit(_render_in_worker, *task.arguments(batch), pure=False)
+            futures[future] = batch
+            next(as_completed([future]))
+            yield from future.result() if future.status == "finished" else _failed(batch, task_failure(future))
+    finally:  # interrupted: nothing of this run goes on rendering on the cluster
+        client.cancel([future for future in futures if not future.done()])
+
+
+def _failed(batch: Batch, error: RenderError) -> list[Outcome]:
+    return [failure(output.name, error, expected=True) for output, _ in batch]
+
+
+def _together(batches: list[Batch], task: _Task, jobs: int) -> Iterator[list[Outcome]]:
+    """The outcomes of each batch as it ends, the batches shared among ``jobs`` loky workers."""
     from joblib import Parallel, delayed, parallel_config
 
-    with parallel_config(backend=backend, n_jobs=jobs):
+    with parallel_config(backend="loky", n_jobs=jobs):
         with _sigint_ignored_by_new_workers():  # the first tasks are dispatched, and the workers started, here
             tasks = Parallel(return_as="generator_unordered", batch_size=1)(
                 delayed(_render_in_worker)(*task.arguments(batch)) for batch in batches
@@ -460,6 +496,8 @@ class KeyParts:
     versions: dict[str, str] = field(default_factory=library_versions)
     engines: dict[str, str] = field(default_factory=dict)  # kind -> digest of its writer's code
     tools: dict[str, str] = field(default_factory=dict)  # kind -> identity of the external tool its writer drives
+    # kind -> why its tool cannot be used: asked once a run (a program that hangs costs its deadline once)
+    unusable: dict[str, RenderError] = field(default_factory=dict)
     scenes: dict[tuple[str, ...], str | None] = field(default_factory=dict)  # declaring modules -> their digest
 
     def engine(self, kind: str) -> str:
@@ -500,8 +538,14 @@ def render_all(
     for output in outputs:
         try:
             tool = KINDS[output.kind].tool
+            if output.kind in known.unusable:
+                raise known.unusable[output.kind]
             if tool and output.kind not in tools:
-                tools[output.kind] = _load(tool)()
+                try:
+                    tools[output.kind] = _load(tool)()
+                except RenderError as error:
+                    known.unusable[output.kind] = error
+                    raise
             scene = scene_digest(output, scenes, known.post_module)
             try:
                 key = None if scene is None else output_key(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from render.encode import DEADLINE_FLOOR, GIF_PALETTE_USE, EncodeError, ffmpeg_exe, probe
+from render.encode import DEADLINE_FLOOR, GIF_PALETTE_USE, EncodeError, ffmpeg_exe, ffmpeg_identity, probe
 from render.errors import RenderError
 from render.files import atomic_path
 from render.processes import last_line, run_bounded
@@ -30,6 +30,7 @@ def readme_gif(source: Path, target: Path, width: int, seconds: float) -> None:
     graph = (f"fps={README_GIF_FPS},scale={width}:-2:flags=lanczos,split[frames][again];"
              f"[again]palettegen=stats_mode=full[palette];[frames][palette]{GIF_PALETTE_USE}")
     deadline = DEADLINE_FLOOR + DEADLINE_PER_SECOND * seconds
+    ffmpeg_identity()  # a program that is not ffmpeg is refused in one line naming it, not run to fail mutely
     with atomic_path(target) as temporary:
         args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-i", str(source),
                 "-lavfi", graph, "-loop", "0", "-f", "gif", "-y", str(temporary)]

@@ -12,7 +12,7 @@ for what it sent.  Only then does distributed connect, under its own timeouts.
 
 distributed logs what goes wrong on its side with tracebacks of its own (a
 scheduler gone: 34 lines while the client gives up reconnecting).  The run
-says it in one line per output (:func:`scheduler_lost`), so those logs are
+says it in one line per output (:func:`task_failure`), so those logs are
 silenced while the client lives (:func:`library_logs_silenced`).
 """
 
@@ -207,9 +207,8 @@ def client_session(client: "Client") -> Iterator["Client"]:
 def scheduler_lost() -> SchedulerError | None:
     """Why the outputs still rendering on Dask failed, if it is that the scheduler went away; else ``None``.
 
-    distributed cancels every task of a client that lost its scheduler, and
-    joblib passes the first cancellation on: its text names a task key, none
-    of the outputs.
+    distributed cancels every task of a client that lost its scheduler; a
+    cancellation's own text names a task key, none of the outputs.
     """
     from distributed import default_client
 
@@ -220,3 +219,29 @@ def scheduler_lost() -> SchedulerError | None:
     if client.status == "running":
         return None
     return SchedulerError(f"the Dask scheduler at {client.scheduler.address} went away")
+
+
+
+def task_failure(future) -> RenderError:
+    """Why a task of the run's did not finish on the cluster, in one line for each of its outputs.
+
+    distributed retries a task whose worker died on other workers, a few
+    times, then gives up with a ``KilledWorker`` naming its key; a client
+    that lost its scheduler cancels every task.  Anything else a task raised
+    is a bug of ours (each output's own errors are outcomes, not raised).
+    """
+    if future.status == "cancelled":
+        return scheduler_lost() or SchedulerError("its task was cancelled on the Dask cluster")
+    if is_killed_worker(future):
+        return SchedulerError("its Dask worker died while drawing it, on each of distributed's tries, and again "
+                              "when retried alone; render it again")
+    error = future.exception()
+    text = (str(error).strip().splitlines() or [""])[0]
+    return SchedulerError(f"its Dask task failed: {type(error).__name__}" + (f": {text}" if text else ""))
+
+
+def is_killed_worker(future) -> bool:
+    """Whether the task failed because the workers running it died (on each of distributed's tries)."""
+    from distributed.scheduler import KilledWorker
+
+    return future.status == "error" and isinstance(future.exception(), KilledWorker)

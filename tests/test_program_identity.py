@@ -94,7 +94,8 @@ def test_an_ffmpeg_variable_naming_a_program_that_fails_says_so(tmp_path, monkey
 
 
 def test_a_render_with_a_program_that_is_not_ffmpeg_draws_no_frame_and_writes_no_file(tmp_path, monkeypatch):
-    impostor = script(tmp_path / "true", "exit 0")
+    runs = tmp_path / "runs"
+    impostor = script(tmp_path / "true", f"echo ran >> {runs}; exit 0")
     drawn = []
     blit_frames = render.video.blit_frames
     monkeypatch.setattr(render.video, "blit_frames", lambda *args: drawn.append(args) or blit_frames(*args))
@@ -110,6 +111,7 @@ def test_a_render_with_a_program_that_is_not_ffmpeg_draws_no_frame_and_writes_no
                       for k, name in ((1, "descent-compressed"), (2, "descent-normalized"))]
     assert drawn == []
     assert not [path for path in out.rglob("*") if "descent" in path.name]
+    assert runs.read_text() == "ran\n"  # asked once a run, not once a video (a hanging one costs its deadline once)
 
 
 # -- a program that is not a Chrome ----------------------------------------------------------------
@@ -189,3 +191,12 @@ def test_an_encoding_whose_pipes_outlive_ffmpeg_in_another_session_ends_at_its_d
     assert isinstance(ended[0], EncodeError)
     assert str(ended[0]).startswith("ffmpeg did not finish v.mp4 within 2 s and was stopped")
     assert [path.name for path in tmp_path.iterdir()] == ["ffmpeg"]
+
+
+def test_a_readme_gif_is_not_made_by_a_program_that_is_not_ffmpeg(tmp_path, monkeypatch):
+    from render.readme_gif import readme_gif
+
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(script(tmp_path / "true", "exit 0")))
+    with pytest.raises(EncodeError, match=r"^IMAGEIO_FFMPEG_EXE=\S+ is not ffmpeg \(its -version printed nothing\)"):
+        readme_gif(tmp_path / "clip.mp4", tmp_path / "clip.gif", 700, 1.0)
+    assert not (tmp_path / "clip.gif").exists()

@@ -3,6 +3,7 @@ one line, and no staging folder outlives the run, however it ends."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -189,6 +191,66 @@ def started(command: list[str], log: Path) -> subprocess.Popen:
         return subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT)
 
 
+@contextlib.contextmanager
+def dask_cluster(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A Dask scheduler and one worker of two threads (under a nanny, which restarts it if it dies): the
+    scheduler's address and process."""
+    address = f"tcp://127.0.0.1:{free_port()}"
+    scheduler = started([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
+                         address.rpartition(":")[2], "--no-dashboard"], tmp_path / "scheduler.log")
+    worker = None
+    try:
+        deadline = time.monotonic() + 120
+        while not listening(address):
+            assert time.monotonic() < deadline, (tmp_path / "scheduler.log").read_text()
+            time.sleep(0.5)
+        worker = started([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "2",
+                          "--no-dashboard"], tmp_path / "worker.log")
+        yield address, scheduler
+    finally:
+        for process in (scheduler, worker):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+@pytest.mark.slow
+def test_an_output_whose_dask_workers_all_die_fails_alone_in_one_line(tmp_path):
+    """distributed gives up on a task whose every worker died (``KilledWorker``): joblib's Dask backend then
+    waited for it for ever."""
+    pytest.importorskip("distributed")
+    post = tmp_path / "fatal.py"
+    post.write_text(textwrap.dedent('''
+        import os
+
+        import numpy as np
+
+        from render.post import Post
+        from render.spec import COLUMN, Curves, Figure, Line, Output
+
+
+        def fatal():
+            os._exit(1)
+
+
+        def line():
+            x = np.arange(5.0)
+            return Figure(panels=(Curves((Line(x, x),), xlabel="x", ylabel="y"),), size=(COLUMN, 3), alt="A line.")
+
+
+        post = Post(name="fatal", title="Fatal", outputs=lambda context: [
+            Output("line", "figure", "Drawn.", line), Output("fatal", "figure", "Dies.", fatal)])
+    '''))
+    with dask_cluster(tmp_path) as (address, _):
+        run = subprocess.run([render_exe(), "all", "--post", str(post), "--out", str(tmp_path / "out"), "--backend",
+                              "dask", "--scheduler", address], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1
+    assert [line.partition("] ")[2] for line in run.stderr.splitlines()] == [
+        "error: fatal: its Dask worker died while drawing it, on each of distributed's tries, and again when retried "
+        "alone; render it again"]
+    assert "rendered line" in run.stdout
+
+
 @pytest.mark.slow
 def test_a_lost_dask_scheduler_is_one_line_per_unfinished_output_and_no_traceback(tmp_path):
     """It was 21 lines of a cancelled task's key and distributed's own 34-line traceback."""
@@ -215,17 +277,7 @@ def test_a_lost_dask_scheduler_is_one_line_per_unfinished_output_and_no_tracebac
             Output("steady-0", "figure", "At once.", line(0)),
             *(Output(f"steady-{i}", "figure", "Slowly.", line(300)) for i in range(1, 4))])
     '''))
-    address = f"tcp://127.0.0.1:{free_port()}"
-    scheduler = started([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
-                         address.rpartition(":")[2], "--no-dashboard"], tmp_path / "scheduler.log")
-    worker = None
-    try:
-        deadline = time.monotonic() + 120
-        while not listening(address):
-            assert time.monotonic() < deadline, (tmp_path / "scheduler.log").read_text()
-            time.sleep(0.5)
-        worker = started([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "2",
-                          "--no-dashboard"], tmp_path / "worker.log")
+    with dask_cluster(tmp_path) as (address, scheduler):
         out = tmp_path / "out"
         run = subprocess.Popen([render_exe(), "all", "--post", str(post), "--out", str(out), "--backend", "dask",
                                 "--scheduler", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -235,11 +287,6 @@ def test_a_lost_dask_scheduler_is_one_line_per_unfinished_output_and_no_tracebac
         time.sleep(1)  # its outcome reached the run
         scheduler.kill()
         stdout, stderr = run.communicate(timeout=120)
-    finally:
-        for process in (scheduler, worker):
-            if process is not None and process.poll() is None:
-                process.kill()
-                process.wait()
     assert run.returncode == 1
     assert "[1/4] rendered steady-0" in stdout
     assert sorted(line.partition("] ")[2] for line in stderr.splitlines()) == [

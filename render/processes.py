@@ -44,6 +44,7 @@ from typing import IO
 from render.errors import RenderError
 
 WAIT_AFTER_KILL = 15.0  # seconds for a killed group to be reaped
+AFTER_EXIT = 1.0  # seconds a program's children may keep its pipes open once it has ended
 LINE_WIDTH = 200  # characters of a program's words quoted in one of our lines
 QUOTE_WIDTH = 80  # characters of what a program printed instead of its version
 OUTPUT_LIMIT = 1 << 16  # bytes of a program's output kept: enough for any version line or report's end
@@ -129,11 +130,15 @@ def run_bounded(args: list[str], timeout: float, what: str) -> Finished:
     deadline = time.monotonic() + timeout
     try:
         process.wait(timeout)
-        # The program ended, but a child it started may hold its pipes open: stopped at the same deadline
-        # (the group lives on in that child, so its id is still its own to kill).
-        out, err = (drain.result(max(0.0, deadline - time.monotonic())) for drain in drains)
+        # The program ended; what it said is in its pipes.  A child it started may hold them open: it gets a
+        # moment, then it is stopped (the group lives on in that child, so its id is still its own to kill),
+        # and the program's answer stands.
+        for drain in drains:
+            drain.result(min(AFTER_EXIT, max(0.0, deadline - time.monotonic())))
         if any(drain.running for drain in drains):
-            raise subprocess.TimeoutExpired(args, timeout)
+            kill_group(process)
+            stop_marked(mark)
+        out, err = (drain.result(WAIT_AFTER_KILL) for drain in drains)
     except subprocess.TimeoutExpired:
         raise ProgramTimeout(f"{what} did not finish within {timeout:g} s and was stopped") from None
     finally:  # whatever it left running, in its group or out of it, ends with it

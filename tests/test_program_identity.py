@@ -142,13 +142,21 @@ def test_a_chrome_version_check_stops_what_it_started_in_a_session_of_its_own(tm
 
 
 @needs_setsid
-def test_a_version_check_that_times_out_stops_what_it_started_in_a_session_of_its_own(tmp_path, survivors):
+def test_a_version_check_whose_pipes_a_session_of_its_own_holds_answers_and_stops_it(tmp_path, survivors):
     chrome = script(tmp_path / "chrome", "setsid sleep 4245.5 &\necho 'Chromium 1.2.3.4'")
     # The session's sleep holds the pipes open: the check hung for ever, closing a pipe a thread was reading.
-    ended = within(30, lambda: chrome_version(chrome, timeout=1.0))
+    answers = []
+    ended = within(30, lambda: answers.append(chrome_version(chrome, timeout=10.0)))
     assert survivors("sleep 4245.5") == []
-    assert ended, "the check was still running after 30 s"
-    assert isinstance(ended[0], ChromeError)
+    assert ended == [None], "the check was still running after 30 s, or failed"
+    assert answers == ["Chromium 1.2.3.4"]  # the program's answer stands, what it left running is stopped
+
+
+def test_a_version_check_that_does_not_end_is_stopped_at_its_deadline(tmp_path, survivors):
+    chrome = script(tmp_path / "chrome", "setsid sleep 4246.5 &\nsleep 4247.5")
+    ended = within(30, lambda: chrome_version(chrome, timeout=1.0))
+    assert survivors("sleep 4246.5") == [] and survivors("sleep 4247.5") == []
+    assert ended and isinstance(ended[0], ChromeError)
     assert str(ended[0]) == f"{chrome} --version did not finish within 1 s and was stopped"
 
 

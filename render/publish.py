@@ -202,7 +202,8 @@ def _replace(new: Path, folder: Path) -> None:
 
     Only a bundle is replaced (:func:`_check_replaceable`).  Where the system
     cannot swap two folders at once, the old one goes aside first, and comes
-    back if ``new`` cannot take its place: there is always one.
+    back if ``new`` cannot take its place: a publish killed between those two
+    renames leaves none, until the next publish.
     """
     if not (folder.exists() or folder.is_symlink()):
         os.rename(new, folder)
@@ -218,26 +219,33 @@ def _replace(new: Path, folder: Path) -> None:
 
 def _check_replaceable(folder: Path, new: Path) -> None:
     """Refuse, in one line, to replace anything but a bundle with nothing of the user's in it: a folder with
-    :data:`BUNDLE_MARK` holding only files it lists, or (a bundle of an earlier version, unmarked) a folder
-    with a snippet holding only files the new bundle holds too."""
+    :data:`BUNDLE_MARK` holding only what it lists, or (a bundle of an earlier version, unmarked) a folder
+    holding its snippet and files of the new bundle's names, and nothing else."""
     if folder.is_symlink() or not folder.is_dir():
         raise RenderError(f"{folder} exists and is not a bundle folder: move it away or choose another --to")
-    held = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if not path.is_dir()}
+    held = _contents(folder)
     try:
         listed = set(json.loads((folder / BUNDLE_MARK).read_text(encoding="utf-8"))["files"]) | {BUNDLE_MARK}
     except FileNotFoundError:
-        if not held & SNIPPETS:
+        listed = _contents(new) - {BUNDLE_MARK}
+        snippets = held & SNIPPETS
+        if not snippets or not held - snippets or not held <= listed:
             raise RenderError(f"{folder} exists and is not a bundle folder: move it away or choose another "
                               "--to") from None
-        listed = {path.relative_to(new).as_posix() for path in new.rglob("*") if not path.is_dir()}
     except (OSError, ValueError, KeyError, TypeError):
         raise RenderError(f"{folder / BUNDLE_MARK} is damaged: move {folder} away (or delete it if it is only a "
                           "bundle) and publish again") from None
-    foreign = sorted(held - listed)
+    unlisted = held - listed - {parent.as_posix() for path in listed for parent in Path(path).parents}
+    foreign = sorted(path for path in unlisted if Path(path).parent.as_posix() not in unlisted)  # a folder, not all in it
     if foreign:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
         raise RenderError(f"{folder} holds {foreign[0]}{more}, which publish did not put there: move "
                           f"{'them' if more else 'it'} out of the bundle folder, or choose another --to")
+
+
+def _contents(folder: Path) -> set[str]:
+    """Every file and folder under ``folder``, by its path relative to it."""
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*")}
 
 
 def _replace_in_two_renames(new: Path, folder: Path) -> None:

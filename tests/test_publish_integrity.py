@@ -69,10 +69,7 @@ def test_a_users_folder_with_a_snippet_in_it_is_not_taken_for_a_bundle(out, tmp_
     (mine / "thesis.tex").write_text("months of work")
     result = publish(out, "--target", "markdown", "--to", str(site), "loss-compressed")
     assert result.exit_code == 1
-    held = "thesis.tex, which" if snippet == "snippet.md" else "snippet.html and 1 more, which"  # not a markdown one
-    assert result.output == (f"error: {mine} holds {held} publish did not put there: move "
-                             f"{'it' if snippet == 'snippet.md' else 'them'} out of the bundle folder, or choose "
-                             "another --to\n")
+    assert result.output == f"error: {mine} exists and is not a bundle folder: move it away or choose another --to\n"
     assert (mine / "thesis.tex").read_text() == "months of work" and (mine / snippet).read_text() == "my own notes"
     assert [p.name for p in site.iterdir()] == ["loss-compressed"]  # nothing hidden left beside it
 
@@ -82,7 +79,7 @@ def test_a_file_added_to_a_bundle_is_not_thrown_away_with_it(out):
     (out / FOLDER / "notes").mkdir()
     (out / FOLDER / "notes" / "draft.md").write_text("mine")
     result = publish(out, "--target", "markdown", "loss-compressed")
-    assert result.exit_code == 1 and "holds notes/draft.md, which publish did not put there" in result.output
+    assert result.exit_code == 1 and f"{out / FOLDER} holds notes, which publish did not put there: move it out" in result.output
     assert (out / FOLDER / "notes" / "draft.md").read_text() == "mine"
 
 
@@ -123,3 +120,26 @@ def test_a_publish_killed_while_it_replaces_a_bundle_leaves_one_in_place(out):
     assert bundle_files(out / FOLDER) == before  # a whole bundle, the new one (the same files here)
     assert publish(out, "--target", "markdown", "loss-compressed").exit_code == 0
     assert [p.name for p in (out / FOLDER).parent.iterdir()] == ["loss-compressed"]  # the hidden old one removed
+
+
+@pytest.mark.parametrize("contents", [["snippet.md"], ["snippet.md", "drafts/"], ["snippet.md", "notes.md"]])
+def test_an_unmarked_folder_is_replaced_only_if_it_holds_what_a_bundle_would(out, tmp_path, contents):
+    """A folder of the user's holding only a snippet.md of their own, or an empty folder beside it, is theirs."""
+    site = tmp_path / "site"
+    mine = site / "loss-compressed"
+    for name in contents:
+        (mine / name).parent.mkdir(parents=True, exist_ok=True)
+        (mine / name).mkdir() if name.endswith("/") else (mine / name).write_text("mine")
+    result = publish(out, "--target", "markdown", "--to", str(site), "loss-compressed")
+    assert result.exit_code == 1 and "is not a bundle folder" in result.output
+    assert sorted(p.relative_to(mine).as_posix() + ("/" if p.is_dir() else "") for p in mine.rglob("*")) == \
+        sorted(contents)
+
+
+def test_an_empty_folder_added_to_a_bundle_is_not_thrown_away_with_it(out):
+    assert publish(out, "--target", "hugo", "loss-compressed").exit_code == 0
+    folder = out / "publish" / "hugo" / "loss-compressed"
+    (folder / "drafts").mkdir()
+    result = publish(out, "--target", "hugo", "loss-compressed")
+    assert result.exit_code == 1 and "holds drafts, which publish did not put there" in result.output
+    assert (folder / "drafts").is_dir()

@@ -236,7 +236,8 @@ def _check_replaceable(folder: Path, new: Path) -> None:
         raise RenderError(f"{folder / BUNDLE_MARK} is damaged: move {folder} away (or delete it if it is only a "
                           "bundle) and publish again") from None
     unlisted = held - listed - {parent.as_posix() for path in listed for parent in Path(path).parents}
-    foreign = sorted(path for path in unlisted if Path(path).parent.as_posix() not in unlisted)  # a folder, not all in it
+    # A folder of the user's is named, not everything in it.
+    foreign = sorted(path for path in unlisted if Path(path).parent.as_posix() not in unlisted)
     if foreign:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
         raise RenderError(f"{folder} holds {foreign[0]}{more}, which publish did not put there: move "

@@ -69,7 +69,8 @@ def test_a_users_folder_with_a_snippet_in_it_is_not_taken_for_a_bundle(out, tmp_
     (mine / "thesis.tex").write_text("months of work")
     result = publish(out, "--target", "markdown", "--to", str(site), "loss-compressed")
     assert result.exit_code == 1
-    assert result.output == f"error: {mine} exists and is not a bundle folder: move it away or choose another --to\n"
+    assert result.output == \
+        f"error: {mine} exists and is not a bundle folder: move it away or choose another --to\n"
     assert (mine / "thesis.tex").read_text() == "months of work" and (mine / snippet).read_text() == "my own notes"
     assert [p.name for p in site.iterdir()] == ["loss-compressed"]  # nothing hidden left beside it
 

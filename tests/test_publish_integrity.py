@@ -80,7 +80,8 @@ def test_a_file_added_to_a_bundle_is_not_thrown_away_with_it(out):
     (out / FOLDER / "notes").mkdir()
     (out / FOLDER / "notes" / "draft.md").write_text("mine")
     result = publish(out, "--target", "markdown", "loss-compressed")
-    assert result.exit_code == 1 and f"{out / FOLDER} holds notes, which publish did not put there: move it out" in result.output
+    assert result.exit_code == 1
+    assert f"{out / FOLDER} holds notes, which publish did not put there: move it out" in result.output
     assert (out / FOLDER / "notes" / "draft.md").read_text() == "mine"
 
 

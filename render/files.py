@@ -118,7 +118,7 @@ class Staging:
     """A directory in ``STAGING_DIR`` where one render writes every file, to publish them together.
 
     Held locked (``flock`` on the directory itself) from creation to removal,
-    so :func:`remove_leftovers` tells a live render from one that was killed:
+    so :func:`remove_abandoned_staging` tells a live render from one that was killed:
     the kernel releases a killed process's locks.  Leaving the block removes
     the directory and whatever was not published.
     """
@@ -132,7 +132,7 @@ class Staging:
     def __enter__(self) -> "Staging":
         parent = self.out_dir / STAGING_DIR
         parent.mkdir(parents=True, exist_ok=True)
-        # Created and locked under a shared lock of the parent, which remove_leftovers holds exclusively:
+        # Created and locked under a shared lock of the parent, which remove_abandoned_staging holds exclusively:
         # it never sees a directory between its creation and its lock.
         with locked(parent, fcntl.LOCK_SH):
             self.directory = Path(tempfile.mkdtemp(dir=parent, prefix=f"{self.name}."))

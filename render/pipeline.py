@@ -365,7 +365,7 @@ def _render_stale(
     if backend == "loky":  # no more processes than tasks, however many jobs were asked for
         jobs = min(jobs, len(batches))
     if backend == "dask":
-        yield from _on_dask(batches, task)
+        yield from _on_dask(batches, task, jobs)
         return
     arrived: set[str] = set()
     try:
@@ -373,19 +373,20 @@ def _render_stale(
             arrived.update(outcome.name for outcome in outcomes)
             yield from outcomes
     except TerminatedWorkerError:
-        yield from _alone([batch for batch in batches if batch[0][0].name not in arrived], task, jobs)
+        yield from _alone(_singly([batch for batch in batches if batch[0][0].name not in arrived]), task, jobs)
 
 
-def _on_dask(batches: list[Batch], task: _Task) -> Iterator[Outcome]:
-    """Each batch a task of the Dask client's cluster; each batch's outcomes as it ends.
+def _on_dask(batches: list[Batch], task: _Task, jobs: int) -> Iterator[Outcome]:
+    """Each batch a task of the Dask client's cluster, ``jobs`` at once (``-1``: all); each batch's outcomes
+    as it ends.
 
     Submitted through the client itself rather than joblib's Dask backend:
     that backend never completes a task that failed on the cluster (a
     ``KilledWorker``, once distributed has seen the task's workers die on each
     of its tries), and the run waited for it for ever.  A worker that dies
-    takes the tasks it was running with it, so each batch lost so is tried
-    once more, alone on the cluster: a batch that kills its worker then fails
-    alone, in one line for each of its outputs.
+    takes the tasks it was running with it, so each output lost so is tried
+    once more, alone on the cluster: one that kills its worker then fails
+    alone, in one line.
     """
     from distributed import as_completed, default_client
 
@@ -393,24 +394,41 @@ def _on_dask(batches: list[Batch], task: _Task) -> Iterator[Outcome]:
 
     client = default_client()
     futures: dict = {}
+
+    def submit(batch: Batch):
+        future = client.submit(_render_in_worker, *task.arguments(batch), pure=False)
+        futures[future] = batch
+        return future
+
     try:
-        futures.update({client.submit(_render_in_worker, *task.arguments(batch), pure=False): batch
-                        for batch in batches})
-        lost: list[Batch] = []
-        for future in as_completed(list(futures)):
+        waiting, lost = list(batches), []
+        running = as_completed([submit(waiting.pop(0)) for _ in range(_at_once(jobs, batches))])
+        for future in running:
+            if waiting:
+                running.add(submit(waiting.pop(0)))
             if future.status == "finished":
                 yield from future.result()
             elif is_killed_worker(future):
                 lost.append(futures[future])
             else:
                 yield from _failed(futures[future], task_failure(future))
-        for batch in lost:  # one at a time
-            future = client.submit(_render_in_worker, *task.arguments(batch), pure=False)
-            futures[future] = batch
+        for batch in _singly(lost):  # one at a time
+            future = submit(batch)
             next(as_completed([future]))
             yield from future.result() if future.status == "finished" else _failed(batch, task_failure(future))
     finally:  # interrupted: nothing of this run goes on rendering on the cluster
         client.cancel([future for future in futures if not future.done()])
+
+
+def _at_once(jobs: int, batches: list[Batch]) -> int:
+    """How many tasks a run keeps on the cluster at once: ``jobs`` at most, and all of them for ``-1``."""
+    return len(batches) if jobs < 1 else min(jobs, len(batches))
+
+
+def _singly(batches: list[Batch]) -> list[Batch]:
+    """Each output of ``batches`` a batch of its own: retried alone, one that kills its worker fails alone
+    (the surfaces share a batch, and a browser, only when nothing went wrong)."""
+    return [[pair] for batch in batches for pair in batch]
 
 
 def _failed(batch: Batch, error: RenderError) -> list[Outcome]:

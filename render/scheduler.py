@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Iterator
 from render.errors import RenderError
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, Future
 
 SCHEDULER_PORT = 8786  # where `dask scheduler` listens unless told otherwise; its dashboard is on 8787
 GREETING_SECONDS = 3.0  # a scheduler writes its greeting as it accepts: silence this long means something else
@@ -221,8 +221,7 @@ def scheduler_lost() -> SchedulerError | None:
     return SchedulerError(f"the Dask scheduler at {client.scheduler.address} went away")
 
 
-
-def task_failure(future) -> RenderError:
+def task_failure(future: "Future") -> RenderError:
     """Why a task of the run's did not finish on the cluster, in one line for each of its outputs.
 
     distributed retries a task whose worker died on other workers, a few
@@ -240,7 +239,7 @@ def task_failure(future) -> RenderError:
     return SchedulerError(f"its Dask task failed: {type(error).__name__}" + (f": {text}" if text else ""))
 
 
-def is_killed_worker(future) -> bool:
+def is_killed_worker(future: "Future") -> bool:
     """Whether the task failed because the workers running it died (on each of distributed's tries)."""
     from distributed.scheduler import KilledWorker
 

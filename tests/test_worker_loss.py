@@ -110,8 +110,9 @@ def test_a_killed_worker_costs_nothing_its_outputs_render_again_and_the_finished
     done, builds, out = lossy_run(tmp_path, kills=1)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr
     assert rendered(done.stdout) == ["killer", "quick-0", "quick-1", "quick-2", "slow"]
-    # Killed (and the other worker's "slow" with it), each rendered again; what had finished, not.
-    assert builds == {"killer": 2, "slow": 2, "quick-0": 1, "quick-1": 1, "quick-2": 1}
+    # Killed (and the other worker's "slow" with it), each rendered again; what had finished, not (the last
+    # quick one's outcome may not have reached the run on a loaded machine when the killer strikes).
+    assert_built_once_more(builds)
     assert (out / "killer.png").is_file() and (out / "slow.png").is_file()
     assert [p for p in (out / STAGING_DIR).iterdir()] == []
 
@@ -122,8 +123,15 @@ def test_an_output_that_kills_its_worker_twice_fails_alone_in_one_line(tmp_path)
     assert [line.partition("] ")[2] for line in done.stderr.splitlines()] == [
         "error: killer: its worker process died (killed by signal 9), and again when retried alone; render it again"]
     assert rendered(done.stdout) == ["quick-0", "quick-1", "quick-2", "slow"]
-    assert builds == {"killer": 2, "slow": 2, "quick-0": 1, "quick-1": 1, "quick-2": 1}
+    assert_built_once_more(builds)
     assert not (out / "killer.png").exists()
+
+
+def assert_built_once_more(builds: dict[str, int]) -> None:
+    """The killer and the output drawn beside it built twice; the quick ones, finished before, once (the last
+    one perhaps twice: its outcome may not have reached the run when the killer struck)."""
+    assert (builds["killer"], builds["slow"], builds["quick-0"], builds["quick-1"]) == (2, 2, 1, 1), builds
+    assert builds["quick-2"] in (1, 2) and len(builds) == 5, builds
 
 
 SLEEPY = '''

@@ -458,9 +458,9 @@ def test_programs_that_are_not_what_they_claim_are_refused_in_one_line(tmp_path,
 
 
 def test_a_chrome_whose_child_outlives_it_leaves_nothing_running(tmp_path):
+    """The child holds the pipes open: the answer stands, the child is stopped."""
     chrome = script(tmp_path / "chrome", "sleep 4243.25 & echo 'Chromium 1.2.3.4'")
-    with pytest.raises(ChromeError, match="did not finish within 1 s"):
-        chrome_version(chrome, timeout=1.0)
+    assert chrome_version(chrome, timeout=5.0) == "Chromium 1.2.3.4"
     assert processes_running("sleep 4243.25") == []
 
 

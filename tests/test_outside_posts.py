@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from render.publish import BUNDLE_MARK
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +69,7 @@ def assert_rendered_galleried_and_published(out: Path, names: list[str], post: l
     (docs / "post.md").write_text(text + "\n")
     for name in names:
         for file in (bundles / name).iterdir():
-            if file.name != "snippet.md":
+            if file.name not in ("snippet.md", BUNDLE_MARK):
                 shutil.copyfile(file, docs / file.name)
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True,
                            text=True, timeout=300)

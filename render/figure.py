@@ -45,17 +45,36 @@ def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
             ax.legend()
 
 
+# Points' outline: thin, in the theme's text colour, on the points and on their legend's keys alike, so that a
+# colour map's light end (the article's 'ocean' maps class 1 to white) shows on a light background.
+POINT_EDGE_WIDTH = 0.6
+
+
+NARROW_AXIS_BINS = 4  # at most this many steps between ticks along the shorter side of an equal-aspect panel
+
+
+def _sparse_ticks_on_the_narrow_side(ax: Axes) -> None:
+    """At an equal aspect the side of the shorter span may be a few dozen pixels long: its ticks go at round
+    steps of 1, 2 or 5 (not 2.5, whose labels are wider), few enough that their labels do not run together."""
+    spans = {axis: abs(limits[1] - limits[0]) for axis, limits in (("x", ax.get_xlim()), ("y", ax.get_ylim()))}
+    ax.locator_params(axis=min(spans, key=spans.get), nbins=NARROW_AXIS_BINS, steps=[1, 2, 5, 10])
+
+
 def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
-    # A thin outline in the text colour keeps the light end of a colour map (the
-    # article's 'ocean' maps class 1 to white) visible on a light background.
-    points = ax.scatter(panel.x, panel.y, c=panel.color_values, cmap=panel.cmap,
-                        edgecolors=_color(FOREGROUND), linewidths=0.5)
+    """The points coloured by class, with a legend of the classes; at an equal aspect the legend stands beside the
+    axes, since the cloud's shape is then the picture and a tall, narrow one would be hidden under it."""
+    edge = dict(edgecolors=_color(FOREGROUND), linewidths=POINT_EDGE_WIDTH)
+    points = ax.scatter(panel.x, panel.y, c=panel.color_values, cmap=panel.cmap, **edge)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
     if panel.limits is not None:
         ax.set(xlim=panel.limits[0], ylim=panel.limits[1])
+    if panel.equal_aspect:
+        ax.set_aspect("equal", adjustable="box")  # the limits stay; the panel takes their shape
+        _sparse_ticks_on_the_narrow_side(ax)
     if panel.class_names:
-        handles, _ = points.legend_elements()
-        ax.legend(handles, panel.class_names)
+        handles, _ = points.legend_elements(markeredgecolor=edge["edgecolors"], markeredgewidth=POINT_EDGE_WIDTH)
+        beside = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0) if panel.equal_aspect else {}
+        ax.legend(handles, panel.class_names, **beside)
 
 
 def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:

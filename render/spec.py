@@ -123,6 +123,9 @@ class Scatter:
     title: str = ""
     class_names: tuple[str, ...] = ()  # a legend entry per class (by color value, in order)
     limits: tuple[tuple[float, float], tuple[float, float]] | None = None  # x and y, shared between figures
+    # One data unit as long on y as on x: where the point is the cloud's shape (a feature ten times larger
+    # draws ten times taller), not where the points merely need to fill the panel.
+    equal_aspect: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,11 +201,15 @@ class Camera:
     """Where a 3D view of a descent looks from, relative to the descent: ``turn`` degrees counter-clockwise
     from looking down it (from behind its start, towards its end), at ``height`` (plotly's eye z; its
     default camera is at 1.25).  Or, given ``eye``, from there (plotly's camera eye ``x, y, z``), whatever the
-    descent does; ``turn`` and ``height`` are then ignored."""
+    descent does; ``turn`` and ``height`` are then ignored.
+
+    ``projection`` is plotly's: ``"orthographic"`` (the article's) keeps parallel lines parallel;
+    ``"perspective"`` makes what is near larger, which tells a valley's near wall from its far one at once."""
 
     turn: float = 0.0
     height: float = 1.25
     eye: tuple[float, float, float] | None = None
+    projection: str = "orthographic"
 
 
 @dataclass(frozen=True)

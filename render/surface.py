@@ -36,7 +36,9 @@ from render.theme import BACKGROUNDS
 
 TEMPLATES = {"dark": "plotly_dark", "light": "plotly_white"}
 PATH_COLOR = "red"  # the article draws the descent in red on its contours
-MARKER_COLOR = "#00e5ff"  # the slider's marker: apart from the surface's plasma colours and the red path
+# The loss's colours, the 2D contours' own (spec.Contour.cmap): one colour map for one meaning in every view.
+SURFACE_COLORS = "magma"
+MARKER_COLOR = "#00e5ff"  # the slider's marker: cyan, a hue magma has none of, apart from the red path too
 LIFT = 0.015  # the path floats this fraction of the loss range above the surface, so it is never buried
 SAMPLES_PER_STEP = 16  # points per gradient step, so the line follows the surface between iterations
 # Static images: 1200 x 900 pixels, drawn at 1.2x so the text stays legible in a blog's column.
@@ -61,13 +63,13 @@ PAGE = jinja2.Environment(autoescape=True).from_string("""\
 <body>
 {{ plot }}
 <script>
-// An orthographic scene is fitted to its frame's height: in a frame narrower than 4:3 (a phone)
+// A 3D scene is fitted to its frame's height: in a frame narrower than 4:3 (a phone)
 // its sides would be cut off, so it is drawn smaller in proportion.
 (function () {
   var SCENE_HEIGHT = {{ scene_height }}, NARROWEST = {{ narrowest }};
   var plot = document.getElementById({{ div_id | tojson }});
   function fit() {
-    // Orthographic zoom is the scene's aspect ratio (plotly.js zooms it so on a scroll).
+    // Zoom is the scene's aspect ratio (plotly.js zooms an orthographic scene so on a scroll).
     var scene = plot.clientWidth / (plot.clientHeight * SCENE_HEIGHT);  // the scene's own aspect ratio
     var k = Math.min(1, scene / NARROWEST);
     Plotly.relayout(plot, {"scene.aspectmode": "manual", "scene.aspectratio": {x: k, y: k, z: k}});
@@ -201,6 +203,7 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         # Scatter3d in static exports) does not show with plotly.js 3 here; tests/test_surface.py checks.
         # The grid's axes as 1-D arrays: the same surface as the article's meshgrids, a third of the data.
         go.Surface(z=landscape.loss, x=landscape.x, y=landscape.y, opacity=1, name=names.loss,
+                   colorscale=SURFACE_COLORS,
                    colorbar=dict(title=dict(text=names.loss), len=0.9, y=0.45),  # clear of the mode bar
                    hovertemplate=f"{first_name} %{{x:.3f}}<br>{second_name} %{{y:.3f}}<br>{names.loss} %{{z:.4f}}"
                                  "<extra>surface</extra>"),
@@ -218,8 +221,10 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         template=TEMPLATES[theme],
         paper_bgcolor=BACKGROUNDS[theme], plot_bgcolor=BACKGROUNDS[theme],  # the figures' own background
         margin=dict(l=0, r=0, b=0, t=0),
-        scene=dict(camera=dict(projection=dict(type="orthographic"), eye=camera_eye(view, camera)),
-                   xaxis_title_text=first_name, yaxis_title_text=second_name, zaxis_title_text=names.loss),
+        # The loss is named by the colour bar alone: plotly writes a z title along its axis, top to bottom over
+        # the tick labels, unreadable in a column and gone on a phone.
+        scene=dict(camera=dict(projection=dict(type=camera.projection), eye=camera_eye(view, camera)),
+                   xaxis_title_text=first_name, yaxis_title_text=second_name, zaxis_title_text=""),
         legend=dict(x=0.01, y=0.99, bgcolor="rgba(0,0,0,0)"),
     )
     figure = go.Figure(data=traces, layout=layout)

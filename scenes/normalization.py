@@ -8,6 +8,7 @@ surface it moves on, and declares the figures drawn from them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -32,9 +33,13 @@ START_W = (-7.5, 7.5)
 SECOND_FEATURE_SCALES = {"compressed": 10.0, "normalized": 1.0}
 CLASS_NAMES = ("class 0", "class 1")
 BLOB_MARGIN = 0.05  # of the data's range, around the blobs
-# Where each 3D surface is seen from: the compressed descent zig-zags across a narrow valley, which
-# reads from the valley's side and above; the normalized one runs down a bowl, best seen along it.
-CAMERAS = {"compressed": Camera(turn=60, height=2.2), "normalized": Camera()}
+# Inches: tall enough for each cloud's shape at an equal aspect (see NormalizationExperiment.blobs_figure).
+BLOB_HEIGHTS = {"compressed": 7.0, "normalized": 4.5}
+# Where each 3D surface is seen from: one eye for both, so that each weight runs the same way on the screen in
+# every surface (W0 towards the viewer, W1 to the right), in perspective, so that the near wall is told from the
+# far one.  From low on the side of W0's high end the camera looks along the compressed valley: its V and the
+# zig-zag in its crease show at once, and the normalized bowl shows its rim and the smooth path down it.
+CAMERAS = {variant: Camera(eye=(2.0, -1.35, 1.0), projection="perspective") for variant in SECOND_FEATURE_SCALES}
 GRID_LIMIT = 15.0  # the article's lim: the landscape covers at least -15..15 on each weight
 GRID_STEP = 5.0  # a landscape grown to cover a descent ends on multiples of 5
 GRID_MARGIN = 1.0  # room left around the farthest point of the descent
@@ -74,10 +79,11 @@ def limits_around(*point_sets: np.ndarray) -> tuple[tuple[float, float], tuple[f
     return tuple((low[k] - margin[k], high[k] + margin[k]) for k in (0, 1))
 
 
-def blob_limits() -> tuple[tuple[float, float], tuple[float, float]]:
-    """Axis limits that hold the blobs of every experiment, so that both figures use the same ones and
-    the ×10 stretch of the second feature shows at a glance (each figure's own would hide it)."""
-    return limits_around(*(blobs(scale).X for scale in SECOND_FEATURE_SCALES.values()))
+def blob_limits(X: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits around these blobs on the second feature and around every experiment's on the first (the same
+    feature in both), so that each figure, drawn at an equal aspect, takes its own cloud's shape."""
+    shared = limits_around(*(blobs(scale).X for scale in SECOND_FEATURE_SCALES.values()))
+    return shared[0], limits_around(X)[1]
 
 
 class NormalizationExperiment:
@@ -165,12 +171,18 @@ class NormalizationExperiment:
                        class_names=CLASS_NAMES, limits=limits)
 
     def blobs_figure(self) -> Figure:
+        """The blobs at an equal aspect, a column wide: their shape is the argument.
+
+        Both clouds at one scale in data units per pixel cannot both be read (a normalized cloud 150 px tall
+        would put the compressed one 1,500 px tall), so each figure has its own scale, one data unit as long on
+        both axes: the normalized cloud is about as tall as it is wide, the compressed one a column ten times
+        taller, as tall as a phone's screen is wide."""
         import numpy as np
 
         X, y = self.data.X, self.data.y
         return Figure(
-            panels=(self.blobs_scatter(blob_limits()),),
-            size=(COLUMN, 4.5),
+            panels=(replace(self.blobs_scatter(blob_limits(X)), equal_aspect=True),),
+            size=(COLUMN, BLOB_HEIGHTS[self.variant]),
             tables={"": Table(("x0", "x1", "y"), np.column_stack([X, y]))},
             alt=describe_scatter(X, y, self.second_feature_scale),
         )

@@ -13,7 +13,7 @@ import plotly.io as pio
 import pytest
 from click.testing import CliRunner
 from PIL import Image
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 from plotly.offline import get_plotlyjs
 
 import render.chrome
@@ -23,8 +23,8 @@ from render.files import PARTIAL_MARK
 from render.settings import RenderSettings, RunSession, SurfaceSettings
 from render.spec import Descent, Surface, Trail
 from render.surface import (
-    IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, PATH_COLOR, SurfaceExportError, camera_eye, path_on_surface,
-    surface_figure, surface_height,
+    IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, PATH_COLOR, SURFACE_COLORS, SurfaceExportError, camera_eye,
+    path_on_surface, surface_figure, surface_height,
 )
 from render.surface import write_surface as surface_writer
 from scenes import SceneContext
@@ -213,7 +213,7 @@ def test_the_page_holds_the_surface_the_path_and_one_frame_per_iteration(tmp_pat
     slider = layout["sliders"][0]
     assert [step["args"][0] for step in slider["steps"]] == [[str(i)] for i in range(101)]
 
-    assert layout["scene"]["camera"]["projection"]["type"] == "orthographic"
+    assert layout["scene"]["camera"]["projection"]["type"] == surface_of().camera.projection
     assert layout["margin"] == {"l": 0, "r": 0, "b": 0, "t": 0}
     assert layout["template"]["layout"]["paper_bgcolor"] == pio.templates["plotly_dark"].layout.paper_bgcolor
 
@@ -340,10 +340,11 @@ def test_an_unknown_image_format_is_a_usage_error(tmp_path):
 
 # -- static images (need a Chrome; CI installs chromium-headless-shell) ---------------------------
 
-def plasma_pixels(image: np.ndarray, tolerance: float = 40.0) -> np.ndarray:
-    """Pixels within ``tolerance`` of the surface's colour scale (the template's plasma)."""
-    scale = pio.templates["plotly_dark"].data.surface[0].colorscale
-    samples = sample_colorscale([list(stop) for stop in scale], np.linspace(0, 1, 64))
+def surface_pixels(image: np.ndarray, tolerance: float = 40.0) -> np.ndarray:
+    """Pixels within ``tolerance`` of the surface's colour scale (magma, as the contours'); its darkest end, near
+    the dark theme's background, left out."""
+    scale = get_colorscale(SURFACE_COLORS)
+    samples = sample_colorscale([list(stop) for stop in scale], np.linspace(0.15, 1, 64))
     colors = np.array([[float(v) for v in s.strip("rgb()").split(",")] for s in samples])
     scene = image[:, : int(image.shape[1] * 0.88)].astype(float)  # leave out the colour bar
     distance = np.sqrt(((scene[:, :, None, :] - colors[None, None]) ** 2).sum(-1)).min(-1)
@@ -378,11 +379,11 @@ def test_the_pngs_show_the_surface_and_the_path_on_it(tmp_path):
         image = np.asarray(Image.open(tmp_path / f"surface-{variant}.png").convert("RGB"))
         assert image.shape == (round(IMAGE_HEIGHT * IMAGE_SCALE), round(IMAGE_WIDTH * IMAGE_SCALE), 3)
         assert image.std() > 20  # not blank
-        assert plasma_pixels(image).mean() > 0.05, f"{variant}: the surface's colours are missing"
+        assert surface_pixels(image).mean() > 0.05, f"{variant}: the surface's colours are missing"
         assert red_pixels(image).sum() > 300, f"{variant}: the descent path is not visible"
     with_path = np.asarray(Image.open(tmp_path / "surface-compressed.png").convert("RGB"))
-    alone_pixels = plasma_pixels(surface_alone)
-    hidden = (alone_pixels & ~plasma_pixels(with_path)).sum() / alone_pixels.sum()
+    alone_pixels = surface_pixels(surface_alone)
+    hidden = (alone_pixels & ~surface_pixels(with_path)).sum() / alone_pixels.sum()
     assert hidden < 0.35, f"{hidden:.0%} of the surface disappears when the path is drawn (plotly/Kaleido#475)"
 
 

@@ -196,8 +196,9 @@ def test_the_surface_page_says_the_posts_words():
     view = Descent(bowl(), (descent(),), title="fitting a line")
     page = surface_html("bowl", surface_figure(view), plotlyjs="cdn", title="The MSE of a line")
     assert_post_words_only("\n".join(words_in(page)), "the 3D page")
-    layout = surface_figure(view).layout
-    assert (layout.scene.xaxis.title.text, layout.scene.yaxis.title.text, layout.scene.zaxis.title.text) == (
+    figure = surface_figure(view)
+    layout = figure.layout
+    assert (layout.scene.xaxis.title.text, layout.scene.yaxis.title.text, figure.data[0].colorbar.title.text) == (
         "slope", "intercept", "MSE")
     assert layout.sliders[0].currentvalue.prefix == "epoch "
 

@@ -35,12 +35,20 @@ class RenderedOutput:
     caption: str
     alt: str
     files: dict[str, dict[str, Any]]
+    # What the short alt text leaves out, a paragraph each (a video's begins its transcript): shown on request.
+    description: tuple[str, ...] = ()
     light: dict[str, dict[str, Any]] = field(default_factory=dict)
     total_bytes: int = 0
 
     @property
     def size(self) -> str:
         return human_size(self.total_bytes)
+
+    @property
+    def description_label(self) -> str:
+        """What the control that opens the long description says: a video's is the text of what it shows over
+        time, its transcript."""
+        return "Transcript" if self.kind == "video" else "Description"
 
     @property
     def video(self) -> dict[str, Any] | None:
@@ -87,6 +95,7 @@ def rendered_outputs(manifest: dict[str, Any]) -> list[RenderedOutput]:
         twin = by_theme.get("light") if main is not by_theme.get("light") else None
         outputs.append(RenderedOutput(
             name=name, kind=main["kind"], caption=main["caption"], alt=main["alt"],
+            description=tuple(main["description"]),
             files=roles(main["files"]),
             light=roles(twin["files"]) if twin else {},
             total_bytes=sum(f["bytes"] for f in main["files"] if f["path"] not in SHARED_FILES),

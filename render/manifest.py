@@ -3,7 +3,7 @@
 Each rendered output leaves a record (``out_dir/.render/records/NAME.json``,
 in the bookkeeping folder that is never published): its files with size,
 sha256, pixel size and duration, the parameters and seed that made it,
-library versions, caption and alt text, and a *key*: a digest of
+library versions, caption, alt text and long description, and a *key*: a digest of
 everything that determines the files (parameters, the settings of its kind,
 the bytes of the input files, the source code that computes and draws it).
 A run skips an output only when its record's key equals the new key and
@@ -173,6 +173,9 @@ class OutputRecord:
     key: str
     caption: str
     alt: str
+    # The long description's paragraphs (``render.words.long_description``): what the short alt leaves out.
+    # No default: a record written before it was kept reads as damaged, and its output is rendered again.
+    description: list[str]
     parameters: dict[str, Any]
     versions: dict[str, str]
     files: list[dict[str, Any]]
@@ -197,6 +200,7 @@ def checked_record(data: object, out_dir: Path) -> OutputRecord | None:
     if not (all(isinstance(text, str) for text in texts) and PLAIN_NAME.fullmatch(record.name)
             and record.kind in KINDS and record.theme in THEMES
             and _is_extent(record.extent)
+            and isinstance(record.description, list) and all(isinstance(p, str) for p in record.description)
             and isinstance(record.files, list) and all(_is_file_entry(f, out_dir) for f in record.files)):
         return None
     return record

@@ -45,6 +45,7 @@ from render.settings import RenderSettings, RunSession, Writer, Written
 from render.kinds import GROUPS, KINDS
 from render.spec import Output
 from render.theme import theme_suffix
+from render.words import long_description
 
 BACKENDS = ("loky", "dask")
 
@@ -148,7 +149,8 @@ def build_and_write(
                 raise
             record = None if key is None else OutputRecord(
                 name=output.name, kind=output.kind, theme=settings.theme, key=key, caption=output.caption,
-                alt=written.alt, parameters=output.parameters, versions=library_versions(), extent=written.extent,
+                alt=written.alt, description=written.description, parameters=output.parameters,
+                versions=library_versions(), extent=written.extent,
                 files=[describe_file(w.path, staging.directory, w.role, w.facts) for w in written.files],
             )
             paths = _publish(staging, stem, [w.path for w in written.files], record)
@@ -177,6 +179,7 @@ class _Made:
     files: list[Written]
     alt: str
     extent: dict[str, list[float]] | None
+    description: list[str]
 
 
 def _write(output: Output, settings: RenderSettings, session: RunSession) -> _Made:
@@ -192,7 +195,7 @@ def _write(output: Output, settings: RenderSettings, session: RunSession) -> _Ma
     if missing:
         raise OutputWriteError(f"the {output.kind} writer claimed files it did not write: {', '.join(missing)}")
     extent = getattr(content, "extent", None)
-    return _Made(written, content.alt, None if extent is None else extent.record())
+    return _Made(written, content.alt, None if extent is None else extent.record(), long_description(content))
 
 
 def _publish(staging: Staging, stem: str, staged: Sequence[Path], record: OutputRecord | None) -> list[Path]:

@@ -186,13 +186,14 @@ def snippet(output: RenderedOutput, target: Target, links: Links, eager: bool = 
     ``autoplay`` starts a video by itself (muted, as browsers require).
     """
     template = environment().get_template(target.template_name)
-    output = replace(output, caption=shown_words(output.caption, target), alt=shown_words(output.alt, target))
+    output = replace(output, caption=shown_words(output.caption, target), alt=shown_words(output.alt, target),
+                     description=tuple(shown_words(paragraph, target) for paragraph in output.description))
     text = template.render(output=output, link=links, eager=eager, autoplay=autoplay)
     return text.strip() + "\n"
 
 
 def shown_words(text: str, target: Target) -> str:
-    """A caption or alt text as every snippet holds it: on one line, since a line break could end the block it is
+    """A caption, alt text or paragraph of a long description as every snippet holds it: on one line, since a line break could end the block it is
     in (a blank line ends Markdown's raw HTML, a line of backquotes a fence).
 
     Where the target's hosts run a template language over the page, every ``{`` is written ``&#123;``: the words

@@ -194,6 +194,8 @@ class Figure:
     tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
     alt: str = ""  # what the figure shows, in words, for readers who cannot see it
     extent: Extent | None = None  # the landscape a contour covers
+    # Every number the alt text leaves out, for a reader who wants them: shown under the figure, on request.
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -275,6 +277,8 @@ class Animation:
     captions: tuple[Caption, ...] = ()
     tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
 
+    # Every number the alt text leaves out: the transcript under the video begins with it.
+    description: str = ""
 
 @dataclass(frozen=True)
 class Surface:
@@ -285,6 +289,8 @@ class Surface:
     extent: Extent | None = None
     camera: Camera = field(default_factory=Camera)
 
+    # Every number the alt text leaves out, for a reader who wants them: shown under the view, on request.
+    description: str = ""
 
 Content = Union[Figure, Animation, Surface]
 

@@ -17,10 +17,20 @@ from render.spec import Caption, Names
 if TYPE_CHECKING:
     import numpy as np
 
-    from render.spec import Extent, Trail
+    from render.spec import Content, Extent, Trail
 
 # A video's captions: this many phases of the run, each a few seconds of it.
 CAPTION_PHASES = 4
+# The longest alt text worth giving: what a screen reader reads in one breath before the page goes on.  Every
+# number beyond it belongs in the long description, which a reader opens when they want it.
+ALT_LENGTH = 150
+
+
+def long_description(content: Content) -> list[str]:
+    """The paragraphs shown under an output on request: its description, then, for a video, what each phase
+    shows (its descriptions track, as text a reader can read at their own pace and search)."""
+    paragraphs = [content.description, *(caption.text for caption in getattr(content, "captions", ()))]
+    return [" ".join(paragraph.split()) for paragraph in paragraphs if paragraph.strip()]
 
 
 def rises(values: np.ndarray) -> int:

@@ -22,7 +22,8 @@ from render.spec import (
     COLUMN, Animation, Boundary, Contour, Curves, Descent, Extent, Figure, Line, Output, Surface, Table,
 )
 from scenes.describe import (
-    boundary_captions, describe_boundary, describe_descent, describe_scatter, describe_surface, race_captions,
+    boundary_alt, boundary_captions, describe_boundary, describe_descent, describe_scatter, describe_surface, in_3d,
+    race_alt, race_captions,
 )
 from scenes.normalization import (
     CAMERAS, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment, limits_around,
@@ -71,15 +72,16 @@ class MovingBoundary:
         descent = replace(experiment.descent_view(), title="")  # the animation's title names the features
         boundary = Boundary(experiment.blobs_scatter(self.limits()), descent.trails[0], intercept=h[:, 2],
                             accuracy=self.accuracy, accuracy_text=ACCURACY_TEXT)
-        alt = (f"Video, two panels. Left: {describe_scatter(X, y, experiment.second_feature_scale)} "
-               f"A line, the neuron's decision boundary "
-               f"W0·x0 + W1·x1 + b = 0, moves with its parameters, the side it calls class 1 shaded in that class's "
-               f"colour. {describe_boundary(self.accuracy)} Right, the descent on the {self.variant} loss: "
-               f"{describe_surface(descent.landscape.loss, experiment.extent)} "
-               f"{describe_descent(h, experiment.extent.names)}")
+        description = (f"Two panels. Left: {describe_scatter(X, y, experiment.second_feature_scale)} "
+                       f"A line, the neuron's decision boundary "
+                       f"W0·x0 + W1·x1 + b = 0, moves with its parameters, the side it calls class 1 shaded in that "
+                       f"class's colour. {describe_boundary(self.accuracy)} Right, the descent on the {self.variant} "
+                       f"loss: {describe_surface(descent.landscape.loss, experiment.extent)} "
+                       f"{describe_descent(h, experiment.extent.names)}")
         return Animation((boundary, descent),
                          title=f"Gradient descent on {self.variant} features: the decision boundary",
-                         alt=alt, extent=experiment.extent, captions=boundary_captions(h, self.accuracy),
+                         alt=boundary_alt(h, self.accuracy), description=description, extent=experiment.extent,
+                         captions=boundary_captions(h, self.accuracy),
                          tables={"": Table((*HISTORY_COLUMNS, "accuracy"), np.column_stack([h, self.accuracy]))})
 
     def outputs(self) -> list[Output]:
@@ -154,20 +156,23 @@ class OptimizerRace:
         names = tuple(name for name, rows in self.histories.items() for _ in rows)
         return Table(("optimizer", *HISTORY_COLUMNS), np.vstack(list(self.histories.values())), row_labels=names)
 
-    def alt(self, what: str) -> str:
+    def description(self, what: str = "") -> str:
+        """Every optimizer's end, where they all start and the landscape, after ``what`` the picture is."""
         landscape = self.descent.landscape
         names = self.extent.names
         ends = "; ".join(
             f"{name} ends at loss {rows[-1, 4]:.3g}, {names.at(f'({rows[-1, 0]:.1f}, {rows[-1, 1]:.1f})')}"
             for name, rows in self.histories.items())
         first = next(iter(self.histories.values()))  # every trail starts at the same row, the article's
-        return (f"{what} {describe_surface(landscape.loss, self.extent)} {len(OPTIMIZERS)} optimizers start at "
+        text = (f"{describe_surface(landscape.loss, self.extent)} {len(OPTIMIZERS)} optimizers start at "
                 f"{names.at(f'({first[0, 0]:.1f}, {first[0, 1]:.1f})')}, loss {first[0, 4]:.3g}, and take "
                 f"{len(first) - 1} steps: {ends}.")
 
     def animation(self) -> Animation:
+        return f"{what} {text}" if what else text
         return Animation((self.descent,), title=f"{len(OPTIMIZERS)} optimizers on {self.variant} features",
-                         alt=self.alt("Video."), extent=self.extent, captions=race_captions(self.histories),
+                         alt=race_alt(self.histories), description=self.description(), extent=self.extent,
+                         captions=race_captions(self.histories),
                          tables={"": self.table()})
 
     def figure(self) -> Figure:
@@ -175,11 +180,13 @@ class OptimizerRace:
         curves = Curves(tuple(Line(t.iteration, t.loss, t.label, t.color) for t in descent.trails),
                         xlabel="iteration", ylabel="log loss (log scale)", yscale="log", legend_below=True)
         return Figure(panels=(Contour(descent.landscape, trails=descent.trails, colorbar=False, legend=False), curves),
-                      size=(COLUMN, 4.2), tables={"": self.table()}, alt=self.alt("Two panels."),
+                      size=(COLUMN, 4.2), tables={"": self.table()}, alt=race_alt(self.histories),
+                      description=self.description("Two panels."),
                       extent=self.extent)
 
     def surface(self) -> Surface:
-        return Surface(self.descent, alt=self.alt("Interactive 3D surface."), extent=self.extent,
+        return Surface(self.descent, alt=in_3d(race_alt(self.histories)),
+                       description=self.description("Interactive 3D surface."), extent=self.extent,
                        camera=CAMERAS[self.variant])
 
     def outputs(self) -> list[Output]:

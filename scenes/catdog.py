@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from render.spec import COLUMN, Curves, Figure, Heatmap, Images, Line, Output, Table
 from scenes.context import SceneContext
-from scenes.describe import describe_learning_curves, describe_samples, describe_weights
+from scenes.describe import (
+    describe_learning_curves, describe_samples, describe_weights, learning_curves_alt, weights_alt,
+)
 from scenes.data import (
     CATDOG_FILES, HOW_TO_POINT, CatDogData, DatasetError, load_catdog, missing_catdog_files, one_class_only,
 )
@@ -111,7 +113,9 @@ class CatDogScene:
                     np.column_stack([it, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy]),
                 )
             },
-            alt=describe_learning_curves(N_ITER, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy),
+            alt=learning_curves_alt(N_ITER, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy),
+            description=describe_learning_curves(N_ITER, c.train_loss, c.test_loss, c.train_accuracy,
+                                                 c.test_accuracy),
         )
 
     def weights(self) -> Figure:
@@ -146,8 +150,9 @@ class CatDogScene:
                 np.column_stack([rows.ravel(), cols.ravel(), weights.ravel(), start.ravel(),
                                  means[0].ravel(), means[1].ravel()]),
             )},
-            alt=describe_weights(weights, start, means[0], means[1], int((labels == 0).sum()),
-                                 int((labels == 1).sum()), N_ITER),
+            alt=weights_alt(weights, start, means[0], means[1]),
+            description=describe_weights(weights, start, means[0], means[1], int((labels == 0).sum()),
+                                         int((labels == 1).sum()), N_ITER),
         )
 
     def outputs(self) -> list[Output]:

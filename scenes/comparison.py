@@ -10,7 +10,9 @@ logarithmic axis say the same in a still: one tumbles, the other falls smoothly.
 from __future__ import annotations
 
 from render.spec import COLUMN, Animation, Curves, Extent, Figure, Line, Output, Table
-from scenes.describe import comparison_captions, describe_descent, describe_loss_curve
+from scenes.describe import (
+    comparison_alt, comparison_captions, describe_descent, describe_loss_curve, loss_curve_alt,
+)
 from scenes.normalization import NormalizationExperiment
 
 LOSS_CAPTION = (
@@ -37,14 +39,18 @@ def comparison_outputs(compressed: NormalizationExperiment, normalized: Normaliz
             size=(COLUMN, 4.5),
             tables={"": Table(("i", f"loss_{compressed.variant}", f"loss_{normalized.variant}"),
                               np.column_stack([first[:, 3], first[:, 4], second[:, 4]]))},
-            alt=(f"{describe_loss_curve(first[:, 3], first[:, 4], f'Log loss on {compressed.variant} features')} "
-                 f"{describe_loss_curve(second[:, 3], second[:, 4], f'Log loss on {normalized.variant} features')}"),
+            alt=(f"{loss_curve_alt(first[:, 4], f'On {compressed.variant} features the log loss')}; on "
+                 f"{normalized.variant} ones it {loss_curve_alt(second[:, 4], '')[1:]}"),
+            description=(
+                f"{describe_loss_curve(first[:, 3], first[:, 4], f'Log loss on {compressed.variant} features')} "
+                f"{describe_loss_curve(second[:, 3], second[:, 4], f'Log loss on {normalized.variant} features')}"),
         )
 
     def descents() -> Animation:
-        alt = (f"Video, two descents side by side. Left, {compressed.variant} features: "
+        description = (f"Two descents side by side. Left, {compressed.variant} features: "
                f"{describe_descent(compressed.history, compressed.extent.names)} Right, {normalized.variant} "
-               f"features: {describe_descent(normalized.history, normalized.extent.names)}")
+                       f"features: {describe_descent(normalized.history, normalized.extent.names)}")
+        alt = comparison_alt(compressed.history, normalized.history, (compressed.variant, normalized.variant))
         # One landscape extent for both panels, so the two descents are drawn on the same axes.
         extent = Extent(*(
             (min(a[0], b[0]), max(a[1], b[1]))
@@ -53,7 +59,7 @@ def comparison_outputs(compressed: NormalizationExperiment, normalized: Normaliz
         views = (compressed.descent_view(extent), normalized.descent_view(extent))
         captions = comparison_captions({compressed.variant: compressed.history,
                                         normalized.variant: normalized.history})
-        return Animation(views, alt=alt, extent=extent, captions=captions)
+        return Animation(views, alt=alt, description=description, extent=extent, captions=captions)
 
     parameters = {"left": compressed.parameters, "right": normalized.parameters}
     return [

@@ -296,3 +296,80 @@ def describe_weights(weights: np.ndarray, start: np.ndarray, mean_cat: np.ndarra
             f"with the mean dog minus the mean cat. Beside those, the mean of the {n_cats:,} training cats and of the "
             f"{n_dogs:,} dogs, on one stretched grey scale: average grey levels {mean_cat.mean():.0f} and "
             f"{mean_dog.mean():.0f} (0 is black, 255 white).")
+
+
+# -- short alt texts: the point first, within render.words.ALT_LENGTH; the numbers above go in the description --
+def descent_path(history: np.ndarray) -> str:
+    """``zig-zags (the loss goes back up 8 times)`` or ``heads straight down``: what a descent does, in the words
+    every short alt text uses."""
+    rises = _rises(history[:, 4])
+    return f"zig-zags (the loss goes back up {_times(rises)})" if rises else "heads straight down"
+
+
+def descent_alt(history: np.ndarray, variant: str) -> str:
+    """``Gradient descent zig-zags (the loss goes back up 8 times) on compressed features, from loss 17.2 to 0.242
+    in 100 steps``."""
+    return (f"Gradient descent {descent_path(history)} on {variant} features, from loss {history[0, 4]:.3g} to "
+            f"{history[-1, 4]:.3g} in {int(history[-1, 3])} steps")
+
+
+def loss_curve_alt(loss: np.ndarray, what: str) -> str:
+    """``The log loss on compressed features goes back up 8 times while falling from 17.2 to 0.242``."""
+    rises = _rises(loss)
+    how = f"goes back up {_times(rises)} while falling" if rises else "falls steadily"
+    return f"{what} {how} from {loss[0]:.3g} to {loss[-1]:.3g}"
+
+
+def scatter_alt(X: np.ndarray, y: np.ndarray) -> str:
+    """How the classes lie and how the features' ranges compare: what the blobs figure is there to show."""
+    counts = [int((y == label).sum()) for label in (0, 1)]
+    spans = [float(X[:, j].max() - X[:, j].min()) for j in (0, 1)]
+    ratio = spans[1] / spans[0] if spans[0] else math.inf
+    scale = ("on features of similar ranges" if 0.5 <= ratio <= 2
+             else f"feature 1 spanning {ratio:.0f} times the range of feature 0")
+    return f"Two classes of points ({counts[0]} and {counts[1]}), {scale}"
+
+
+def learning_curves_alt(n_iter: int, train_loss, test_loss, train_accuracy, test_accuracy) -> str:
+    return (f"After {n_iter:,} iterations, train accuracy reaches {train_accuracy[-1]:.0%} and test accuracy "
+            f"{test_accuracy[-1]:.0%}; train loss falls from {train_loss[0]:.3g} to {train_loss[-1]:.3g}")
+
+
+def weights_alt(weights: np.ndarray, start: np.ndarray, mean_cat: np.ndarray, mean_dog: np.ndarray) -> str:
+    """How much of the trained weights is their random start, and how much what training changed looks like a
+    dog minus a cat: the two numbers the picture argues from."""
+    import numpy as np
+
+    flat, begun, difference = weights.ravel(), start.ravel(), (mean_dog - mean_cat).ravel()
+    correlate = lambda a, b: float(np.corrcoef(a, b)[0, 1]) if a.std() and b.std() else 0.0  # noqa: E731
+    kept, learned = correlate(flat, begun), correlate(flat - begun, difference)
+    return (f"The trained weights correlate {kept:.2f} with their random start; what training changed correlates "
+            f"{learned:.2f} with the mean dog minus the mean cat")
+
+
+def comparison_alt(first: np.ndarray, second: np.ndarray, names: tuple[str, str]) -> str:
+    """Two descents side by side: what each does, in :func:`descent_path`'s words."""
+    return (f"Side by side, gradient descent {descent_path(first)} on {names[0]} features and "
+            f"{descent_path(second)} on {names[1]} features")
+
+
+def boundary_alt(history: np.ndarray, accuracy: np.ndarray) -> str:
+    """What the moving boundary does to the share of points classified right, as the descent moves it."""
+    shown = _percent(accuracy)
+    drops = int((shown[1:] < shown[:-1]).sum())
+    how = f"dropping {_times(drops)} on the way" if drops else "never dropping"
+    return (f"As gradient descent {descent_path(history)}, the decision boundary's accuracy goes from "
+            f"{_share(accuracy[0])} to {_share(accuracy[-1])}, {how}")
+
+
+def race_alt(histories: Mapping[str, np.ndarray]) -> str:
+    """Which optimizer ends lowest and which highest, from one start, in as many steps."""
+    ends = sorted(histories.items(), key=lambda item: item[1][-1, 4])
+    (best, low), (worst, high) = ends[0], ends[-1]
+    return (f"Of {len(ends)} optimizers from one start, {best} ends lowest (loss {low[-1, 4]:.3g}) and {worst} "
+            f"highest ({high[-1, 4]:.3g}) after {len(low) - 1} steps")
+
+
+def in_3d(alt: str) -> str:
+    """A still's short alt text for the same in 3D."""
+    return f"In 3D, {alt[:1].lower()}{alt[1:]}"

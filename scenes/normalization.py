@@ -18,7 +18,8 @@ from render.spec import (
 from scenes.context import MIN_GRID_LIMIT, LandscapeError, SceneContext
 from scenes.data import Blobs, blobs
 from scenes.describe import (
-    descent_captions, describe_descent, describe_extent, describe_loss_curve, describe_scatter, describe_surface,
+    descent_alt, descent_captions, describe_descent, describe_extent, describe_loss_curve, describe_scatter,
+    describe_surface, in_3d, loss_curve_alt, scatter_alt,
 )
 
 if TYPE_CHECKING:
@@ -184,7 +185,8 @@ class NormalizationExperiment:
             panels=(replace(self.blobs_scatter(blob_limits(X)), equal_aspect=True),),
             size=(COLUMN, BLOB_HEIGHTS[self.variant]),
             tables={"": Table(("x0", "x1", "y"), np.column_stack([X, y]))},
-            alt=describe_scatter(X, y, self.second_feature_scale),
+            alt=scatter_alt(X, y),
+            description=describe_scatter(X, y, self.second_feature_scale),
         )
 
     def loss_figure(self) -> Figure:
@@ -194,7 +196,8 @@ class NormalizationExperiment:
                            legend=False),),
             size=(COLUMN, 4.5),
             tables={"": self.history_table()},
-            alt=describe_loss_curve(h[:, 3], h[:, 4], f"Log loss of the neuron on {self.variant} features"),
+            alt=loss_curve_alt(h[:, 4], f"The log loss on {self.variant} features"),
+            description=describe_loss_curve(h[:, 3], h[:, 4], f"Log loss of the neuron on {self.variant} features"),
         )
 
     def contour_figure(self) -> Figure:
@@ -206,21 +209,24 @@ class NormalizationExperiment:
             panels=(Contour(s.landscape), Contour(s.landscape, trails=(trail,))),
             size=(COLUMN, 3.2),
             tables={"": self.history_table()},
-            alt=f"{describe_surface(s.loss, self.extent)} {describe_descent(h, self.extent.names)}",
+            alt=descent_alt(h, self.variant),
+            description=f"{describe_surface(s.loss, self.extent)} {describe_descent(h, self.extent.names)}",
             extent=self.extent,
         )
 
     def descent_animation(self) -> Animation:
         s, h = self.surface, self.history
-        alt = f"Video. {describe_surface(s.loss, self.extent)} {describe_descent(h, self.extent.names)}"
-        return Animation((self.descent_view(),), title=f"Gradient descent on {self.variant} features", alt=alt,
-                         extent=self.extent, captions=descent_captions(h))
+        description = f"{describe_surface(s.loss, self.extent)} {describe_descent(h, self.extent.names)}"
+        return Animation((self.descent_view(),), title=f"Gradient descent on {self.variant} features",
+                         alt=descent_alt(h, self.variant), description=description, extent=self.extent,
+                         captions=descent_captions(h))
 
     def loss_surface_3d(self) -> Surface:
         s, h = self.surface, self.history
-        alt = (f"Interactive 3D surface. {describe_surface(s.loss, self.extent)} "
-               f"{describe_descent(h, self.extent.names)}")
-        return Surface(self.descent_view(), alt=alt, extent=self.extent, camera=CAMERAS[self.variant])
+        description = (f"Interactive 3D surface. {describe_surface(s.loss, self.extent)} "
+                       f"{describe_descent(h, self.extent.names)}")
+        return Surface(self.descent_view(), alt=in_3d(descent_alt(h, self.variant)), description=description,
+                       extent=self.extent, camera=CAMERAS[self.variant])
 
     def outputs(self) -> list[Output]:
         captions = CAPTIONS[self.variant]

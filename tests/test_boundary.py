@@ -109,9 +109,9 @@ def test_the_captions_and_alt_text_say_what_the_boundary_does(scene):
         assert f"{shares[-1]:.0%}" in caption.text, caption.text  # where the boundary's accuracy ends
         assert "(" not in caption.text  # the weights are on screen; the words are the boundary's
     drops = int((np.diff(scene.accuracy) < 0).sum())
-    assert f"ends at {scene.accuracy[-1]:.0%}" in animation.alt
+    assert f"ends at {scene.accuracy[-1]:.0%}" in animation.description
     assert {0: "never dropping", 1: "dropping once on the way"}.get(drops, f"dropping {drops} times on the way") \
-        in animation.alt
+        in animation.description
 
 
 def test_on_compressed_features_the_boundary_swings_and_on_normalized_ones_it_settles():

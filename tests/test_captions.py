@@ -163,7 +163,7 @@ def test_the_articles_captions_are_plain_text_in_the_alt_texts_words():
             (trail,) = content.views[0].trails
             # The recorded rows (the bias, which no sentence here reads, left at 0).
             h = np.column_stack([trail.x, trail.y, np.zeros_like(trail.x), trail.iteration, trail.loss])
-            assert describe_descent(h, content.extent.names) in content.alt
+            assert describe_descent(h, content.extent.names) in content.description
             zigzags = _rises(h[:, 4]) > 0
             assert all(("going back up" in c.text) == zigzags for c in content.captions), name
             assert f"{h[0, 4]:.3g}" in content.captions[0].text  # the loss it starts from, as the alt says

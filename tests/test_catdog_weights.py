@@ -90,15 +90,15 @@ def test_the_colour_limits_are_symmetric_around_zero(figure, theme):
         "trained weights", "what training changed", "mean cat", "mean dog"]
 
 
-def test_the_alt_text_gives_the_real_numbers(scene, figure):
+def test_the_description_gives_the_real_numbers(scene, figure):
     weights = figure.panels[0].image
     r, c = np.unravel_index(weights.argmax(), weights.shape)
     for number in (f"{weights.min():.2f}", f"{weights.max():.2f}", f"{(weights > 0).mean():.0%}",
                    f"row {r}, column {c}", f"{weights.size:,} weights"):
-        assert number in figure.alt, number
-    assert "12 training cats and of the 12 dogs" in figure.alt
+        assert number in figure.description, number
+    assert "12 training cats and of the 12 dogs" in figure.description
     change = figure.panels[1].image
-    assert f"from {change.min():.2f} to {change.max():.2f}" in figure.alt
+    assert f"from {change.min():.2f} to {change.max():.2f}" in figure.description
 
 
 def test_it_renders_with_its_csv(tmp_path, scene):

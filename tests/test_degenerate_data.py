@@ -80,7 +80,7 @@ def test_a_training_set_of_both_classes_however_small_is_drawn(tmp_path):
     data = write_catdog(tmp_path / "datasets")
     keep_training_images(data, [0.0, 1.0])
     figure = output_named(SceneContext(data_dir=data), "catdog-weights").build()
-    assert "nan" not in figure.alt and np.isfinite(figure.tables[""].rows).all()
+    assert "nan" not in figure.alt + figure.description and np.isfinite(figure.tables[""].rows).all()
 
 
 def test_a_grid_limit_too_narrow_to_draw_is_refused_when_the_options_are_read(tmp_path):
@@ -140,7 +140,8 @@ def test_every_output_of_the_article_builds_strictly_and_keeps_its_scenes_code_a
     for output in article_outputs(SceneContext(data_dir=catdog_dir, grid_size=12)):
         assert declaring_module(output) in SCENE_MODULES, output.name
         content = output.build()
-        assert "nan" not in content.alt and "inf " not in content.alt, output.name
+        words = content.alt + content.description
+        assert "nan" not in words and "inf " not in words, output.name
 
 
 def test_a_training_set_of_one_class_is_refused_by_the_scene_too(tmp_path):

@@ -8,9 +8,10 @@ from tests.conftest import with_roles
 from render.manifest import MANIFEST_VERSION
 
 
-def record(name, kind, files, theme="dark", caption="A caption", alt="An alt text"):
+def record(name, kind, files, theme="dark", caption="A caption", alt="An alt text",
+           description=("Every number & <detail>.",)):
     return {"name": name, "kind": kind, "theme": theme, "key": "k", "caption": caption, "alt": alt,
-            "parameters": {}, "versions": {}, "files": with_roles(files, kind), "version": MANIFEST_VERSION}
+            "description": list(description), "parameters": {}, "versions": {}, "files": with_roles(files, kind), "version": MANIFEST_VERSION}
 
 
 def png(path, width=1200, height=800):

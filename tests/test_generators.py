@@ -74,7 +74,8 @@ class Parsed(HTMLParser):
 
 
 def figures(html: str) -> list[list[tuple]]:
-    return [Parsed(f).items for f in re.findall(r"<figure.*?</figure>", html, flags=re.S)]
+    """Each figure with the long description under it."""
+    return [Parsed(f).items for f in re.findall(r"<figure.*?</figure>\s*(?:<details.*?</details>)?", html, flags=re.S)]
 
 
 @pytest.mark.skipif(HUGO is None, reason="no hugo on PATH (Debian: apt-get install hugo)")
@@ -146,7 +147,8 @@ def test_myst_in_sphinx_builds_without_warnings_and_finds_every_file(tmp_path, o
     site = tmp_path / "html"
     assert sphinx.build_main(["-b", "html", "-W", "-q", str(source), str(site)]) == 0
     page = (site / "posts" / "neuron.html").read_text()
-    assert page.count("<figure") == 3 and "<template><iframe" in page and '<track kind="captions"' in page
+    assert page.count("<figure") == 3 and "<template><iframe" in page and '<track kind="descriptions"' in page
+    assert page.count("<details") == 3 and page.count("<summary") == 3
     ours = "".join(re.findall(r"<figure.*?</figure>", page, flags=re.S))
     urls = re.findall(r'(?:src|href|poster|data-light-src)="([^"#:]+)"', ours)
     assert len(urls) > 8

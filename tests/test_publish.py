@@ -30,7 +30,8 @@ def file_entry(path, **facts):
 
 def record(name, kind, files, theme="dark"):
     return {"name": name, "kind": kind, "theme": theme, "key": "k", "caption": f"What {name} shows & why",
-            "alt": f"The {name}, described", "parameters": {}, "versions": {}, "files": with_roles(files, kind),
+            "alt": f"The {name}, described", "description": [f"Every number of {name} & more.", "Then more."],
+            "parameters": {}, "versions": {}, "files": with_roles(files, kind),
             "version": MANIFEST_VERSION}
 
 
@@ -99,7 +100,8 @@ def test_a_bundle_holds_its_snippet_and_exactly_the_files_it_names(out, target):
             if not file.endswith(".gif"):
                 assert (folder / file).read_bytes() == (out / file).read_bytes()
         if target == "hugo":
-            assert shipped == {f"layouts/shortcodes/render-{k}.html" for k in ("figure", "video", "surface")}
+            shortcodes = ("figure", "video", "surface", "details", "paragraph")
+            assert shipped == {f"layouts/shortcodes/render-{k}.html" for k in shortcodes}
             used = set(re.findall(r"\{\{< ([\w-]+)", snippet))
             assert {f"layouts/shortcodes/{u}.html" for u in used} <= shipped
         else:
@@ -134,13 +136,15 @@ def test_a_figure_fits_any_column_with_its_caption_and_light_twin(out):
     assert tags.first("source")["srcset"] == "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x"
 
 
-def test_a_video_is_muted_loops_loads_metadata_and_has_captions(out):
+def test_a_video_is_muted_loops_loads_metadata_and_has_a_descriptions_track_not_shown_over_it(out):
+    """The words written from the data describe the picture: no captions track covers the plot of a video that has
+    no speech, and no track is on by default."""
     tags = Tags(html_snippet(out, "descent-compressed"))
     video = tags.first("video")
     assert {"controls", "muted", "loop", "playsinline"} <= set(video) and "autoplay" not in video
     assert video["preload"] == "metadata" and "width:100%" in video["style"] and "aspect-ratio:1280/720" in video["style"]
     track = tags.first("track")
-    assert (track["kind"], track["src"], "default" in track) == ("captions", "descent-compressed.vtt", True)
+    assert (track["kind"], track["src"], "default" in track) == ("descriptions", "descent-compressed.vtt", False)
     assert "autoplay" in Tags(html_snippet(out, "descent-compressed", "--autoplay")).first("video")
 
 
@@ -224,6 +228,7 @@ def test_bundles_never_go_into_the_bookkeeping(out):
 AWKWARD = ('A <b>bold</b> & "quoted" it\'s `tick` ``` [x](y) *em* _u_ $x$ @fig-x {.cls} }} >}} {{< z >}} '
            '{{% w %}} {% raw %} {# c #} 100% --> <!-- \\ back\n\nafter a blank line\n```\n% not a comment')
 AWKWARD_WORDS = " ".join(AWKWARD.split())  # as every target shows them: on one line
+DESCRIPTION = [f"Description {AWKWARD_WORDS}", f"Then {AWKWARD_WORDS}"]  # the awkward long description's paragraphs
 
 
 @pytest.fixture
@@ -232,22 +237,26 @@ def awkward(out):
     manifest = json.loads((out / "manifest.json").read_text())
     for output in manifest["outputs"]:
         output["caption"], output["alt"] = f"Caption {AWKWARD}", f"Alt {AWKWARD}"
+        output["description"] = [f"Description {AWKWARD}", f"Then {AWKWARD}"]
     (out / "manifest.json").write_text(json.dumps(manifest))
     return out
 
 
 class Words(HTMLParser):
-    """The alt texts and the figure caption's text of an HTML snippet, as a browser reads them."""
+    """The alt texts, the figure caption's text and the long description's paragraphs of an HTML snippet, as a
+    browser reads them."""
 
     def __init__(self, text):
         super().__init__()
-        self.alts, self.caption, self._open = [], "", set()
+        self.alts, self.caption, self.paragraphs, self.summary, self._open = [], "", [], "", set()
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.alts += [attrs[key] for key in ("alt", "aria-label", "title") if key in attrs]
         self._open.add(tag)
+        if tag == "p" and "details" in self._open:
+            self.paragraphs.append("")
 
     def handle_endtag(self, tag):
         self._open.discard(tag)
@@ -255,6 +264,10 @@ class Words(HTMLParser):
     def handle_data(self, data):
         if self._open & {"figcaption", "em"} and "a" not in self._open:  # not the 3D view's link after it
             self.caption += data
+        if {"details", "p"} <= self._open:
+            self.paragraphs[-1] += data
+        elif "summary" in self._open:
+            self.summary += data
 
 
 @pytest.mark.parametrize("target", ["html", "markdown", "mkdocs", "jekyll", "github"])
@@ -266,9 +279,11 @@ def test_awkward_words_stay_words_in_html(awkward, target):
         text = (awkward / "publish" / target / name / TARGETS[target].snippet).read_text()
         words = Words(text)
         assert words.caption.strip() == f"Caption {AWKWARD_WORDS}" and set(words.alts) == {f"Alt {AWKWARD_WORDS}"}, text
+        assert words.paragraphs == DESCRIPTION and words.summary == ("Transcript" if "descent" in name else "Description")
         if target in ("markdown", "mkdocs", "jekyll"):
             page = markdown.markdown(f"Text before.\n\n{text}\nText after.")
             assert page.count("<figure") == 1 and Words(page).caption.strip() == words.caption.strip()
+            assert Words(page).paragraphs == DESCRIPTION
         if target == "jekyll":
             assert not re.search(r"\{[{%]", re.sub(r"\{\{ '[^']*' \| relative_url \}\}", "", text))
         if target == "github":
@@ -286,15 +301,18 @@ def test_awkward_words_stay_words_in_quarto(awkward):
     md = MarkdownIt("commonmark")  # Pandoc reads backslash escapes, code spans and entities alike
     assert publish(awkward, "--target", "quarto").exit_code == 0
     folder = awkward / "publish" / "quarto"
-    figure = (folder / "loss-compressed" / "snippet.md").read_text()
+    figure, details = (folder / "loss-compressed" / "snippet.md").read_text().split("\n\n```{=html}\n")
+    assert Words(details).paragraphs == DESCRIPTION and details.endswith("</details>\n```\n")
+    figure += "\n"
     image = md.parseInline(figure.strip())[0].children[0]
     assert image.type == "image" and image.attrs["src"] == "loss-compressed.png"
     assert "".join(child.content for child in image.children) == f"Caption {AWKWARD_WORDS}"
     alt = re.search(r'\)\{#fig-loss-compressed fig-alt="([^"]*)"\}\n$', figure)[1]  # its quotes are entities
     assert html.unescape(re.sub(r"\\(.)", r"\1", alt)) == f"Alt {AWKWARD_WORDS}"
     for name in ("descent-compressed", "surface-compressed"):
-        text = (folder / name / "snippet.md").read_text()
-        caption = text.split("```\n\n", 1)[1].removesuffix("\n:::\n")
+        text, details = (folder / name / "snippet.md").read_text().split("\n:::\n\n```{=html}\n")
+        assert Words(details).paragraphs == DESCRIPTION
+        caption = text.split("```\n\n", 1)[1]
         assert html.unescape(md.render(caption)).startswith(f"<p>Caption {AWKWARD_WORDS}")
 
 
@@ -321,6 +339,7 @@ def test_awkward_words_stay_words_in_myst_under_sphinx(awkward, tmp_path):
     assert page.count("<figure") == 3 and page.count("Between.") == 2
     figure = Words(page.split("<figure", 2)[1].replace('class="caption-text"', ""))
     assert f"Alt {AWKWARD_WORDS}" in figure.alts and f"Caption {AWKWARD_WORDS}" in html.unescape(page)
+    assert html.unescape(page).count(f"<p style=\"margin:.5em 0\">Description {AWKWARD_WORDS}</p>") == 3
 
 
 def test_awkward_words_stay_in_hugo_shortcode_values(awkward):
@@ -329,8 +348,13 @@ def test_awkward_words_stay_in_hugo_shortcode_values(awkward):
     value = re.escape(" ".join(AWKWARD.replace("`", "'").split()))
     for name in ("loss-compressed", "descent-compressed", "surface-compressed"):
         text = (awkward / "publish" / "hugo" / name / "snippet.md").read_text()
+        summary = "Transcript" if "descent" in name else "Description"
         assert re.fullmatch(rf"\{{\{{< render-\w+(?: \w+=(?:`[^`]*`|\"\w*\"))+ alt=`Alt {value}` "
-                            rf"caption=`Caption {value}` >\}}\}}\n", text), text
+                            rf"caption=`Caption {value}` >\}}\}}\n"
+                            rf"\{{\{{< render-details summary=`{summary}` >\}}\}}\n"
+                            rf"\{{\{{< render-paragraph text=`Description {value}` >\}}\}}\n"
+                            rf"\{{\{{< render-paragraph text=`Then {value}` >\}}\}}\n"
+                            rf"\{{\{{< /render-details >\}}\}}\n", text), text
 
 
 @pytest.mark.parametrize("start", ["# heading", "- item", "+ item", "1. item", "2) item", "> quote", "::: div",

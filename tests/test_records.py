@@ -136,8 +136,8 @@ def test_a_record_vouching_for_a_file_outside_is_rendered_again(tmp_path):
     (out / "fig.png").write_bytes(b"ours")
     outside.write_bytes(b"not ours")
     files = [describe_file(out / "fig.png", out, "png")]
-    genuine = OutputRecord(name="fig", kind="figure", theme="dark", key="k", caption="", alt="", parameters={},
-                           versions={}, files=files)
+    genuine = OutputRecord(name="fig", kind="figure", theme="dark", key="k", caption="", alt="", description=[],
+                           parameters={}, versions={}, files=files)
     output, settings = Output("fig", "figure", "", build=lambda: None), RenderSettings(out_dir=out)
     save_record(out, "fig", genuine)
     assert check_output(output, settings, "k").status == "unchanged"

@@ -248,6 +248,7 @@ class Boundary:
     title: str = ""
     accuracy_text: str = "accuracy {:.0%}"
     line_label: str = "decision boundary"
+    side_label: str = "predicted {}"  # the legend's entry for a side's shade, given its class's name
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from matplotlib.colors import Normalize, to_rgb, to_rgba
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.figure import SubFigure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon
+from matplotlib.patches import Polygon, Rectangle
 from matplotlib.text import Text
 from tqdm.auto import tqdm
 
@@ -63,20 +63,49 @@ LOSS_MARGIN = 0.05  # of the loss range, above and below the curve
 MOVING_ZORDER = 3
 
 
-# -- from the settings to a shape ----------------------------------------------------
+# -- from the settings to a timeline ------------------------------------------------
 def video_shape(video: VideoSettings, rows: int) -> VideoShape:
-    """Size, frame rate and frame count for a descent of ``rows`` recorded points.
+    """Size, frame rate and frame count for a descent of ``rows`` recorded points: :func:`video_timeline`'s."""
+    return video_timeline(video, rows)[0]
 
-    By default the video lasts as long as the article's (one frame per
-    iteration at 10 fps); a higher frame rate fills the same time with
-    interpolated frames, and ``duration`` sets the length outright.
+
+def video_timeline(video: VideoSettings, rows: int) -> tuple[VideoShape, Timeline]:
+    """The video's shape, and which step each of its frames shows.
+
+    By default the motion runs at the article's pace (ten iterations a second, one frame per iteration at
+    10 fps) after a slow start (:func:`step_weights`), between the held first and last frames; a higher frame
+    rate fills the same time with interpolated frames.  ``duration`` sets the whole length outright, the holds
+    included (shortened where they would take more than half of it).
     """
     (width, height), fps = video.size, video.frame_rate
-    duration = rows / DEFAULT_FPS if video.duration is None else video.duration
-    return VideoShape(width, height, fps, max(1, round(fps * duration)))
+    weights = step_weights(rows)
+    if video.duration is None:
+        first, last = round(fps * HOLD_FIRST), round(fps * HOLD_LAST)
+        moving = max(1, round(fps * sum(weights) / DEFAULT_FPS) + 1)
+    else:
+        total = max(1, round(fps * video.duration))
+        share = min(1.0, HOLDS_SHARE * video.duration / (HOLD_FIRST + HOLD_LAST))
+        first, last = math.floor(fps * HOLD_FIRST * share), math.floor(fps * HOLD_LAST * share)
+        moving = total - first - last
+    timeline = Timeline(first, moving, last, weights)
+    return VideoShape(width, height, fps, timeline.frames), timeline
+
+
+def step_weights(rows: int) -> tuple[float, ...]:
+    """How long each of the ``rows - 1`` steps lasts, relative to a step at full pace: the first ones longer."""
+    return tuple(1 + (SLOW_START - 1) * max(0.0, 1 - k / SLOW_STEPS) for k in range(max(0, rows - 1)))
 
 
 # -- time: frame index -> fractional iteration -------------------------------------
+# A still start and a still end, in the video itself, so that every player and a looping GIF show them: the start
+# before anything moves, the end (with its ring) long enough to be read before the loop begins again.
+HOLD_FIRST = 1.0  # seconds
+HOLD_LAST = 2.5  # seconds
+HOLDS_SHARE = 0.5  # of a video given a duration, at most, for the holds: the rest moves
+# A descent moves most in its first steps: they are shown slower, the first SLOW_START times as long as a step at
+# full pace, easing to full pace over SLOW_STEPS steps, so that the eye follows the first swings.
+SLOW_START = 4.0
+SLOW_STEPS = 15
 def frame_time(index: int, frames: int, rows: int) -> float:
     """The fractional row of the history that frame ``index`` of ``frames`` shows.
 
@@ -98,6 +127,63 @@ def first_frame_showing(iteration: int, frames: int, rows: int) -> int:
     if frames == 1 or rows == 1:
         return 0
     return -(-iteration * (frames - 1) // (rows - 1))
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Which fractional step each frame of a video shows: ``first`` frames of the start, ``moving`` frames of
+    motion, ``last`` frames of the end.
+
+    During the motion, step ``k`` takes a share of the time proportional to ``weights[k]`` (``None``: every
+    step the same, as :func:`frame_time`).  Every view follows the one clock: a view of fewer steps moves
+    through the same fraction of its own.
+    """
+
+    first: int
+    moving: int
+    last: int
+    weights: tuple[float, ...] | None = None
+
+    @classmethod
+    def even(cls, frames: int) -> Timeline:
+        """Every frame moving, time running evenly: a plain sequence of frames, no holds."""
+        return cls(0, frames, 0)
+
+    @property
+    def frames(self) -> int:
+        return self.first + self.moving + self.last
+
+    def time(self, index: int, rows: int) -> float:
+        """The fractional row of a history of ``rows`` that frame ``index`` shows."""
+        moving = min(max(index - self.first, 0), self.moving - 1)
+        if self.weights is None or len(self.weights) < 1 or self.moving == 1:
+            return frame_time(moving, self.moving, rows)
+        if moving == self.moving - 1:  # exactly the end, whatever the rounding: its ring shows
+            return float(rows - 1)
+        bounds = self._bounds
+        share = moving / (self.moving - 1)
+        k = min(int(np.searchsorted(bounds, share, side="right")) - 1, len(self.weights) - 1)
+        t = k + (share - bounds[k]) / (bounds[k + 1] - bounds[k])
+        return float(t if rows == len(self.weights) + 1 else t * (rows - 1) / len(self.weights))
+
+    @property
+    def _bounds(self) -> np.ndarray:
+        """The share of the motion's time at which each step starts (and 1 at the end)."""
+        return np.concatenate([[0.0], np.cumsum(self.weights)]) / sum(self.weights)
+
+    def first_showing(self, iteration: int, rows: int) -> int:
+        """The first frame whose :meth:`time` reaches ``iteration``: where a caption of it begins."""
+        if self.weights is None:
+            return (0 if iteration == 0 and self.first else
+                    self.first + first_frame_showing(iteration, self.moving, rows))
+        low, high = 0, self.first + self.moving - 1  # the last moving frame shows the end
+        while low < high:  # the times only grow: the first frame at or past the iteration
+            middle = (low + high) // 2
+            if self.time(middle, rows) >= iteration - 1e-9:
+                high = middle
+            else:
+                low = middle + 1
+        return low
 
 
 def point_at(points: np.ndarray, t: float) -> np.ndarray:
@@ -244,7 +330,7 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
     return DescentArtists(descent, trails, counter)
 
 
-SIDE_ALPHA = 0.3  # how strongly a side of the decision boundary takes its class's colour: the points stay clear
+SIDE_ALPHA = 0.3  # how strongly a side of the decision boundary takes its class's colour, at most: the points stay clear
 SIDE_CONTRAST = 0.25  # a class colour nearer the background than this (per channel, 0-1) would shade nothing
 
 
@@ -264,7 +350,11 @@ class BoundaryArtists:
     def __post_init__(self) -> None:
         self.parameters = np.column_stack([self.boundary.trail.x, self.boundary.trail.y, self.boundary.intercept])
         self.rows = len(self.parameters)
-        self.limits = self.line.axes.get_xlim(), self.line.axes.get_ylim()
+
+    @property
+    def limits(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The panel's range, read when a frame is drawn: an equal aspect widens it at the first draw."""
+        return self.line.axes.get_xlim(), self.line.axes.get_ylim()
 
     def show(self, t: float) -> tuple[Artist, ...]:
         """Move to fractional step ``t``: the line between two steps is that of the parameters in between."""
@@ -289,6 +379,32 @@ def side_color(class_color: np.ndarray) -> np.ndarray:
     return np.asarray(class_color)
 
 
+def relative_luminance(rgb: np.ndarray) -> float:
+    """WCAG's relative luminance of an sRGB colour (0-1 channels): what its flash threshold is counted in."""
+    rgb = np.asarray(rgb, dtype=float)[:3]
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ (0.2126, 0.7152, 0.0722))
+
+
+def side_alphas(colors: Sequence[np.ndarray]) -> list[float]:
+    """How opaque each side's shade is: at most :data:`SIDE_ALPHA`, and both sides equally light.
+
+    A boundary that swings across the panel swaps the sides' shades over most of it; if they differed in
+    lightness, a swing back and forth would be a flash (WCAG 2.3.1 counts changes of luminance).  Shades of
+    one luminance differ in hue only: the lighter one is made more transparent until it matches the other.
+    """
+    background = np.array(to_rgb(matplotlib.rcParams["axes.facecolor"]))
+    alphas = np.linspace(0, SIDE_ALPHA, 301)
+
+    def luminances(color: np.ndarray) -> np.ndarray:
+        return np.array([relative_luminance(a * color[:3] + (1 - a) * background) for a in alphas])
+
+    curves = [luminances(np.asarray(color)) for color in colors]
+    base = relative_luminance(background)
+    target = min(abs(curve[-1] - base) for curve in curves)  # the fainter side at full strength
+    return [float(alphas[np.argmin(np.abs(np.abs(curve - base) - target))]) for curve in curves]
+
+
 def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Boundary, animated: bool) -> BoundaryArtists:
     """The static layers of a boundary panel (axes, labels, the legend under it) and its moving artists."""
     data = boundary.data
@@ -302,15 +418,22 @@ def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Bounda
                         zorder=MOVING_ZORDER + 2, animated=animated)
     x_limits, y_limits = data.limits or (ax.get_xlim(), ax.get_ylim())  # the scene's, or around the points
     ax.set(xlim=x_limits, ylim=y_limits, xlabel=data.xlabel, ylabel=data.ylabel)
-    negative, positive = (ax.add_patch(Polygon(np.zeros((1, 2)), closed=True, lw=0, fc=side_color(colors[k]),
-                                               alpha=SIDE_ALPHA, zorder=MOVING_ZORDER, animated=animated))
-                          for k in (low, high))
+    if data.equal_aspect:  # a unit of either feature as long on screen, the panel filled by widening the range
+        ax.set_aspect("equal", adjustable="datalim")
+    shades = [side_color(colors[k]) for k in (low, high)]
+    negative, positive = (ax.add_patch(Polygon(np.zeros((1, 2)), closed=True, lw=0, fc=shade, alpha=alpha,
+                                               zorder=MOVING_ZORDER, animated=animated))
+                          for shade, alpha in zip(shades, side_alphas(shades)))
     (line,) = ax.plot([], [], lw=LINE_WIDTH, c=boundary.trail.color, zorder=MOVING_ZORDER + 1, animated=animated)
     # The legend under the panel, drawn once: inside it, the sides moving under it would have to redraw it.
-    handles = [Line2D([], [], ls="none", marker="o", mfc=colors[k], mec=matplotlib.rcParams["text.color"], mew=0.5,
-                      label=name) for k, name in zip((low, high), data.class_names)]
-    handles.append(Line2D([], [], lw=LINE_WIDTH, c=boundary.trail.color, label=boundary.line_label))
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize="small", frameon=False)
+    # In two columns, one per class: its points above the shade of the side the neuron gives it; then the line.
+    handles = []
+    for k, name, side in zip((low, high), data.class_names, (negative, positive)):
+        handles.append(Line2D([], [], ls="none", marker="o", mfc=colors[k], mec=matplotlib.rcParams["text.color"],
+                              mew=0.5, label=name))
+        handles.append(Rectangle((0, 0), 1, 1, lw=0, fc=side.get_facecolor(), label=boundary.side_label.format(name)))
+    handles.insert(2, Line2D([], [], lw=LINE_WIDTH, c=boundary.trail.color, label=boundary.line_label))
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize="small", frameon=False)
     # The accuracy is the panel's title: the layout keeps room for its longest text.
     title = ax.set_title(boundary.accuracy_text.format(1.0), fontsize="medium")
     title.set_animated(animated)
@@ -329,9 +452,13 @@ class DescentFrames:
     descent): one titled column per view, a descent's contour above its loss curve, under the animation's title.
     """
 
-    def __init__(self, animation: spec.Animation, shape: VideoShape, animated: bool = True) -> None:
+    def __init__(self, animation: spec.Animation, shape: VideoShape, animated: bool = True,
+                 timeline: Timeline | None = None) -> None:
         self.animation = animation
         self.shape = shape
+        self.timeline = timeline or Timeline.even(shape.frames)
+        if self.timeline.frames != shape.frames:
+            raise RenderError(f"a timeline of {self.timeline.frames} frames for a video of {shape.frames}")
         self.figure = sized_figure(shape.width, shape.height)
         views = animation.views
         # A band at the bottom that a player's control bar may cover without hiding an axis.
@@ -360,7 +487,7 @@ class DescentFrames:
         """Move every view to frame ``index``; the artists that changed."""
         changed = []
         for descent in self.descents:
-            changed.extend(descent.show(frame_time(index, self.shape.frames, descent.rows)))
+            changed.extend(descent.show(self.timeline.time(index, descent.rows)))
         return changed
 
     def frames(self) -> Iterator[memoryview]:
@@ -373,6 +500,8 @@ class DescentFrames:
 
     def still(self, t: float | None = None, index: int | None = None) -> np.ndarray:
         """One frame drawn the ordinary way (whole figure, no blitting): the reference for tests."""
+        self.figure.canvas.draw()  # the layout and the panels' ranges first, as blit_frames has them
+        self.figure.set_layout_engine("none")
         if index is not None:
             self.update(index)
         else:
@@ -477,10 +606,13 @@ def caption_problem(captions: Sequence[spec.Caption], rows: int) -> str | None:
     return None
 
 
-def caption_cues(captions: Sequence[spec.Caption], shape: VideoShape, rows: int) -> list[Cue]:
+def caption_cues(captions: Sequence[spec.Caption], shape: VideoShape, rows: int,
+                 timeline: Timeline | None = None) -> list[Cue]:
     """Each caption from the frame that first shows its first iteration until the next caption's (the last
-    until the video ends); a caption no frame shows alone (a video of fewer frames than captions) is left out."""
-    starts = [round(first_frame_showing(c.first, shape.frames, rows) * 1000 / shape.fps) for c in captions]
+    until the video ends), on the frames' own ``timeline`` (by default time running evenly); a caption no frame
+    shows alone (a video of fewer frames than captions) is left out."""
+    timeline = timeline or Timeline.even(shape.frames)
+    starts = [round(timeline.first_showing(c.first, rows) * 1000 / shape.fps) for c in captions]
     ends = [*starts[1:], round(shape.frames * 1000 / shape.fps)]
     return [Cue(start, end, caption.text) for start, end, caption in zip(starts, ends, captions) if end > start]
 
@@ -505,7 +637,7 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
     if not isinstance(content, spec.Animation) or not content.views:
         raise RenderError(f"{name}: a video is made from an Animation with at least one view")
     rows = max(len(trail.iteration) for view in content.views for trail in view_trails(view))
-    shape = video_shape(settings.video, rows)
+    shape, timeline = video_timeline(settings.video, rows)
     formats = [FORMATS[f](settings.layout.file(name, FORMATS[f].extension), shape) for f in settings.video.formats]
     moving = not all(isinstance(f, Poster) for f in formats)
     cues: list[Cue] = []
@@ -513,9 +645,9 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
         problem = caption_problem(content.captions, rows)
         if problem:
             raise RenderError(f"{name}: {problem}")
-        cues = caption_cues(content.captions, shape, rows)
+        cues = caption_cues(content.captions, shape, rows, timeline)
     with theme_context(settings.theme):
-        frames = DescentFrames(content, shape)
+        frames = DescentFrames(content, shape, timeline=timeline)
         if moving:
             encode_frames(frames.frames, formats, shape.frames, description=name,
                           progress=None if settings.frame_progress else False)
@@ -530,7 +662,8 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
 
 
 __all__ = [
-    "BoundaryArtists", "Cue", "DescentFrames", "EncodeError", "blit_frames", "caption_cues", "caption_problem",
-    "encode_frames", "first_frame_showing", "frame_time", "path_until", "point_at", "video_shape", "view_trails",
+    "BoundaryArtists", "Cue", "DescentFrames", "EncodeError", "Timeline", "blit_frames", "caption_cues", "caption_problem",
+    "encode_frames", "first_frame_showing", "frame_time", "path_until", "point_at", "video_shape", "video_timeline",
+    "view_trails",
     "webvtt", "write_video",
 ]

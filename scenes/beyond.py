@@ -59,7 +59,7 @@ class MovingBoundary:
 
     def limits(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """The blobs' own range on each feature, with a margin: the boundary sweeps across the points, so they
-        fill the panel (the blobs figures share limits, to show the ×10; here the tick labels say it)."""
+        fill the panel; drawn to one scale, the ×10 shows in the cloud's shape."""
         return limits_around(self.experiment.data.X)
 
     def animation(self) -> Animation:
@@ -70,7 +70,9 @@ class MovingBoundary:
         experiment = self.experiment
         X, y, h = experiment.data.X, experiment.data.y, experiment.history
         descent = replace(experiment.descent_view(), title="")  # the animation's title names the features
-        boundary = Boundary(experiment.blobs_scatter(self.limits()), descent.trails[0], intercept=h[:, 2],
+        # Both features to one scale, as the blobs figures draw them: the ×10 feature's cloud is ten times taller.
+        data = replace(experiment.blobs_scatter(self.limits()), equal_aspect=True)
+        boundary = Boundary(data, descent.trails[0], intercept=h[:, 2],
                             accuracy=self.accuracy, accuracy_text=ACCURACY_TEXT)
         description = (f"Two panels. Left: {describe_scatter(X, y, experiment.second_feature_scale)} "
                        f"A line, the neuron's decision boundary "

@@ -15,7 +15,7 @@ from render.encode import VideoShape
 from render.sides import sides
 from render.spec import Boundary, Descent
 from render.theme import BACKGROUNDS, theme_context
-from render.video import SIDE_ALPHA, BoundaryArtists, DescentFrames, caption_problem
+from render.video import SIDE_ALPHA, BoundaryArtists, DescentFrames, caption_problem, relative_luminance
 from scenes import SceneContext
 from scenes.beyond import MovingBoundary
 from scenes.neuron import Parameters, predict
@@ -177,7 +177,7 @@ def test_each_side_is_shaded_in_the_colour_of_the_class_the_neuron_gives_it(scen
     data = boundary.data
     class_color = {label: colors[np.flatnonzero(data.color_values == label)[0]] for label in (0.0, 1.0)}
     background = np.array(to_rgb(BACKGROUNDS[theme]))
-    (x_low, x_high), (y_low, y_high) = data.limits
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()  # the panel as drawn, to one scale
     grid = np.stack(np.meshgrid(np.linspace(x_low, x_high, 40)[1:-1], np.linspace(y_low, y_high, 40)[1:-1]), -1)
     seen = {0.0: [], 1.0: []}
     points = ax.transData.transform(np.column_stack([data.x, data.y]))
@@ -198,9 +198,35 @@ def test_each_side_is_shaded_in_the_colour_of_the_class_the_neuron_gives_it(scen
         shade[label] = pixels[0]
         assert np.abs(shade[label] - background).max() > 0.05, (theme, label)  # it shows on the page
         if theme == "dark":
-            np.testing.assert_allclose(shade[label], SIDE_ALPHA * class_color[label] + (1 - SIDE_ALPHA) * background,
+            alpha = {0.0: boundary_artists(frames).negative, 1.0: boundary_artists(frames).positive}[label].get_alpha()
+            assert 0 < alpha <= SIDE_ALPHA
+            np.testing.assert_allclose(shade[label], alpha * class_color[label] + (1 - alpha) * background,
                                        atol=3 / 255)
     assert np.abs(shade[0.0] - shade[1.0]).max() > 0.1  # the two sides tell apart
+    # and are equally light: a boundary swinging across the panel changes its hue, never flashes
+    assert abs(relative_luminance(shade[0.0]) - relative_luminance(shade[1.0])) < 0.01
+
+
+def test_the_legend_says_which_side_is_predicted_which_class(scene):
+    animation = scene.animation()
+    with theme_context("dark"):
+        frames = DescentFrames(animation, SMALL)
+        artists = boundary_artists(frames)
+        (legend,) = [legend for column in frames.figure.subfigs for legend in column.legends]
+        entries = {text.get_text(): handle for text, handle in zip(legend.get_texts(), legend.legend_handles)}
+    assert {"predicted class 0", "predicted class 1"} <= set(entries)
+    for name, side in (("class 0", artists.negative), ("class 1", artists.positive)):
+        np.testing.assert_allclose(entries[f"predicted {name}"].get_facecolor(), side.get_facecolor())
+
+
+def test_the_panel_draws_both_features_to_one_scale(scene):
+    with theme_context("dark"):
+        frames = DescentFrames(scene.animation(), SHAPE)
+        frames.figure.canvas.draw()
+        ax = boundary_artists(frames).line.axes
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+    box = ax.get_window_extent()
+    assert (x_high - x_low) / box.width == pytest.approx((y_high - y_low) / box.height, rel=0.02)
 
 
 # -- the output ------------------------------------------------------------------------------

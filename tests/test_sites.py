@@ -231,7 +231,7 @@ def test_every_file_a_snippet_names_is_in_its_bundle_one_level_up(bundles):
             assert path.startswith("../") and "/" not in path[3:], f"{name}: {path} is not one level up"
             assert (folder / path[3:]).is_file(), f"{name}: the snippet names {path}, not in the bundle {folder}"
     video_snippet = (bundles[VIDEO] / "snippet.md").read_text(encoding="utf-8")
-    assert f'<track kind="captions" src="../{VIDEO}.vtt"' in video_snippet
+    assert f'<track kind="descriptions" src="../{VIDEO}.vtt"' in video_snippet
 
 
 def test_every_captions_file_is_valid_webvtt(bundles):
@@ -284,7 +284,8 @@ def test_the_post_shows_every_snippet_on_mkdocs(rendered, bundles, site, served_
             assert (f"{FIGURE}{light}" in image["src"]) or (f"{SURFACE}{light}" in image["src"]), image
             assert light or "-light" not in image["src"], image
 
-        # The video's metadata, with the size and length the manifest says, and its captions, shown.
+        # The video's metadata, with the size and length the manifest says; its descriptions track, off until a
+        # player asks for it (nothing covers the plot), loads when asked; its transcript opens under it.
         page.locator("video").scroll_into_view_if_needed()
         state = page.evaluate(
             """() => new Promise((resolve) => {
@@ -300,14 +301,21 @@ def test_the_post_shows_every_snippet_on_mkdocs(rendered, bundles, site, served_
         assert (state["width"], state["height"]) == (mp4["width"], mp4["height"]), state
         assert state["duration"] > 0 and state["duration"] == pytest.approx(mp4["duration"], abs=0.15), state
         assert state["src"].endswith(f"/{VIDEO}.webm"), state  # the first source Chromium plays
+        assert page.evaluate("() => document.querySelector('video').textTracks[0].mode") == "disabled"
+        page.evaluate("() => { document.querySelector('video').textTracks[0].mode = 'hidden'; }")
         page.wait_for_function(
             """() => { const v = document.querySelector('video'), t = v.querySelector('track');
                        return t.readyState === 2 || t.readyState === 3; }""", timeout=15_000)
         captions = page.evaluate("""() => { const v = document.querySelector('video'), t = v.querySelector('track');
             return {tracks: v.textTracks.length, mode: v.textTracks[0].mode, ready: t.readyState,
                     cues: v.textTracks[0].cues ? v.textTracks[0].cues.length : 0, src: t.src}; }""")
-        assert captions["tracks"] == 1 and captions["mode"] == "showing", captions
+        assert captions["tracks"] == 1 and captions["mode"] == "hidden", captions
         assert captions["ready"] == 2 and captions["cues"] > 0, captions  # 2 LOADED (3 would be ERROR)
+        transcript = page.locator("video").locator("xpath=ancestor::figure/following-sibling::details[1]")
+        assert transcript.locator("summary").inner_text() == "Transcript"
+        assert not transcript.locator("p").first.is_visible()
+        transcript.locator("summary").click()
+        assert transcript.locator("p").count() >= 2 and transcript.locator("p").first.is_visible()
 
         # Nothing wider than the viewport.
         layout = page.evaluate("""() => ({scroll: document.documentElement.scrollWidth, inner: innerWidth,

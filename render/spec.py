@@ -277,9 +277,9 @@ class Animation:
     # What happens when, in words, for readers who cannot see it: a captions track beside the video.
     captions: tuple[Caption, ...] = ()
     tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
-
     # Every number the alt text leaves out: the transcript under the video begins with it.
     description: str = ""
+
 
 @dataclass(frozen=True)
 class Surface:
@@ -289,9 +289,9 @@ class Surface:
     alt: str = ""
     extent: Extent | None = None
     camera: Camera = field(default_factory=Camera)
-
     # Every number the alt text leaves out, for a reader who wants them: shown under the view, on request.
     description: str = ""
+
 
 Content = Union[Figure, Animation, Surface]
 

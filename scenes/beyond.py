@@ -169,9 +169,9 @@ class OptimizerRace:
         text = (f"{describe_surface(landscape.loss, self.extent)} {len(OPTIMIZERS)} optimizers start at "
                 f"{names.at(f'({first[0, 0]:.1f}, {first[0, 1]:.1f})')}, loss {first[0, 4]:.3g}, and take "
                 f"{len(first) - 1} steps: {ends}.")
+        return f"{what} {text}" if what else text
 
     def animation(self) -> Animation:
-        return f"{what} {text}" if what else text
         return Animation((self.descent,), title=f"{len(OPTIMIZERS)} optimizers on {self.variant} features",
                          alt=race_alt(self.histories), description=self.description(), extent=self.extent,
                          captions=race_captions(self.histories),

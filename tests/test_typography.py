@@ -1,9 +1,17 @@
-"""Text that reads in a blog column: every figure and video frame shown 700 CSS px wide has no text
-under 11 px, tick labels included, and no text outside the picture.
+"""Text that reads in a blog column: every figure, video frame and surface image shown 700 CSS px wide has no
+text under 11 px, tick labels included, and no text outside the picture.
 
 Sizes are measured from matplotlib's own text artists as drawn: the font size
 in pixels at the figure's dpi, scaled to the 700 px the reader sees, and the
-extent of each text on the canvas.
+extent of each text on the canvas.  A video is measured on its last frame as
+the video writer draws it, the animation's title and layout included.  A
+surface image is drawn by Chrome, so its text is measured from the sizes its
+figure gives plotly.js (each font size set anywhere, and the layout's, which
+every other text inherits), scaled as the image is exported.
+
+On a phone the same pictures are shown 390 px wide; layouts for that width
+are not built yet, so those checks are expected to fail until they are (and
+fail the suite once they pass, to be turned into ordinary checks).
 """
 
 from __future__ import annotations
@@ -14,15 +22,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from render.figure import draw_figure
 from render.settings import PRESETS
-from render.spec import Animation
+from render.surface import IMAGE_WIDTH, surface_figure
 from render.theme import THEMES, theme_context
-from render.video import DescentFrames
-from render.encode import VideoShape
 from scenes import SceneContext, article_outputs
+from tests.reference import video_frames
 
 matplotlib.use("Agg")
 
 COLUMN_PX = 700
+PHONE_PX = 390
 SMALLEST_PX = 11
 
 
@@ -58,6 +66,33 @@ def text_sizes(fig) -> list[tuple[str, float]]:
     return sizes
 
 
+DECLARED = article_outputs(SceneContext())  # names and kinds in article order; nothing is built
+FIGURES = [o.name for o in DECLARED if o.kind == "figure"]
+VIDEOS = [o.name for o in DECLARED if o.kind == "video"]
+SURFACES = [o.name for o in DECLARED if o.kind == "surface"]
+PLOTLY_DEFAULT_FONT_SIZE = 12  # px, what plotly.js gives a text whose figure sets no size
+
+
+def plotly_text_sizes(figure: dict) -> list[tuple[str, float]]:
+    """Every font size a plotly figure sets, by where it is set, and the layout's font, which every text
+    without a size of its own inherits (plotly's default, 12, where the layout sets none)."""
+    sizes = [("layout.font", figure.get("layout", {}).get("font", {}).get("size", PLOTLY_DEFAULT_FONT_SIZE))]
+
+    def walk(node, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                place = f"{where}.{key}" if where else key
+                if "font" in key and isinstance(value, dict) and "size" in value:
+                    sizes.append((place, value["size"]))
+                walk(value, place)
+        elif isinstance(node, (list, tuple)):
+            for k, item in enumerate(node):
+                walk(item, f"{where}[{k}]")
+
+    walk(figure, "")
+    return sizes
+
+
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
     from tests.conftest import write_catdog
@@ -66,29 +101,98 @@ def outputs(tmp_path_factory):
     return {o.name: o for o in article_outputs(SceneContext(data_dir=data, grid_size=20))}
 
 
+def video_text(content, size: tuple[int, int] | None = None) -> list[tuple[str, float]]:
+    """The texts of a video's last frame (the poster) as the video writer draws it, sizes at 700 px wide."""
+    with theme_context("dark"):
+        frames = video_frames(content, animated=False, size=size)  # every artist drawn, the moving ones too
+        frames.update(frames.shape.frames - 1)
+        return text_sizes(frames.figure)
+
+
+def surface_text(content, theme: str = "dark") -> list[tuple[str, float]]:
+    """The font sizes of a surface's static image, at 700 px wide: drawn ``IMAGE_SCALE`` times larger in an
+    image ``IMAGE_SCALE`` times wider than the figure's layout, ``IMAGE_WIDTH``."""
+    static = surface_figure(content.view, theme, interactive=False, camera=content.camera).to_dict()
+    return [(where, size * COLUMN_PX / IMAGE_WIDTH) for where, size in plotly_text_sizes(static)]
+
+
+@pytest.fixture(scope="module")
+def measured(outputs):
+    """Every text of an output (in the dark theme) and its size at 700 px wide, measured once per output."""
+    sizes = {}
+
+    def measure(name: str) -> list[tuple[str, float]]:
+        if name not in sizes:
+            output = outputs[name]
+            if output.kind == "figure":
+                with theme_context("dark"):
+                    sizes[name] = text_sizes(draw_figure(output.build()))
+            elif output.kind == "video":
+                sizes[name] = video_text(output.build())
+            else:
+                sizes[name] = surface_text(output.build())
+        return sizes[name]
+
+    return measure
+
+
+def test_every_output_kind_is_measured():
+    assert (len(FIGURES), len(VIDEOS), len(SURFACES)) == (12, 7, 4)
+
+
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_every_figure_reads_at_a_columns_width(outputs, theme):
-    figures = [o for o in outputs.values() if o.kind == "figure"]
-    assert len(figures) == 12
-    for output in figures:
+    for name in FIGURES:
         with theme_context(theme):
-            sizes = text_sizes(draw_figure(output.build()))
-        assert sizes, output.name
+            sizes = text_sizes(draw_figure(outputs[name].build()))
+        assert sizes, name
         small = [(text, round(px, 1)) for text, px in sizes if px < SMALLEST_PX]
-        assert small == [], f"{output.name}: text under {SMALLEST_PX} px at {COLUMN_PX} px wide: {small}"
+        assert small == [], f"{name}: text under {SMALLEST_PX} px at {COLUMN_PX} px wide: {small}"
+
+
+@pytest.mark.parametrize("name", VIDEOS)
+def test_every_video_reads_at_a_columns_width_with_its_title(outputs, measured, name):
+    content = outputs[name].build()
+    sizes = measured(name)
+    drawn = [text for text, _ in sizes]
+    for title in (content.title, *(view.title for view in content.views if len(content.views) > 1)):
+        assert not title or title in drawn, f"{name}: its title {title!r} is not drawn"
+    small = [(text, round(px, 1)) for text, px in sizes if px < SMALLEST_PX]
+    assert small == [], f"{name}: text under {SMALLEST_PX} px at {COLUMN_PX} px wide: {small}"
 
 
 @pytest.mark.parametrize("quality", [None, *PRESETS])
-def test_every_video_reads_at_a_columns_width_at_every_quality(outputs, quality):
-    width, height = (1280, 720) if quality is None else PRESETS[quality][:2]
-    for name in ("descent-compressed", "descent-comparison"):
-        content = outputs[name].build()
-        with theme_context("dark"):
-            frames = DescentFrames(Animation(content.views), VideoShape(width, height, 10.0, 101), animated=False)
-            frames.update(100)
-            sizes = text_sizes(frames.figure)
+def test_videos_read_at_a_columns_width_at_every_quality(outputs, quality):
+    size = None if quality is None else PRESETS[quality][:2]
+    for name in ("descent-compressed", "boundary-compressed"):
+        sizes = video_text(outputs[name].build(), size)
         small = [(text, round(px, 1)) for text, px in sizes if px < SMALLEST_PX]
-        assert small == [], f"{name} at {width}x{height}: text under {SMALLEST_PX} px at {COLUMN_PX} px wide: {small}"
+        assert small == [], f"{name} at {quality or 'the default size'}: text under {SMALLEST_PX} px at " \
+                            f"{COLUMN_PX} px wide: {small}"
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+@pytest.mark.parametrize("name", SURFACES)
+def test_every_surface_image_reads_at_a_columns_width(outputs, name, theme):
+    small = [(where, round(px, 1)) for where, px in surface_text(outputs[name].build(), theme) if px < SMALLEST_PX]
+    assert small == [], f"{name}: text under {SMALLEST_PX} px at {COLUMN_PX} px wide: {small}"
+
+
+def test_the_surface_measure_sees_plotlys_default_size(outputs):
+    """The check itself: the interactive page's figure sets no size, so plotly's 12 px applies, 8.4 px in an
+    image 1000 px wide shown at 700."""
+    content = outputs["surface-compressed"].build()
+    page = surface_figure(content.view, "dark", interactive=True, camera=content.camera).to_dict()
+    assert min(size for _, size in plotly_text_sizes(page)) * COLUMN_PX / IMAGE_WIDTH < SMALLEST_PX
+
+
+@pytest.mark.xfail(strict=True, reason=f"no layout for a phone yet: at {PHONE_PX} px wide each picture's "
+                                       f"smallest text is under {SMALLEST_PX} px (the portrait layouts will fix it)")
+@pytest.mark.parametrize("name", [*FIGURES, *VIDEOS, *SURFACES])
+def test_every_output_reads_at_a_phones_width(measured, name):
+    text, px = min(measured(name), key=lambda text_px: text_px[1])
+    at_phone = px * PHONE_PX / COLUMN_PX
+    assert at_phone >= SMALLEST_PX, f"{name}: {text!r} is {at_phone:.1f} px at {PHONE_PX} px wide"
 
 
 def test_the_measure_sees_text_that_is_too_small(outputs):

@@ -32,10 +32,29 @@ def _color(name: str | None) -> str | None:
     return matplotlib.rcParams["text.color"] if name == FOREGROUND else name
 
 
+LOG_LABEL_DECADES = 4  # a log axis spanning at most this many decades is labelled at 1, 2 and 5 of each
+
+
+def _labelled_log_ticks(ax: Axes) -> None:
+    """Labels at 1, 2 and 5 times each power of ten, written as plain numbers (0.2, 0.5, 1, 2, ...), where the
+    axis spans few decades: matplotlib labels only the powers of ten, and an axis from 0.12 to 300 then has
+    nothing to read below 1.  Over more decades, the powers of ten alone, still as plain numbers."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    low, high = ax.get_ylim()
+    decades = np.log10(high / low) if low > 0 and high > low else np.inf
+    subs = (1.0, 2.0, 5.0) if decades <= LOG_LABEL_DECADES else (1.0,)
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
     for line in panel.lines:
-        ax.plot(line.x, line.y, label=line.label, color=_color(line.color), lw=line.width)
+        ax.plot(line.x, line.y, label=line.label, color=_color(line.color), lw=line.width, ls=line.linestyle)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, yscale=panel.yscale)
+    if panel.yscale == "log":
+        _labelled_log_ticks(ax)
     if panel.legend and any(line.label for line in panel.lines):
         if panel.legend_below:
             handles, labels = ax.get_legend_handles_labels()

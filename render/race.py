@@ -35,7 +35,7 @@ from render.spec import (
     COLUMN, Animation, Camera, Contour, Curves, Descent, Extent, Figure, Landscape, Line, Names, Output, Surface,
     Table, Trail,
 )
-from render.words import describe_landscape, describe_trails, race_captions
+from render.words import describe_landscape, describe_trails, race_alt, race_captions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -251,7 +251,13 @@ class RaceRun:
         rows = np.vstack([np.column_stack([t.x, t.y, t.iteration, t.loss]) for t in self.trails])
         return Table(("optimizer", p0, p1, self.race.names.step, self.race.names.loss), rows, row_labels=labels)
 
-    def alt(self, what: str) -> str:
+    def alt(self) -> str:
+        """The point first, short: which trail ends lowest and which highest (the numbers are in the
+        description)."""
+        return race_alt(self.trails, self.race.names, [self.left[t.label] for t in self.trails])
+
+    def description(self, what: str) -> str:
+        """What the output is, the landscape's ranges, then where each trail goes: the long description under it."""
         left = [self.left[t.label] for t in self.trails]
         return (f"{what} {describe_landscape(self.landscape.loss, self.extent)} "
                 f"{describe_trails(self.trails, self.race.names, left)}")
@@ -264,13 +270,14 @@ class RaceRun:
                         legend_below=True)
         contour = Contour(self.landscape, trails=self.trails, levels=self.levels, legend=False)
         return Figure(panels=(contour, curves), size=(COLUMN, 4.2), tables={"": self.table()},
-                      alt=self.alt("Two panels."), extent=self.extent)
+                      alt=self.alt(), description=self.description("Two panels."), extent=self.extent)
 
     def animation(self) -> Animation:
         left = [self.left[t.label] for t in self.trails]
-        return Animation((self.descent,), title=self.race.title, alt=self.alt("Video."), extent=self.extent,
+        return Animation((self.descent,), title=self.race.title, alt=self.alt(),
+                         description=self.description("Video."), extent=self.extent,
                          captions=race_captions(self.trails, self.race.names, left), tables={"": self.table()})
 
     def surface(self) -> Surface:
-        return Surface(self.descent, alt=self.alt("Interactive 3D surface."), extent=self.extent,
-                       camera=self.race.camera)
+        return Surface(self.descent, alt=self.alt(), description=self.description("Interactive 3D surface."),
+                       extent=self.extent, camera=self.race.camera)

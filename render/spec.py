@@ -72,6 +72,7 @@ class Line:
     label: str | None = None
     color: str | None = None
     width: float | None = None
+    linestyle: str = "solid"  # or "dashed": a reference drawn beside the data (a chance level), not data
 
 
 @dataclass(frozen=True)

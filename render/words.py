@@ -121,3 +121,78 @@ def race_captions(trails: Sequence[Trail], names: Names, left: Sequence[int | No
             text += f" Leaving the landscape: {', '.join(gone)}."
         captions.append(Caption(first, last, text))
     return tuple(captions)
+
+
+# A path is "straight" when, cut into PATH_PIECES pieces of equal length, its heading turns by less than
+# STRAIGHT_TURN degrees in all (the turns added whatever their sign, so an S-bend is not straight), and "smooth"
+# while no piece turns from the one before by more than SMOOTH_TURN degrees (a zig-zag reverses at every swing).
+PATH_PIECES = 20
+STRAIGHT_TURN = 15.0
+SMOOTH_TURN = 45.0
+
+
+def path_turns(x: np.ndarray, y: np.ndarray, pieces: int = PATH_PIECES) -> np.ndarray:
+    """The turns, in degrees (left positive), between consecutive pieces of a path cut into ``pieces`` of equal
+    length: measured along the path rather than per step, so that the many tiny steps where a descent slows down
+    at its end weigh no more than their length (their headings are noise)."""
+    import numpy as np
+
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(x), np.diff(y)))])
+    if len(x) < 2 or not along[-1] > 0:
+        return np.zeros(0)
+    at = np.linspace(0.0, along[-1], pieces + 1)
+    heading = np.degrees(np.arctan2(np.diff(np.interp(at, along, y)), np.diff(np.interp(at, along, x))))
+    return (np.diff(heading) + 180.0) % 360.0 - 180.0
+
+
+def path_shape(x: np.ndarray, y: np.ndarray) -> str:
+    """``straight``, ``curving smoothly through about 110°`` or ``turning sharply back and forth`` (see
+    :data:`STRAIGHT_TURN` and :data:`SMOOTH_TURN` for where one ends and the next begins)."""
+    turns = path_turns(x, y)
+    total = float(abs(turns).sum())
+    if total < STRAIGHT_TURN:
+        return "straight"
+    if abs(turns).max() <= SMOOTH_TURN:
+        return f"curving smoothly through about {round_angle(total)}°"
+    return "turning sharply back and forth"
+
+
+def round_angle(degrees: float) -> int:
+    """An angle as a reader estimates one: to the nearest 5° under 45°, else to the nearest 10°."""
+    return int(5 * round(degrees / 5)) if degrees < 45 else int(10 * round(degrees / 10))
+
+
+def curvature_words(steep: float, shallow: float) -> str:
+    """The shape of a minimum from the two curvatures of the loss there (the eigenvalues of its Hessian):
+    ``a round bowl`` only where they are within a factor 2 of each other, an ``oval bowl`` within 10, beyond
+    that a trough, ``a long, narrow trough`` from 100 (its contours then ten times longer than wide), with how
+    many times steeper it is across (the steep direction) than along: at equal distances from the floor, the
+    slopes are in the ratio of the curvatures."""
+    ratio = steep / shallow if shallow > 0 else float("inf")
+    if ratio < 2:
+        return "a round bowl"
+    shape = "an oval bowl" if ratio < 10 else "a trough" if ratio < 100 else "a long, narrow trough"
+    factor = "infinitely" if ratio == float("inf") else f"{float(f'{ratio:.2g}'):,.0f} times"
+    return f"{shape}, {factor} steeper across than along"
+
+
+def race_alt(trails: Sequence[Trail], names: Names, left: Sequence[int | None]) -> str:
+    """The point of a race in one breath (at most :data:`ALT_LENGTH` characters, where the names allow): which
+    trail ends lowest and which highest, and how many left the landscape; where each goes, and the landscape's
+    ranges, are its long description (:func:`describe_landscape`, :func:`describe_trails`)."""
+    staying = sorted((t for t, leaves in zip(trails, left) if leaves is None), key=lambda t: t.loss[-1])
+    gone = len(trails) - len(staying)
+    steps = int(max(t.iteration[-1] for t in trails))
+    if not staying:
+        return f"All {len(trails)} descents from one start leave the landscape, their {names.loss} growing"
+    best, worst = staying[0], staying[-1]
+    text = f"Of {len(trails)} descents from one start, {best.label} ends lowest ({names.loss} {best.loss[-1]:.3g})"
+    if worst is not best:
+        text += f" and {worst.label} highest ({worst.loss[-1]:.3g})"
+    text += f" after {steps} {names.step}s"
+    if gone:
+        text += f"; {gone} {'leaves' if gone == 1 else 'leave'} the landscape"
+    if len(text) > ALT_LENGTH:  # long names: the winner alone
+        text = f"Of {len(trails)} descents from one start, {best.label} ends lowest"
+    return text[:ALT_LENGTH]

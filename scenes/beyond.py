@@ -81,7 +81,7 @@ class MovingBoundary:
                        f"loss: {describe_surface(descent.landscape.loss, experiment.extent)} "
                        f"{describe_descent(h, experiment.extent.names)}")
         return Animation((boundary, descent),
-                         title=f"Gradient descent on {self.variant} features: the decision boundary",
+                         title=f"Gradient descent on {self.experiment.features}: the decision boundary",
                          alt=boundary_alt(h, self.accuracy), description=description, extent=experiment.extent,
                          captions=boundary_captions(h, self.accuracy),
                          tables={"": Table((*HISTORY_COLUMNS, "accuracy"), np.column_stack([h, self.accuracy]))})
@@ -147,7 +147,7 @@ class OptimizerRace:
 
         trails = tuple(as_trail(self.histories[o.name], label=o.name, color=o.color) for o in OPTIMIZERS)
         landscape = self.experiment.surface_on(self.extent).landscape
-        return Descent(landscape, trails, title=f"{self.variant} features", loss_scale="log")
+        return Descent(landscape, trails, title=self.experiment.features, loss_scale="log")
 
     def table(self) -> Table:
         """Every optimizer's rows, each headed by its name."""
@@ -172,7 +172,7 @@ class OptimizerRace:
         return f"{what} {text}" if what else text
 
     def animation(self) -> Animation:
-        return Animation((self.descent,), title=f"{len(OPTIMIZERS)} optimizers on {self.variant} features",
+        return Animation((self.descent,), title=f"{len(OPTIMIZERS)} optimizers on {self.experiment.features}",
                          alt=race_alt(self.histories), description=self.description(), extent=self.extent,
                          captions=race_captions(self.histories),
                          tables={"": self.table()})

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 LEARNING_RATE = 0.01
 N_ITER = 10_000
-SAMPLE_INDICES = tuple(range(1, 10))  # the article shows X_train[1] .. X_train[9]
+# As many cats as dogs, drawn at random (seeded) from the training set: the article's X_train[1] .. X_train[9]
+# happen to be 6 cats and 3 dogs of a set that holds 500 of each.  A row of cats above a row of dogs.
+SAMPLES_PER_CLASS = 4
 CLASS_NAMES = {0: "cat", 1: "dog"}
 
 
@@ -77,14 +79,18 @@ class CatDogScene:
     def samples(self) -> Figure:
         import numpy as np
 
-        count = len(self.data.train.images)
-        # The article's nine, or as many of the first images as a smaller set has.
-        indices = [i for i in SAMPLE_INDICES if i < count] or list(range(min(count, len(SAMPLE_INDICES))))
-        labels = self.data.train.labels[indices, 0].astype(int)
+        all_labels = self.data.train.labels[:, 0].astype(int)
+        rng = self.context.rng("catdog-samples")
+        # The same number of each class present (as many as the smaller has, up to SAMPLES_PER_CLASS), a row each.
+        present = [label for label in CLASS_NAMES if (all_labels == label).any()]
+        per_class = min(SAMPLES_PER_CLASS, *(int((all_labels == label).sum()) for label in present))
+        indices = [int(i) for label in present
+                   for i in np.sort(rng.choice(np.flatnonzero(all_labels == label), per_class, replace=False))]
+        labels = all_labels[indices]
         titles = tuple(f"{CLASS_NAMES[label]} ({label})" for label in labels)
         return Figure(
-            panels=(Images(images=self.data.train.images[indices], titles=titles),),
-            size=(COLUMN, COLUMN),
+            panels=(Images(images=self.data.train.images[indices], titles=titles, columns=per_class),),
+            size=(COLUMN, COLUMN / per_class * len(present) + 0.5),
             tables={"": Table(("index", "label"), np.column_stack([indices, labels]))},
             alt=describe_samples(labels, self.data.train.images.shape[1]),
         )
@@ -95,6 +101,8 @@ class CatDogScene:
         self.needs_both_classes()
         c = self.curves
         it = c.iterations
+        # Chance: the accuracy of always answering the training set's larger class (50% on the article's 500/500).
+        chance = max(float(self.data.train.labels.mean()), 1 - float(self.data.train.labels.mean()))
         return Figure(
             panels=(
                 Curves(
@@ -102,7 +110,9 @@ class CatDogScene:
                     xlabel="iteration", ylabel="log loss", title="Loss",
                 ),
                 Curves(
-                    (Line(it, c.train_accuracy, "train acc"), Line(it, c.test_accuracy, "test acc")),
+                    (Line(it, c.train_accuracy, "train acc"), Line(it, c.test_accuracy, "test acc"),
+                     Line(it[[0, -1]], np.array([chance, chance]), f"chance ({chance:.0%})", "foreground",
+                          width=1.0, linestyle="dashed")),
                     xlabel="iteration", ylabel="accuracy", title="Accuracy",
                 ),
             ),
@@ -115,7 +125,7 @@ class CatDogScene:
             },
             alt=learning_curves_alt(N_ITER, c.train_loss, c.test_loss, c.train_accuracy, c.test_accuracy),
             description=describe_learning_curves(N_ITER, c.train_loss, c.test_loss, c.train_accuracy,
-                                                 c.test_accuracy),
+                                                 c.test_accuracy, chance),
         )
 
     def weights(self) -> Figure:
@@ -131,10 +141,9 @@ class CatDogScene:
         weights = self.curves.params.W[:, 0].reshape(shape)
         start = self.start.W[:, 0].reshape(shape)
         means = np.stack([images[labels == label].mean(axis=0) for label in (0, 1)])
-        # The means span a few dozen grey levels: on the samples' 0-255 scale both are a flat grey, so they
-        # are stretched to the range they span together (one scale for both, still comparable).
-        low, high = float(means.min()), float(means.max())
-        stretched = np.round((means - low) / ((high - low) or 1.0) * 255).astype(np.uint8)
+        # Where a dog is brighter than a cat on average (red) and darker (blue): one map on the weights' diverging
+        # colours, symmetric around 0, instead of two grey thumbnails a reader would have to subtract.
+        difference = means[1] - means[0]
         rows, cols = np.indices(shape)
         # The trained weights are mostly their random start (training moves each by a fraction of it), so on
         # their own they look like noise; what training changed, beside them, is what the neuron learned.
@@ -142,7 +151,7 @@ class CatDogScene:
             panels=(
                 Heatmap(weights, colorbar_label="weight", title="trained weights"),
                 Heatmap(weights - start, colorbar_label="change", title="what training changed"),
-                Images(stretched, titles=("mean cat", "mean dog"), columns=1),
+                Heatmap(difference, colorbar_label="grey levels", title="mean dog − mean cat"),
             ),
             size=(COLUMN, 3.3),
             tables={"": Table(
@@ -159,9 +168,11 @@ class CatDogScene:
         return [
             Output(
                 "catdog-samples", "figure",
-                "Nine of the 1,000 grey 64x64 training images with their labels (0 = cat, 1 = dog): "
-                "what the neuron has to tell apart from raw pixels.",
-                self.samples, self.unavailable, {"indices": list(SAMPLE_INDICES)}, self.input_files,
+                f"{SAMPLES_PER_CLASS} cats and {SAMPLES_PER_CLASS} dogs drawn at random from the 1,000 grey 64x64 "
+                "training images (500 of each), with their labels (0 = cat, 1 = dog): what the neuron has to tell "
+                "apart from raw pixels.",
+                self.samples, self.unavailable, {"per_class": SAMPLES_PER_CLASS, "seed": self.context.seed},
+                self.input_files,
             ),
             Output(
                 "catdog-learning-curves", "figure",
@@ -175,7 +186,8 @@ class CatDogScene:
                 "catdog-weights", "figure",
                 "The neuron's 4,096 trained weights as a 64x64 image, red where a brighter pixel pushes it towards "
                 "dog and blue towards cat, then what training changed (the weights minus their random start), "
-                "beside the mean training cat and dog (contrast stretched).",
+                "beside the mean training dog minus the mean cat (red where dogs are brighter), each on a scale "
+                "symmetric around 0.",
                 self.weights, self.unavailable,
                 {"learning_rate": LEARNING_RATE, "n_iter": N_ITER, "seed": self.context.seed},
                 self.input_files,

@@ -16,13 +16,14 @@ from scenes.describe import (
 from scenes.normalization import NormalizationExperiment
 
 LOSS_CAPTION = (
-    "The log loss of the same neuron on compressed and on normalized features, on one logarithmic axis: "
+    "The log loss of the same neuron with one feature ten times larger and on normalized features, on one "
+    "logarithmic axis: "
     "tumultuous on the first, smooth on the second."
 )
 CAPTION = (
     "Gradient descent on the compressed (left) and the uncompressed (right) loss function, "
-    "step for step: the same neuron zig-zags across the narrow valley on features of different "
-    "scales, and heads straight for the minimum on features of one scale."
+    "step for step: the same neuron zig-zags across the narrow valley with one feature ten times larger, and "
+    "curves smoothly down to the minimum on features of one scale."
 )
 
 
@@ -33,32 +34,32 @@ def comparison_outputs(compressed: NormalizationExperiment, normalized: Normaliz
 
         first, second = compressed.history, normalized.history
         return Figure(
-            panels=(Curves((Line(first[:, 3], first[:, 4], f"{compressed.variant} features"),
-                            Line(second[:, 3], second[:, 4], f"{normalized.variant} features")),
+            panels=(Curves((Line(first[:, 3], first[:, 4], compressed.features),
+                            Line(second[:, 3], second[:, 4], normalized.features)),
                            xlabel="iteration", ylabel="log loss (log scale)", yscale="log"),),
             size=(COLUMN, 4.5),
             tables={"": Table(("i", f"loss_{compressed.variant}", f"loss_{normalized.variant}"),
                               np.column_stack([first[:, 3], first[:, 4], second[:, 4]]))},
-            alt=(f"{loss_curve_alt(first[:, 4], f'On {compressed.variant} features the log loss')}; on "
-                 f"{normalized.variant} ones it {loss_curve_alt(second[:, 4], '')[1:]}"),
+            alt=(f"{loss_curve_alt(first[:, 4], f'On {compressed.features} the log loss')}; on "
+                 f"{normalized.features} it {loss_curve_alt(second[:, 4], '')[1:]}"),
             description=(
-                f"{describe_loss_curve(first[:, 3], first[:, 4], f'Log loss on {compressed.variant} features')} "
-                f"{describe_loss_curve(second[:, 3], second[:, 4], f'Log loss on {normalized.variant} features')}"),
+                f"{describe_loss_curve(first[:, 3], first[:, 4], f'Log loss on {compressed.features}')} "
+                f"{describe_loss_curve(second[:, 3], second[:, 4], f'Log loss on {normalized.features}')}"),
         )
 
     def descents() -> Animation:
-        description = (f"Two descents side by side. Left, {compressed.variant} features: "
-               f"{describe_descent(compressed.history, compressed.extent.names)} Right, {normalized.variant} "
-                       f"features: {describe_descent(normalized.history, normalized.extent.names)}")
-        alt = comparison_alt(compressed.history, normalized.history, (compressed.variant, normalized.variant))
+        description = (f"Two descents side by side. Left, {compressed.features}: "
+                       f"{describe_descent(compressed.history, compressed.extent.names)} Right, "
+                       f"{normalized.features}: {describe_descent(normalized.history, normalized.extent.names)}")
+        alt = comparison_alt(compressed.history, normalized.history, (compressed.features, normalized.features))
         # One landscape extent for both panels, so the two descents are drawn on the same axes.
         extent = Extent(*(
             (min(a[0], b[0]), max(a[1], b[1]))
             for a, b in ((compressed.extent.x, normalized.extent.x), (compressed.extent.y, normalized.extent.y))
         ), names=compressed.extent.names)
         views = (compressed.descent_view(extent), normalized.descent_view(extent))
-        captions = comparison_captions({compressed.variant: compressed.history,
-                                        normalized.variant: normalized.history})
+        captions = comparison_captions({compressed.features: compressed.history,
+                                        normalized.features: normalized.history})
         return Animation(views, alt=alt, description=description, extent=extent, captions=captions)
 
     parameters = {"left": compressed.parameters, "right": normalized.parameters}

@@ -13,7 +13,9 @@ import math
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from render.spec import Caption
-from render.words import CAPTION_PHASES, descent_phases
+from render.words import (
+    CAPTION_PHASES, SMOOTH_TURN, STRAIGHT_TURN, curvature_words, descent_phases, path_shape, path_turns, round_angle,
+)
 from render.words import rises as _rises
 from render.words import times as _times
 
@@ -42,7 +44,8 @@ def describe_descent(history: np.ndarray, names: Names) -> str:
     as ``names`` name the pair (the article's ``W = (-7.5, 7.5)``)."""
     start, end = history[0], history[-1]
     rises = _rises(history[:, 4])
-    path = "straight" if rises == 0 else f"zig-zagging (the loss goes back up {rises} times)"
+    path = (path_shape(history[:, 0], history[:, 1]) if rises == 0
+            else f"zig-zagging (the loss goes back up {rises} times)")
     return (f"The descent starts at {names.at(f'({start[0]:.1f}, {start[1]:.1f})')} and ends at "
             f"({end[0]:.1f}, {end[1]:.1f}) after {int(end[3])} steps, {path}, "
             f"while the loss falls from {start[4]:.3g} to {end[4]:.3g}.")
@@ -110,7 +113,11 @@ def _straight(history: np.ndarray, first: int, last: int, numbers: bool) -> str:
     weights = history[:, :2]
     farthest = float(((weights - weights[0]) ** 2).sum(axis=1).max()) ** 0.5
     moved = float(((weights[last] - weights[first]) ** 2).sum()) ** 0.5 / (farthest or 1.0)
-    verb = "barely move" if moved < STILL_SHARE else "creep" if moved < CREEP_SHARE else "move straight"
+    turns = abs(path_turns(history[first: last + 1, 0], history[first: last + 1, 1]))
+    along = ("move straight" if turns.sum() < STRAIGHT_TURN
+             else f"curve smoothly through about {round_angle(turns.sum())}°" if turns.max() <= SMOOTH_TURN
+             else "turn sharply back and forth")
+    verb = "barely move" if moved < STILL_SHARE else "creep" if moved < CREEP_SHARE else along
     where = f" from {_point(history[first])} to {_point(history[last])}" if numbers else ""
     return f"the loss {how} as the weights {verb}{where}"
 
@@ -119,7 +126,8 @@ def describe_phase(history: np.ndarray, first: int, last: int, before: int | Non
                    numbers: bool = True) -> str:
     """What iterations ``first`` to ``last`` of a descent show, in the words of :func:`describe_descent`.
 
-    ``the loss falls fast, from 17.2 to 0.242, as the weights move straight from (-7.5, 7.5) to (0.3, -0.9)``,
+    ``the loss falls fast, from 17.2 to 0.204, as the weights curve smoothly through about 90° from (-7.5, 7.5) to
+    (0.6, -1.1)`` ("straight" only as :func:`render.words.path_turns` measures it),
     or, where the loss goes back up, ``the loss jumps between 0.664 and 68.7, going back up 8 times, as W1
     keeps swinging across the valley and W0 moves from 0.5 to 6.7``.  ``before`` is where the previous
     phase began (its swings are compared); without ``numbers`` no weight is given (two descents in a caption).
@@ -242,6 +250,13 @@ def describe_surface(loss: np.ndarray, extent: Extent) -> str:
     return f"Loss over {describe_extent(extent)}, ranging from {loss.min():.3g} to {loss.max():.3g}."
 
 
+def describe_minimum(steep: float, shallow: float) -> str:
+    """``Near its minimum the loss is a long, narrow trough, 720 times steeper across than along (curvatures 29.2
+    and 0.0403).``: the landscape's measured shape, from the two curvatures of the loss there."""
+    return (f"Near its minimum the loss is {curvature_words(steep, shallow)} (curvatures {steep:.3g} and "
+            f"{shallow:.3g}).")
+
+
 def describe_scatter(X: np.ndarray, y: np.ndarray, scale: float) -> str:
     counts = [int((y == label).sum()) for label in (0, 1)]
     return (f"Scatter of {len(X)} points in two classes ({counts[0]} and {counts[1]}); "
@@ -249,17 +264,23 @@ def describe_scatter(X: np.ndarray, y: np.ndarray, scale: float) -> str:
             f"{X[:, 1].min():.1f} to {X[:, 1].max():.1f}.")
 
 
-def describe_learning_curves(n_iter: int, train_loss, test_loss, train_accuracy, test_accuracy) -> str:
+def describe_learning_curves(n_iter: int, train_loss, test_loss, train_accuracy, test_accuracy,
+                             chance: float | None = None) -> str:
+    """The curves' ends, and where ``chance`` (the accuracy of always answering the larger class) is drawn."""
+    line = "" if chance is None else (f" A dashed line marks chance, {chance:.0%}: the accuracy of always "
+                                      f"answering the larger class; test accuracy ends "
+                                      f"{abs(test_accuracy[-1] - chance) * 100:.0f} points "
+                                      f"{'above' if test_accuracy[-1] >= chance else 'below'} it.")
     return (f"Learning curves over {n_iter:,} iterations: train loss falls from "
             f"{train_loss[0]:.3g} to {train_loss[-1]:.3g} and test loss from {test_loss[0]:.3g} to "
             f"{test_loss[-1]:.3g}; train accuracy goes from {train_accuracy[0]:.0%} to {train_accuracy[-1]:.0%}, "
-            f"test accuracy ends at {test_accuracy[-1]:.0%}.")
+            f"test accuracy ends at {test_accuracy[-1]:.0%}.{line}")
 
 
 def describe_samples(labels: np.ndarray, side: int) -> str:
     cats = int((labels == 0).sum())
     dogs = int((labels == 1).sum())
-    return (f"{len(labels)} grey {side}x{side} training photos in a grid, {cats} cats and {dogs} dogs, "
+    return (f"{len(labels)} grey {side}x{side} training photos, {cats} cats above {dogs} dogs, "
             f"each titled with its label, cat (0) or dog (1).")
 
 
@@ -274,7 +295,7 @@ def _region(row: int, col: int, side: int) -> str:
 def describe_weights(weights: np.ndarray, start: np.ndarray, mean_cat: np.ndarray, mean_dog: np.ndarray,
                      n_cats: int, n_dogs: int, n_iter: int) -> str:
     """The cat/dog neuron's weights as an image (``weights`` and their random ``start``, both (side, side)),
-    beside the mean training cat and dog (grey levels)."""
+    beside the mean training dog minus the mean cat (grey levels)."""
     import numpy as np
 
     side = weights.shape[0]
@@ -293,28 +314,38 @@ def describe_weights(weights: np.ndarray, start: np.ndarray, mean_cat: np.ndarra
             f"{np.abs(changed).mean():.2f} on average) and {correlate(flat, difference):.2f} with the mean "
             f"dog minus the mean cat. What training changed, the weights minus their start, is drawn beside them: "
             f"from {changed.min():.2f} to {changed.max():.2f}, correlating {correlate(changed, difference):.2f} "
-            f"with the mean dog minus the mean cat. Beside those, the mean of the {n_cats:,} training cats and of the "
-            f"{n_dogs:,} dogs, on one stretched grey scale: average grey levels {mean_cat.mean():.0f} and "
-            f"{mean_dog.mean():.0f} (0 is black, 255 white).")
+            f"with the mean dog minus the mean cat. Beside those, the mean of the {n_dogs:,} training dogs minus the "
+            f"mean of the {n_cats:,} cats, red where dogs are brighter and blue where cats are, on a scale "
+            f"symmetric around 0: from {difference.min():.0f} to {difference.max():.0f} grey levels (of 0 black to "
+            f"255 white), {(difference > 0).mean():.0%} of the pixels brighter in dogs; on average a cat is "
+            f"{mean_cat.mean():.0f} and a dog {mean_dog.mean():.0f}.")
 
 
 # -- short alt texts: the point first, within render.words.ALT_LENGTH; the numbers above go in the description --
 def descent_path(history: np.ndarray) -> str:
-    """``zig-zags (the loss goes back up 8 times)`` or ``heads straight down``: what a descent does, in the words
-    every short alt text uses."""
+    """``zig-zags (the loss goes back up 8 times)``, ``heads straight down`` or ``curves smoothly down (turning
+    about 110°)``: what a descent does, in the words every short alt text uses; "straight" only as
+    :func:`render.words.path_shape` measures it."""
     rises = _rises(history[:, 4])
-    return f"zig-zags (the loss goes back up {_times(rises)})" if rises else "heads straight down"
+    if rises:
+        return f"zig-zags (the loss goes back up {_times(rises)})"
+    turns = abs(path_turns(history[:, 0], history[:, 1]))
+    if turns.sum() < STRAIGHT_TURN:
+        return "heads straight down"
+    if turns.max() <= SMOOTH_TURN:
+        return f"curves smoothly down (turning about {round_angle(turns.sum())}°)"
+    return "goes down turning sharply back and forth"
 
 
-def descent_alt(history: np.ndarray, variant: str) -> str:
-    """``Gradient descent zig-zags (the loss goes back up 8 times) on compressed features, from loss 17.2 to 0.242
-    in 100 steps``."""
-    return (f"Gradient descent {descent_path(history)} on {variant} features, from loss {history[0, 4]:.3g} to "
+def descent_alt(history: np.ndarray, features: str) -> str:
+    """``Gradient descent zig-zags (the loss goes back up 8 times) on unscaled features, from loss 17.2 to 0.242
+    in 100 steps`` (``features``: what the features are, in the post's words)."""
+    return (f"Gradient descent {descent_path(history)} on {features}, from loss {history[0, 4]:.3g} to "
             f"{history[-1, 4]:.3g} in {int(history[-1, 3])} steps")
 
 
 def loss_curve_alt(loss: np.ndarray, what: str) -> str:
-    """``The log loss on compressed features goes back up 8 times while falling from 17.2 to 0.242``."""
+    """``The log loss on unscaled features goes back up 8 times while falling from 17.2 to 0.242``."""
     rises = _rises(loss)
     how = f"goes back up {_times(rises)} while falling" if rises else "falls steadily"
     return f"{what} {how} from {loss[0]:.3g} to {loss[-1]:.3g}"
@@ -348,9 +379,9 @@ def weights_alt(weights: np.ndarray, start: np.ndarray, mean_cat: np.ndarray, me
 
 
 def comparison_alt(first: np.ndarray, second: np.ndarray, names: tuple[str, str]) -> str:
-    """Two descents side by side: what each does, in :func:`descent_path`'s words."""
-    return (f"Side by side, gradient descent {descent_path(first)} on {names[0]} features and "
-            f"{descent_path(second)} on {names[1]} features")
+    """Two descents side by side: what each does, in :func:`descent_path`'s words (``names``: the features of
+    each, ``unscaled features``)."""
+    return f"Gradient descent {descent_path(first)} on {names[0]} and {descent_path(second)} on {names[1]}"
 
 
 def boundary_alt(history: np.ndarray, accuracy: np.ndarray) -> str:

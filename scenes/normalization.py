@@ -18,8 +18,8 @@ from render.spec import (
 from scenes.context import MIN_GRID_LIMIT, LandscapeError, SceneContext
 from scenes.data import Blobs, blobs
 from scenes.describe import (
-    descent_alt, descent_captions, describe_descent, describe_extent, describe_loss_curve, describe_scatter,
-    describe_surface, in_3d, loss_curve_alt, scatter_alt,
+    descent_alt, descent_captions, describe_descent, describe_extent, describe_loss_curve, describe_minimum,
+    describe_scatter, describe_surface, in_3d, loss_curve_alt, scatter_alt,
 )
 
 if TYPE_CHECKING:
@@ -32,6 +32,9 @@ N_ITER = 100
 START_W = (-7.5, 7.5)
 # The two experiments: the article multiplies the second feature by 10, then leaves it as generated.
 SECOND_FEATURE_SCALES = {"compressed": 10.0, "normalized": 1.0}
+# What each experiment's features are, in the words the outputs show: the variant names the loss as the article
+# does ("compressed"), not the feature, which is ten times larger than the other, as generated times 10.
+FEATURES = {"compressed": "unscaled features", "normalized": "normalized features"}
 CLASS_NAMES = ("class 0", "class 1")
 BLOB_MARGIN = 0.05  # of the data's range, around the blobs
 # Inches: tall enough for each cloud's shape at an equal aspect (see NormalizationExperiment.blobs_figure).
@@ -52,8 +55,8 @@ CAPTIONS = {
         "one input is ten times larger than the other.",
         "loss": "The neuron's log loss over 100 iterations at learning rate 0.6 on unscaled features: "
         "it learns in a tumultuous way.",
-        "contour": "The loss over the weights (W0, W1) is squeezed along W1 by the large feature; "
-        "the descent path (points coloured by the bias b) zig-zags across the narrow valley.",
+        "contour": "The loss over the weights (W0, W1) is squeezed along W1 by the feature ten times larger: "
+        "a long, narrow trough, and the descent path (points coloured by the bias b) zig-zags across it.",
         "descent": "Gradient descent on a compressed loss function: the weights zig-zag across the "
         "narrow valley of the loss while the log loss jumps up and down.",
         "surface": "3D visualization of the compressed loss function: a narrow valley between steep walls, "
@@ -62,12 +65,12 @@ CAPTIONS = {
     "normalized": {
         "blobs": "The same two classes with both features on the same scale.",
         "loss": "The same neuron on features of the same scale: the loss falls smoothly.",
-        "contour": "With features on one scale the loss bowl is round and the descent path "
-        "(points coloured by the bias b) heads straight for the minimum.",
-        "descent": "Gradient descent on an uncompressed loss function: the weights head straight "
-        "for the minimum and the log loss falls smoothly.",
-        "surface": "3D visualization of the uncompressed loss function: a wide bowl, and the descent "
-        "path running smoothly down it to the minimum.",
+        "contour": "With features on one scale the loss is a far wider trough, and the descent path "
+        "(points coloured by the bias b) curves smoothly down it to the minimum without going back up.",
+        "descent": "Gradient descent on an uncompressed loss function: the weights curve smoothly down to "
+        "the minimum and the log loss falls smoothly.",
+        "surface": "3D visualization of the uncompressed loss function: a trough far wider than with one feature "
+        "ten times larger, and the descent path curving smoothly down it to the minimum.",
     },
 }
 
@@ -98,6 +101,7 @@ class NormalizationExperiment:
         self.context = context
         self.variant = variant
         self.second_feature_scale = second_feature_scale
+        self.features = FEATURES.get(variant, f"{variant} features")
 
     @property
     def parameters(self) -> dict[str, object]:
@@ -152,12 +156,24 @@ class NormalizationExperiment:
     def surface(self) -> LossSurface:
         return self.surface_on(self.extent)
 
+    @cached_property
+    def curvatures(self) -> tuple[float, float]:
+        """The loss's two curvatures at its minimum (steepest first): the landscape's measured shape."""
+        from scenes.training import curvatures_at_minimum
+
+        s = self.surface
+        return curvatures_at_minimum(self.data.X, self.data.y, s.w1, s.w2, s.loss, s.b)
+
+    def landscape_words(self) -> str:
+        """What the landscape covers and ranges over, then its measured shape near the minimum."""
+        return f"{describe_surface(self.surface.loss, self.extent)} {describe_minimum(*self.curvatures)}"
+
     def descent_view(self, extent: Extent | None = None) -> Descent:
         """The descent on its landscape (or on ``extent``), for the videos and the 3D surface."""
         from scenes.training import as_trail
 
         s = self.surface if extent is None else self.surface_on(extent)
-        return Descent(s.landscape, (as_trail(self.history),), title=f"{self.variant} features")
+        return Descent(s.landscape, (as_trail(self.history),), title=self.features)
 
     def history_table(self) -> Table:
         from scenes.training import HISTORY_COLUMNS
@@ -196,8 +212,8 @@ class NormalizationExperiment:
                            legend=False),),
             size=(COLUMN, 4.5),
             tables={"": self.history_table()},
-            alt=loss_curve_alt(h[:, 4], f"The log loss on {self.variant} features"),
-            description=describe_loss_curve(h[:, 3], h[:, 4], f"Log loss of the neuron on {self.variant} features"),
+            alt=loss_curve_alt(h[:, 4], f"The log loss on {self.features}"),
+            description=describe_loss_curve(h[:, 3], h[:, 4], f"Log loss of the neuron on {self.features}"),
         )
 
     def contour_figure(self) -> Figure:
@@ -209,23 +225,22 @@ class NormalizationExperiment:
             panels=(Contour(s.landscape), Contour(s.landscape, trails=(trail,))),
             size=(COLUMN, 3.2),
             tables={"": self.history_table()},
-            alt=descent_alt(h, self.variant),
-            description=f"{describe_surface(s.loss, self.extent)} {describe_descent(h, self.extent.names)}",
+            alt=descent_alt(h, self.features),
+            description=f"{self.landscape_words()} {describe_descent(h, self.extent.names)}",
             extent=self.extent,
         )
 
     def descent_animation(self) -> Animation:
         s, h = self.surface, self.history
-        description = f"{describe_surface(s.loss, self.extent)} {describe_descent(h, self.extent.names)}"
-        return Animation((self.descent_view(),), title=f"Gradient descent on {self.variant} features",
-                         alt=descent_alt(h, self.variant), description=description, extent=self.extent,
+        description = f"{self.landscape_words()} {describe_descent(h, self.extent.names)}"
+        return Animation((self.descent_view(),), title=f"Gradient descent on {self.features}",
+                         alt=descent_alt(h, self.features), description=description, extent=self.extent,
                          captions=descent_captions(h))
 
     def loss_surface_3d(self) -> Surface:
         s, h = self.surface, self.history
-        description = (f"Interactive 3D surface. {describe_surface(s.loss, self.extent)} "
-                       f"{describe_descent(h, self.extent.names)}")
-        return Surface(self.descent_view(), alt=in_3d(descent_alt(h, self.variant)), description=description,
+        description = f"Interactive 3D surface. {self.landscape_words()} {describe_descent(h, self.extent.names)}"
+        return Surface(self.descent_view(), alt=in_3d(descent_alt(h, self.features)), description=description,
                        extent=self.extent, camera=CAMERAS[self.variant])
 
     def outputs(self) -> list[Output]:

@@ -71,6 +71,44 @@ def record_descent(X: np.ndarray, y: np.ndarray, start: Parameters, n_iter: int,
     return history
 
 
+def curvatures_at_minimum(X: np.ndarray, y: np.ndarray, w0: np.ndarray, w1: np.ndarray, loss: np.ndarray,
+                          b: float, newton_steps: int = 20) -> tuple[float, float]:
+    """The two curvatures of the loss over the weights (the eigenvalues of its Hessian, steepest first) at its
+    minimum for the bias ``b``: the measured shape of a landscape ``loss[j, k]`` at ``(w0[k], w1[j])``.
+
+    For the mean log loss the Hessian is ``X^T diag(A(1 - A)) X / n``.  The minimum is the grid's lowest point
+    moved by Newton's method to where the gradient vanishes (a grid step is coarse against a trough a thousand
+    times steeper across than along); where Newton's method leaves the grid (no minimum at a finite point, as
+    for separable classes), the lowest grid point is kept.
+    """
+    j, k = np.unravel_index(int(np.argmin(loss)), loss.shape)
+    W = np.array([w0[k], w1[j]], dtype=float)
+    y = np.asarray(y, dtype=float).ravel()
+
+    def hessian(at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        A = expit(X @ at + b)
+        return X.T @ (A - y) / len(y), (X * (A * (1 - A))[:, None]).T @ X / len(y)
+
+    def mean_loss(at: np.ndarray) -> float:
+        return float(log_loss_from_logits(X @ at + b, y))
+
+    refined = W
+    for _ in range(newton_steps):  # damped: a step is halved until the loss falls (a full one can overshoot)
+        gradient, H = hessian(refined)
+        try:
+            step = np.linalg.solve(H, gradient)
+        except np.linalg.LinAlgError:
+            break
+        for _ in range(30):
+            if mean_loss(refined - step) <= mean_loss(refined):
+                refined = refined - step
+                break
+            step = step / 2
+    inside = w0.min() <= refined[0] <= w0.max() and w1.min() <= refined[1] <= w1.max()
+    values = np.linalg.eigvalsh(hessian(refined if inside and np.isfinite(refined).all() else W)[1])
+    return float(values[1]), float(values[0])
+
+
 def accuracy_along(X: np.ndarray, y: np.ndarray, history: np.ndarray) -> np.ndarray:
     """The share of ``(X, y)`` the neuron classifies right (as :func:`~scenes.neuron.predict` does) at every row
     of a descent history: how good its decision boundary is, step by step."""

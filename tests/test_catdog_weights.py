@@ -1,4 +1,4 @@
-"""The cat/dog neuron's weights as an image, beside the mean cat and dog: drawn the right way round."""
+"""The cat/dog neuron's weights as an image, beside the mean dog minus the mean cat: drawn the right way round."""
 
 import matplotlib
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 
 from render.figure import draw_figure, export_figure
 from render.files import OutputLayout
-from render.spec import Heatmap, Images
+from render.spec import Heatmap
 from render.theme import theme_context
 from scenes import SceneContext, article_outputs
 from scenes.catdog import CatDogScene
@@ -29,7 +29,7 @@ def figure(scene):
 
 def test_the_weights_image_is_the_trained_W_reshaped(scene, figure):
     heatmap, change, means = figure.panels
-    assert isinstance(heatmap, Heatmap) and isinstance(change, Heatmap) and isinstance(means, Images)
+    assert isinstance(heatmap, Heatmap) and isinstance(change, Heatmap) and isinstance(means, Heatmap)
     side = scene.data.train.images.shape[1]
     W = scene.curves.params.W
     assert heatmap.image.shape == (side, side) and W.shape == (side * side, 1)
@@ -58,15 +58,12 @@ def test_each_weight_sits_on_the_pixel_it_multiplies(scene, figure):
     assert not np.allclose(weights, weights.T)  # a transposed map would fail the comparison above
 
 
-def test_the_means_are_the_training_cats_and_dogs(scene, figure):
-    means = figure.panels[2]
-    assert means.titles == ("mean cat", "mean dog") and means.images.dtype == np.uint8
+def test_one_map_is_the_mean_training_dog_minus_the_mean_cat(scene, figure):
+    difference = figure.panels[2]
+    assert difference.title == "mean dog − mean cat" and difference.center == 0.0
     images, labels = scene.data.train.images, scene.data.train.labels[:, 0]
     cat, dog = images[labels == 0].mean(axis=0), images[labels == 1].mean(axis=0)
-    # Stretched to the grey levels they span together: the same order of pixels, one scale for both.
-    low, high = min(cat.min(), dog.min()), max(cat.max(), dog.max())
-    np.testing.assert_allclose(means.images[0], (cat - low) / (high - low) * 255, atol=0.5)
-    np.testing.assert_allclose(means.images[1], (dog - low) / (high - low) * 255, atol=0.5)
+    np.testing.assert_allclose(difference.image, dog - cat)
     table = figure.tables[""]
     assert table.columns == ("row", "col", "weight", "initial_weight", "mean_cat", "mean_dog")
     rows, cols = table.rows[:, 0].astype(int), table.rows[:, 1].astype(int)
@@ -80,14 +77,14 @@ def test_the_colour_limits_are_symmetric_around_zero(figure, theme):
     with theme_context(theme):
         fig = draw_figure(figure)
     shown = [image for ax in fig.axes for image in ax.get_images() if image.get_cmap().name == "RdBu_r"]
-    assert len(shown) == 2
-    for image, heatmap in zip(shown, figure.panels[:2]):
+    assert len(shown) == 3
+    for image, heatmap in zip(shown, figure.panels):
         low, high = image.get_clim()
         assert low == -high == -np.abs(heatmap.image).max()
         np.testing.assert_array_equal(image.get_array(), heatmap.image)
-    assert [ax.get_xlabel() for ax in fig.axes if ax.get_xlabel()] == ["weight", "change"]  # the colour bars
+    assert [ax.get_xlabel() for ax in fig.axes if ax.get_xlabel()] == ["weight", "change", "grey levels"]
     assert [ax.get_title() for ax in fig.axes if ax.get_title()] == [
-        "trained weights", "what training changed", "mean cat", "mean dog"]
+        "trained weights", "what training changed", "mean dog − mean cat"]
 
 
 def test_the_description_gives_the_real_numbers(scene, figure):
@@ -96,7 +93,7 @@ def test_the_description_gives_the_real_numbers(scene, figure):
     for number in (f"{weights.min():.2f}", f"{weights.max():.2f}", f"{(weights > 0).mean():.0%}",
                    f"row {r}, column {c}", f"{weights.size:,} weights"):
         assert number in figure.description, number
-    assert "12 training cats and of the 12 dogs" in figure.description
+    assert "12 training dogs minus the mean of the 12 cats" in figure.description
     change = figure.panels[1].image
     assert f"from {change.min():.2f} to {change.max():.2f}" in figure.description
 

@@ -138,9 +138,10 @@ def test_catdog_figures_show_the_data(catdog_dir):
     with theme_context("dark"):
         samples = draw_figure(scene.samples())
         curves = draw_figure(scene.learning_curves())
-    labels = scene.data.train.labels[1:10, 0].astype(int)
+    indices = scene.samples().tables[""].rows[:, 0].astype(int)
+    labels = scene.data.train.labels[indices, 0].astype(int)
     assert [ax.get_title() for ax in samples.axes] == [f"{['cat', 'dog'][k]} ({k})" for k in labels]
-    np.testing.assert_array_equal(samples.axes[0].get_images()[0].get_array(), scene.data.train.images[1])
+    np.testing.assert_array_equal(samples.axes[0].get_images()[0].get_array(), scene.data.train.images[indices[0]])
     loss_axes, accuracy_axes = curves.axes
     assert [line.get_label() for line in loss_axes.get_lines()] == ["train loss", "test loss"]
     np.testing.assert_array_equal(loss_axes.get_lines()[0].get_ydata(), scene.curves.train_loss)

@@ -75,17 +75,29 @@ def test_a_quadratic_loss_gets_log_spaced_levels_and_a_log_loss_axis():
     assert race(levels=7).outputs(Context(grid_size=10))[0].build().panels[0].levels == 7
 
 
-def test_alt_and_captions_use_the_posts_words_and_say_where_a_trail_leaves():
+def test_alt_description_and_captions_use_the_posts_words_and_say_where_a_trail_leaves():
     run = RaceRun(race(), 20)
-    alt, captions = run.figure().alt, run.animation().captions
-    text = alt + " ".join(c.text for c in captions)
+    figure, captions = run.figure(), run.animation().captions
+    text = figure.alt + figure.description + " ".join(c.text for c in captions)
     for word in ("slope", "intercept", "MSE"):
         assert word in text
     for word in ("W0", "W1", "log loss", "weights"):
         assert word not in text
     leaves = run.left["large"]
-    assert f"large leaves the landscape at iteration {leaves}" in alt
+    assert f"large leaves the landscape at iteration {leaves}" in figure.description
+    assert figure.alt.endswith("1 leaves the landscape")
     assert sum(f"large at iteration {leaves}" in c.text for c in captions) == 1
+
+
+def test_the_alt_is_short_and_leads_with_the_point_the_ranges_in_the_description():
+    from render.words import ALT_LENGTH
+
+    run = RaceRun(race(), 20)
+    for content in (run.figure(), run.animation(), run.surface()):
+        assert len(content.alt) <= ALT_LENGTH, content.alt
+        assert content.alt.startswith("Of 3 descents from one start, right ends lowest (MSE"), content.alt
+        assert "from -" not in content.alt and "ranging" not in content.alt
+        assert "ranging from" in content.description and len(content.description) > len(content.alt)
 
 
 def test_the_csv_header_is_the_posts(tmp_path):

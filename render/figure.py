@@ -11,6 +11,7 @@ from typing import Callable
 
 import matplotlib
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure as MplFigure
@@ -55,13 +56,80 @@ def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, yscale=panel.yscale)
     if panel.yscale == "log":
         _labelled_log_ticks(ax)
-    if panel.legend and any(line.label for line in panel.lines):
+    if panel.end_labels:
+        label_ends(fig, ax, panel.lines)
+    elif panel.legend and any(line.label for line in panel.lines):
         if panel.legend_below:
             handles, labels = ax.get_legend_handles_labels()
             fig.legend(handles, labels, loc="outside lower center", frameon=False,
                        ncols=min(len(labels), LEGEND_COLUMNS))
         else:
             ax.legend()
+
+
+END_LABEL_GAP = 1.25  # line heights between the centres of two end labels
+END_LABEL_PAD = 0.03  # of the panel's width, between the lines' ends and their labels
+END_LABEL_SWATCH = 0.05  # of the panel's width: a stroke of the line's colour before its name
+END_LABEL_CHARACTER = 0.55  # a character's mean width in the label's font size (DejaVu Sans), for the room they take
+
+
+def spread(positions: list[float], gap: float, low: float = 0.0, high: float = 1.0) -> list[float]:
+    """``positions`` (in order) moved as little as possible so that each is at least ``gap`` above the one before,
+    kept within ``low..high`` where there is room: the end labels' heights.
+
+    Pool-adjacent-violators on the positions less their rank times the gap: each run of labels too close to
+    fit goes, evenly spaced, around the mean of where its members would be (a least-squares fit, in one pass)."""
+    blocks: list[list[float]] = []  # [mean of position - rank * gap, count]
+    for rank, position in enumerate(positions):
+        blocks.append([position - rank * gap, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean, count = blocks.pop()
+            blocks[-1] = [(blocks[-1][0] * blocks[-1][1] + mean * count) / (blocks[-1][1] + count),
+                          blocks[-1][1] + count]
+    placed = [mean + rank * gap for rank, mean in enumerate(m for m, count in blocks for _ in range(count))]
+    for k in range(len(placed)):  # up from the floor, then down from the ceiling, keeping the gaps
+        placed[k] = max(placed[k], low if k == 0 else placed[k - 1] + gap)
+    for k in reversed(range(len(placed))):
+        placed[k] = min(placed[k], high if k == len(placed) - 1 else placed[k + 1] - gap)
+    return placed
+
+
+def label_ends(fig: MplFigure, ax: Axes, lines: tuple[spec.Line, ...]) -> None:
+    """Each labelled line's name at the panel's right, at the height of its last point (moved apart from the
+    others where needed), joined to that point by a thin line of its colour: direct labels, read where each line
+    ends.  The x-axis is widened to hold them inside the panel, so that a panel stacked over or beside another
+    keeps its width and its neighbours' colour bars stay at their side.  Heights are in the panel's fraction,
+    which the layout does not change; sizes are measured against the panel as the figure's size makes it,
+    near enough for the layout to keep."""
+    labelled = [line for line in lines if line.label]
+    if not labelled:
+        return
+    ax.autoscale_view()
+    (x_low, x_high), ylim = ax.get_xlim(), ax.get_ylim()
+    size = matplotlib.font_manager.FontProperties(size=matplotlib.rcParams["legend.fontsize"]).get_size()
+    width_points, height_points = fig.get_size_inches() * 72 * ax.get_position().size
+    room = min(0.45, (END_LABEL_CHARACTER * size * max(len(line.label) for line in labelled)) / width_points
+               + 2 * END_LABEL_PAD + END_LABEL_SWATCH)
+    ax.set(xlim=(x_low, x_high + (x_high - x_low) * room / (1 - room)), ylim=ylim)  # frozen from here on
+    ax.set_xticks([tick for tick in ax.get_xticks() if x_low <= tick <= x_high])  # none under the labels
+    ax.set_xlim(x_low, x_high + (x_high - x_low) * room / (1 - room))
+    to_axes = ax.transScale + ax.transLimits
+    ends = [(float(np.asarray(line.x)[-1]), float(np.asarray(line.y)[-1])) for line in labelled]
+    heights = [float(to_axes.transform(end)[1]) for end in ends]
+    order = sorted(range(len(labelled)), key=heights.__getitem__)
+    placed = spread([heights[k] for k in order], END_LABEL_GAP * size / height_points, 0.03, 0.97)
+    left = 1 - room + END_LABEL_PAD
+    for k, height in zip(order, placed):
+        line = labelled[k]
+        # A faint leader from the line's end, a swatch of its colour, and its name in the text's colour (which
+        # reads on either theme, where some of a palette's colours would not as text).
+        ax.annotate("", xy=ends[k], xytext=(left, height), textcoords="axes fraction",
+                    arrowprops=dict(arrowstyle="-", color=_color(FOREGROUND), alpha=0.45, lw=0.7, shrinkA=0,
+                                    shrinkB=1))
+        ax.plot([left, left + END_LABEL_SWATCH * 0.8], [height, height], transform=ax.transAxes, clip_on=False,
+                color=_color(line.color), lw=3, solid_capstyle="butt")
+        ax.text(left + END_LABEL_SWATCH, height, line.label, transform=ax.transAxes, va="center", ha="left",
+                fontsize=size, color=_color(FOREGROUND))
 
 
 # Points' outline: thin, in the theme's text colour, on the points and on their legend's keys alike, so that a
@@ -106,22 +174,29 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
     beyond_marked = False
     for trail in panel.trails:
         x, y, beyond = at_edge(trail.x, trail.y, landscape)
-        ax.plot(x, y, c=trail.color, zorder=2, **({"label": trail.label} if trail.label else {}))
+        ax.plot(x, y, c=trail.color, zorder=2, path_effects=TRAIL_HALO,
+                **({"label": trail.label} if trail.label else {}))
         if trail.marks is not None:
             marks = np.asarray(trail.marks)
             coloured = ax.scatter(x[~beyond], y[~beyond], c=marks[~beyond], cmap=trail.marks_cmap, marker="x",
                                   zorder=3, vmin=marks.min(), vmax=marks.max())
             coloured_label = trail.marks_label
         else:
-            ax.plot(x[-1:], y[-1:], ls="none", marker="o", c=trail.color, zorder=3)
+            ax.plot(x[-1:], y[-1:], ls="none", marker="o", c=trail.color, zorder=3,
+                    **(END_DOT_EDGE if panel.ends else {}))
         if beyond.any():
             ax.scatter(x[beyond], y[beyond], marker=BEYOND_MARKER, facecolors="none", edgecolors=trail.color,
                        zorder=3, clip_on=False, **({} if beyond_marked else {"label": BEYOND_LABEL}))
             beyond_marked = True
-    if panel.legend and (beyond_marked or any(trail.label for trail in panel.trails)):
+    if panel.ends:
+        mark_ends(ax, panel.trails, landscape, marked_end=coloured is not None)
+    if panel.legend and (beyond_marked or panel.ends or any(trail.label for trail in panel.trails)):
         ax.legend(loc="lower left")
     if panel.colorbar:
-        if coloured is not None:
+        if coloured is not None and panel.loss_colorbar:
+            loss_colorbar(fig, filled, ax, names.loss)
+            fig.colorbar(coloured, ax=ax, label=coloured_label, location="bottom", shrink=0.6, aspect=30)
+        elif coloured is not None:
             fig.colorbar(coloured, ax=ax, label=coloured_label)
         else:
             loss_colorbar(fig, filled, ax, names.loss)
@@ -130,6 +205,35 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
         ax.set_xlim(x_low, x_high)
         ax.set_ylim(y_low, y_high)
     ax.set(xlabel=panel.xlabel or names.parameters[0], ylabel=panel.ylabel or names.parameters[1], title=panel.title)
+
+
+# A dark edge along each trail, for its colour to stand out of the landscape's light bands as well as its dark ones.
+TRAIL_HALO = [patheffects.Stroke(linewidth=2.8, foreground="black", alpha=0.5), patheffects.Normal()]
+
+# Where a contour marks its trails' ends: white edged in black, for the white to show on the landscape's dark
+# colours and the black on its light ones, whatever the theme around it.  The start is a ring, the end a star
+# (where the trail's own steps are coloured) or its colour's dot edged in white (where trails are told by colour).
+START_MARK = dict(marker="o", markersize=9, markerfacecolor="white", markeredgecolor="black", markeredgewidth=1.6)
+END_MARK = dict(marker="*", markersize=15, markerfacecolor="white", markeredgecolor="black", markeredgewidth=1.2)
+END_DOT_EDGE = dict(markersize=8, markeredgecolor="white", markeredgewidth=1.2)
+START_LABEL, END_LABEL = "start", "end"
+
+
+def mark_ends(ax: Axes, trails: tuple[spec.Trail, ...], landscape: spec.Landscape, marked_end: bool) -> None:
+    """A ring at each trail's start on the landscape (once where they share it) and, where a trail's steps are
+    coloured by its marks, a star at its end; each named once in the legend."""
+    starts = {(float(t.x[0]), float(t.y[0])) for t in trails if len(t.x)}
+    (x_low, x_high), (y_low, y_high) = grid_bounds(landscape)
+    starts = sorted((x, y) for x, y in starts if x_low <= x <= x_high and y_low <= y <= y_high)
+    if starts:
+        xs, ys = zip(*starts)
+        ax.plot(xs, ys, ls="none", zorder=4, label=START_LABEL, **START_MARK)
+    if marked_end:
+        ends = [(float(t.x[-1]), float(t.y[-1])) for t in trails if t.marks is not None and len(t.x)]
+        ends = [(x, y) for x, y in ends if x_low <= x <= x_high and y_low <= y <= y_high]
+        if ends:
+            xs, ys = zip(*ends)
+            ax.plot(xs, ys, ls="none", zorder=4, label=END_LABEL, **END_MARK)
 
 
 # A colour bar of levels given as values shows about this many of them (all of 20 would crowd it).
@@ -193,7 +297,9 @@ DRAWERS: dict[type, Callable[[MplFigure, Axes, object], None]] = {
 def draw_figure(figure: spec.Figure) -> MplFigure:
     """Draw the declared panels side by side, under the style currently in effect."""
     fig = MplFigure(figsize=figure.size, dpi=BASE_DPI, layout="constrained")
-    axes = fig.subplots(1, len(figure.panels), squeeze=False)[0]
+    count = len(figure.panels)
+    ratios = {("height_ratios" if figure.stacked else "width_ratios"): figure.ratios} if figure.ratios else {}
+    axes = fig.subplots(*((count, 1) if figure.stacked else (1, count)), squeeze=False, gridspec_kw=ratios).ravel()
     for ax, panel in zip(axes, figure.panels):
         DRAWERS[type(panel)](fig, ax, panel)
     return fig

@@ -46,6 +46,7 @@ MARGIN = 0.15  # of the span of the settled trails, left around them on the land
 LOG_SPAN = 30.0  # losses spanning more than this factor get a logarithmic loss axis and log-spaced levels
 LEVELS = 20
 LOG_DECADES_SHOWN = 1e4  # log-spaced levels span at most four decades below the highest loss
+LOSS_LINE_WIDTH = 1.0  # the loss curves: several of them cross, and thin lines keep each one traceable
 SUFFIXES = {"contour": "figure", "race": "video", "surface": "surface"}  # each output's name suffix, and its kind
 
 
@@ -265,11 +266,14 @@ class RaceRun:
     def figure(self) -> Figure:
         names = self.race.names
         scale = "log" if self.log_scale else "linear"
-        curves = Curves(tuple(Line(t.iteration, t.loss, t.label, t.color) for t in self.trails), xlabel=names.step,
-                        ylabel=f"{names.loss} (log scale)" if scale == "log" else names.loss, yscale=scale,
-                        legend_below=True)
-        contour = Contour(self.landscape, trails=self.trails, levels=self.levels, legend=False)
-        return Figure(panels=(contour, curves), size=(COLUMN, 4.2), tables={"": self.table()},
+        # The landscape with its colour bar and the trails' start marked, over thin loss lines each named at its
+        # end (no legend to look up); each panel the column's width.
+        curves = Curves(tuple(Line(t.iteration, t.loss, t.label, t.color, width=LOSS_LINE_WIDTH) for t in self.trails),
+                        xlabel=names.step, ylabel=f"{names.loss} (log scale)" if scale == "log" else names.loss,
+                        yscale=scale, end_labels=True)
+        contour = Contour(self.landscape, trails=self.trails, levels=self.levels, legend=False, ends=True)
+        return Figure(panels=(contour, curves), size=(COLUMN, 7.5), stacked=True, ratios=(3, 2),
+                      tables={"": self.table()},
                       alt=self.alt(), description=self.description("Two panels."), extent=self.extent)
 
     def animation(self) -> Animation:

@@ -87,6 +87,9 @@ class Curves:
     yscale: str = "linear"  # or "log": curves that span decades compared on one axis
     # The legend under the figure's panels, in a row, rather than in the panel: for curves that fill it.
     legend_below: bool = False
+    # Each line's label beside its end, right of the panel, moved apart where ends are close: the names read
+    # where the lines finish, without a legend to look up (takes the legend's place).
+    end_labels: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,11 @@ class Contour:
     xlabel: str = ""  # "": the landscape's name of its first parameter
     ylabel: str = ""  # "": of its second
     title: str = ""
+    # Each trail's start and end marked in shapes and colours that show on every colour of the landscape and on
+    # either theme, named "start" and "end" in the legend.
+    ends: bool = False
+    # The loss's colour bar too where a trail's marks have theirs (which then goes under the panel).
+    loss_colorbar: bool = False
 
 
 Panel = Union[Curves, Images, Heatmap, Scatter, Contour]
@@ -197,6 +205,10 @@ class Figure:
     extent: Extent | None = None  # the landscape a contour covers
     # Every number the alt text leaves out, for a reader who wants them: shown under the figure, on request.
     description: str = ""
+    # The panels one above another rather than side by side: two panels that each need the column's width
+    # (and read on a phone, where side by side each would be a few hundred pixels wide).
+    stacked: bool = False
+    ratios: tuple[float, ...] = ()  # the panels' relative widths (or heights, stacked); (): equal
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,7 @@ from scenes.describe import (
     boundary_alt, boundary_captions, describe_boundary, describe_descent, describe_scatter, describe_surface, in_3d,
     race_alt, race_captions,
 )
-from scenes.normalization import (
-    CAMERAS, GRID_LIMIT, GRID_MARGIN, GRID_STEP, NormalizationExperiment, limits_around,
-)
+from scenes.normalization import CAMERAS, GRID_MARGIN, NormalizationExperiment, limits_around, round_levels
 from scenes.optimizers import OPTIMIZERS
 
 if TYPE_CHECKING:
@@ -40,6 +38,8 @@ BOUNDARY_CAPTIONS = {
     "normalized": "The blobs with the neuron's decision boundary, moving in step with gradient descent on the "
     "uncompressed loss beside it: the boundary turns once into place between the two classes and stays there.",
 }
+RACE_MARGIN = 0.08  # of the trails' span on each weight, left around them on the race's landscape
+RACE_LINE_WIDTH = 1.0  # the race's loss curves: six of them cross, thin lines keep each one traceable
 ACCURACY_TEXT = "{:.0%} classified right"  # the boundary panel's title, given the share of the points
 
 
@@ -129,16 +129,20 @@ class OptimizerRace:
 
     @cached_property
     def extent(self) -> Extent:
-        """The article's ±15 grown to cover every trail (or ``--grid-limit``)."""
+        """Where the trails are (or ``--grid-limit``): every point of every trail, with a margin, on whole
+        numbers.  Not the article's ±15: on the normalized loss the trails would fill an eighth of it."""
         import numpy as np
 
-        from scenes.landscape import NAMES, covering_extent
+        from scenes.landscape import NAMES
 
         limit = self.experiment.context.grid_limit
         if limit is not None:
             return Extent((-limit, limit), (-limit, limit), NAMES)
         rows = np.vstack(list(self.histories.values()))
-        return covering_extent(rows[:, 0], rows[:, 1], GRID_LIMIT, GRID_STEP, GRID_MARGIN)
+        low, high = rows[:, :2].min(axis=0), rows[:, :2].max(axis=0)
+        margin = np.maximum(RACE_MARGIN * (high - low), GRID_MARGIN)
+        x, y = ((float(np.floor(low[k] - margin[k])), float(np.ceil(high[k] + margin[k]))) for k in (0, 1))
+        return Extent(x, y, NAMES)
 
     @cached_property
     def descent(self) -> Descent:
@@ -147,7 +151,8 @@ class OptimizerRace:
 
         trails = tuple(as_trail(self.histories[o.name], label=o.name, color=o.color) for o in OPTIMIZERS)
         landscape = self.experiment.surface_on(self.extent).landscape
-        return Descent(landscape, trails, title=self.experiment.features, loss_scale="log")
+        return Descent(landscape, trails, title=self.experiment.features, loss_scale="log",
+                       levels=round_levels(landscape.loss))  # the valley floor in bands, as in the still
 
     def table(self) -> Table:
         """Every optimizer's rows, each headed by its name."""
@@ -178,11 +183,16 @@ class OptimizerRace:
                          tables={"": self.table()})
 
     def figure(self) -> Figure:
+        """The trails on the loss, started at one ring, with the loss's colour bar; beside them their losses,
+        thin lines each named at its end."""
         descent = self.descent
-        curves = Curves(tuple(Line(t.iteration, t.loss, t.label, t.color) for t in descent.trails),
-                        xlabel="iteration", ylabel="log loss (log scale)", yscale="log", legend_below=True)
-        return Figure(panels=(Contour(descent.landscape, trails=descent.trails, colorbar=False, legend=False), curves),
-                      size=(COLUMN, 4.2), tables={"": self.table()}, alt=race_alt(self.histories),
+        curves = Curves(tuple(Line(t.iteration, t.loss, t.label, t.color, width=RACE_LINE_WIDTH)
+                              for t in descent.trails),
+                        xlabel="iteration", ylabel="log loss (log scale)", yscale="log", end_labels=True)
+        contour = Contour(descent.landscape, trails=descent.trails, levels=round_levels(descent.landscape.loss),
+                          legend=False, ends=True)
+        return Figure(panels=(contour, curves), stacked=True, ratios=(3, 2),
+                      size=(COLUMN, 7.5), tables={"": self.table()}, alt=race_alt(self.histories),
                       description=self.description("Two panels."),
                       extent=self.extent)
 

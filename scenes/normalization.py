@@ -47,6 +47,11 @@ CAMERAS = {variant: Camera(eye=(2.0, -1.35, 1.0), projection="perspective") for 
 GRID_LIMIT = 15.0  # the article's lim: the landscape covers at least -15..15 on each weight
 GRID_STEP = 5.0  # a landscape grown to cover a descent ends on multiples of 5
 GRID_MARGIN = 1.0  # room left around the farthest point of the descent
+CONTOUR_HEIGHT = 4.7  # inches: one panel a column wide, the bias's colour bar under it
+# The steps' colour by bias: from navy to pale yellow, so that the last steps, where the bias has grown and the
+# path has reached the dark floor of the valley, are light on it (the article's 'Blues' ends in a navy lost there),
+# and the first, high on the light walls, are dark on them.
+BIAS_MARKS_CMAP = "YlGnBu_r"
 FLAT_SHARE = 1e-3  # a loss changing by less than this share of itself over a landscape draws as one colour
 
 CAPTIONS = {
@@ -73,6 +78,21 @@ CAPTIONS = {
         "ten times larger, and the descent path curving smoothly down it to the minimum.",
     },
 }
+
+
+def round_levels(loss: np.ndarray) -> tuple[float, ...]:
+    """Contour levels at 1, 2 and 5 times powers of ten from below the loss's least value to above its greatest:
+    each band a factor of about two, so that a valley floor whose loss is a hundredth of the walls' is as many
+    bands as the walls are (evenly spaced levels make it all one), and the colour bar reads in round numbers."""
+    import numpy as np
+
+    high = float(np.max(loss))
+    low = max(float(np.min(loss)), high * 1e-6)  # a loss of zero somewhere: six decades below the top will do
+    powers = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    steps = sorted(m * 10.0 ** p for p in powers for m in (1, 2, 5))
+    below = max(v for v in steps if v <= low)
+    above = min(v for v in steps if v >= high)
+    return tuple(float(f"{v:.3g}") for v in steps if below <= v <= above)
 
 
 def limits_around(*point_sets: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -217,16 +237,24 @@ class NormalizationExperiment:
         )
 
     def contour_figure(self) -> Figure:
+        """One panel: the path on the loss, at levels a round factor apart so that the valley floor, where the
+        path runs, is several bands rather than one; its start and end marked; the loss's colour bar beside it
+        and the bias's under it (the landscape is a slice at the final bias, the steps coloured by the bias
+        they had)."""
         from scenes.training import as_trail, bias_marks
 
         s, h = self.surface, self.history
-        trail = as_trail(h, **bias_marks(h))  # the article's: a red line, its steps coloured by the bias
+        # The article's red line, its steps coloured by the bias on a map that ends light on the dark valley floor.
+        trail = as_trail(h, **{**bias_marks(h), "marks_cmap": BIAS_MARKS_CMAP})
+        final_bias = f"The landscape is a slice at the final bias b = {h[-1, 2]:.2f}."
         return Figure(
-            panels=(Contour(s.landscape), Contour(s.landscape, trails=(trail,))),
-            size=(COLUMN, 3.2),
+            panels=(Contour(s.landscape, trails=(trail,), levels=round_levels(s.loss), ends=True,
+                            loss_colorbar=True, title=f"at the final bias b = {h[-1, 2]:.2f}"),),
+            size=(COLUMN, CONTOUR_HEIGHT),
             tables={"": self.history_table()},
             alt=descent_alt(h, self.features),
-            description=f"{self.landscape_words()} {describe_descent(h, self.extent.names)}",
+            description=f"{self.landscape_words()} {final_bias} "
+                        f"{describe_descent(h, self.extent.names)}",
             extent=self.extent,
         )
 

@@ -36,32 +36,48 @@ def experiment():
 
 
 def test_contour_figure_matches_the_articles_code_drawn_directly(experiment):
+    """The article's path on its contour, in one panel, drawn as matplotlib would be asked for it: levels at 1, 2
+    and 5 times powers of ten, the steps coloured by the bias, a ring at the start and a star at the end, the
+    loss's colour bar beside it and the bias's under it."""
+    from matplotlib import patheffects
+    from matplotlib.colors import BoundaryNorm
+
+    from scenes.normalization import BIAS_MARKS_CMAP, round_levels
+
     s, h = experiment.surface, experiment.history
+    levels = round_levels(s.loss)
+    assert levels[0] <= s.loss.min() and s.loss.max() <= levels[-1] and 0.5 in levels and 100 in levels
     with theme_context("dark"):
         ours = draw_figure(experiment.contour_figure())
         reference = MplFigure(figsize=experiment.contour_figure().size, dpi=100, layout="constrained")
-        left, right = reference.subplots(1, 2)
+        ax = reference.subplots(1, 1)
         W11, W22 = np.meshgrid(s.w1, s.w2)  # the article's meshgrids
-        reference.colorbar(left.contourf(W11, W22, s.loss, 10, cmap="magma"), ax=left, label="log loss")
-        right.contourf(W11, W22, s.loss, 10, cmap="magma")
-        right.plot(h[:, 0], h[:, 1], c="r", zorder=2)
-        points = right.scatter(h[:, 0], h[:, 1], c=h[:, 2], cmap="Blues", marker="x", zorder=3)
-        reference.colorbar(points, ax=right, label="b")
-        right.set_xlim(*experiment.extent.x)  # the article's ±15, grown to cover the whole descent
-        right.set_ylim(*experiment.extent.y)
-        for ax in (left, right):
-            ax.set(xlabel="W0", ylabel="W1")
+        magma = matplotlib.colormaps["magma"]
+        filled = ax.contourf(W11, W22, s.loss, levels, cmap=magma, norm=BoundaryNorm(levels, magma.N))
+        halo = [patheffects.Stroke(linewidth=2.8, foreground="black", alpha=0.5), patheffects.Normal()]
+        ax.plot(h[:, 0], h[:, 1], c="r", zorder=2, path_effects=halo)
+        points = ax.scatter(h[:, 0], h[:, 1], c=h[:, 2], cmap=BIAS_MARKS_CMAP, marker="x", zorder=3)
+        ax.plot(h[:1, 0], h[:1, 1], ls="none", marker="o", markersize=9, markerfacecolor="white",
+                markeredgecolor="black", markeredgewidth=1.6, zorder=4, label="start")
+        ax.plot(h[-1:, 0], h[-1:, 1], ls="none", marker="*", markersize=15, markerfacecolor="white",
+                markeredgecolor="black", markeredgewidth=1.2, zorder=4, label="end")
+        ax.legend(loc="lower left")
+        reference.colorbar(filled, ax=ax, label="log loss", ticks=levels[::2], format="{x:.3g}")
+        reference.colorbar(points, ax=ax, label="b", location="bottom", shrink=0.6, aspect=30)
+        ax.set_xlim(*experiment.extent.x)  # the article's ±15, grown to cover the whole descent
+        ax.set_ylim(*experiment.extent.y)
+        ax.set(xlabel="W0", ylabel="W1", title=f"at the final bias b = {h[-1, 2]:.2f}")
         assert_same_pixels(ours, reference)
 
 
 def test_contour_path_is_the_recorded_history(experiment):
     with theme_context("dark"):
         fig = draw_figure(experiment.contour_figure())
-    path_axes = fig.axes[1]
-    (line,) = path_axes.get_lines()
+    path_axes = fig.axes[0]
+    (line,) = [line for line in path_axes.get_lines() if line.get_linestyle() != "None"]
     np.testing.assert_array_equal(line.get_xdata(), experiment.history[:, 0])
     np.testing.assert_array_equal(line.get_ydata(), experiment.history[:, 1])
-    (points,) = path_axes.collections[-1:]
+    (points,) = [c for c in path_axes.collections if isinstance(c, matplotlib.collections.PathCollection)]
     np.testing.assert_array_equal(points.get_array(), experiment.history[:, 2])
     assert path_axes.get_xlim() == experiment.extent.x == (-15.0, 20.0)  # W0 reaches 16.5
     assert path_axes.get_ylim() == experiment.extent.y == (-15.0, 15.0)
@@ -73,8 +89,8 @@ def test_a_forced_grid_limit_marks_the_points_beyond_it_at_its_edge():
     forced = NormalizationExperiment(SceneContext(seed=0, grid_size=40, grid_limit=10.0), "compressed", 10.0)
     with theme_context("dark"):
         fig = draw_figure(forced.contour_figure())
-    path_axes = fig.axes[1]
-    (line,) = path_axes.get_lines()
+    path_axes = fig.axes[0]
+    (line,) = [line for line in path_axes.get_lines() if line.get_linestyle() != "None"]
     assert line.get_xdata().max() == 10.0 and line.get_ydata().min() == -10.0  # on the edge, not cut off
     beyond = [c for c in path_axes.collections if c.get_label() == BEYOND_LABEL]
     h = forced.history

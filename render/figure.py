@@ -25,7 +25,7 @@ from render.theme import theme_context
 
 PIXEL_DENSITY = 2  # PNGs at 2x for high-density screens: 100 dpi figure sizes, saved at 200 dpi
 BASE_DPI = 100
-FOREGROUND = "foreground"  # a colour that means "the theme's text colour"
+FOREGROUND = spec.FOREGROUND  # a colour that means "the theme's text colour"
 LEGEND_COLUMNS = 3  # entries in a row of a legend under the panels: three names fit a column's width
 
 

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from render.spec import SERIES_COUNT, series
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -38,9 +40,10 @@ HYPER_PARAMETERS: dict[str, dict[str, object]] = {
     "adam": {"betas": (0.9, 0.999), "eps": 1e-8},
 }
 
-# Okabe & Ito's colour-blind-safe palette without black and yellow, which vanish on a dark or a light theme;
-# vermillion first, the nearest to a red path a post may already draw.
-PALETTE: tuple[str, ...] = ("#D55E00", "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#CC79A7")
+# The theme's series, by role (render.theme.SERIES: one hue per role in every output and theme, told apart under
+# deuteranopia and protanopia): optimizers take them in the order a post lists them, the first also a lone
+# descent's path.
+PALETTE: tuple[str, ...] = tuple(series(k) for k in range(SERIES_COUNT))
 
 
 @dataclass(frozen=True)

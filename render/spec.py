@@ -16,6 +16,21 @@ from typing import TYPE_CHECKING, Callable, Union
 if TYPE_CHECKING:  # arrays are only annotations here: declaring outputs needs no numpy
     import numpy as np
 
+# Colours by meaning, not by hue: a scene gives each thing it draws a role, and the theme it is drawn in gives the
+# role its shade (render.theme.SERIES), the same hue in every output.  ``series(k)`` is the k-th role (an
+# optimizer's place in a race, the first or second of two things compared; the first is also a lone descent's
+# path); FOREGROUND is the theme's text colour, for what claims no role.
+SERIES_COUNT = 8
+FOREGROUND = "foreground"
+
+
+def series(index: int) -> str:
+    """The colour of the series at ``index``, as a spec names it (matplotlib's ``C0`` notation)."""
+    if not 0 <= index < SERIES_COUNT:
+        raise ValueError(f"no series {index}: there are {SERIES_COUNT}")
+    return f"C{index}"
+
+
 # A figure's width in inches: at 100 dpi, 700 CSS px, the width of a blog column; text is sized for it.
 COLUMN = 7.0
 
@@ -70,7 +85,7 @@ class Line:
     x: np.ndarray
     y: np.ndarray
     label: str | None = None
-    color: str | None = None
+    color: str | None = None  # None: the next series' colour
     width: float | None = None
     linestyle: str = "solid"  # or "dashed": a reference drawn beside the data (a chance level), not data
 
@@ -161,7 +176,10 @@ class Trail:
     iteration: np.ndarray
     loss: np.ndarray
     label: str = ""
-    color: str = "r"
+    color: str = "C0"  # the path's: by default the first series', a lone descent's
+    # Its loss curve's, where that means something else than the path (what the descent was trained on); None:
+    # the path's where a view has several trails, else the text colour.
+    loss_color: str | None = None
     marks: np.ndarray | None = None
     marks_cmap: str | None = None  # None: matplotlib's default colour map
     marks_label: str = ""

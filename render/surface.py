@@ -32,13 +32,12 @@ from render.errors import PartlyWritten, RenderError
 from render.files import atomic_path, write_text_atomic
 from render.settings import RenderSettings, RunSession, Written
 from render.spec import Camera, Content, Descent, Landscape, Names, Surface, Trail
-from render.theme import BACKGROUNDS
+from render.theme import BACKGROUNDS, resolve
 
 TEMPLATES = {"dark": "plotly_dark", "light": "plotly_white"}
-PATH_COLOR = "red"  # the article draws the descent in red on its contours
 # The loss's colours, the 2D contours' own (spec.Contour.cmap): one colour map for one meaning in every view.
 SURFACE_COLORS = "magma"
-MARKER_COLOR = "#00e5ff"  # the slider's marker: cyan, a hue magma has none of, apart from the red path too
+MARKER_COLOR = "#00e5ff"  # the slider's marker: cyan, a hue magma has none of, apart from the paths too
 LIFT = 0.015  # the path floats this fraction of the loss range above the surface, so it is never buried
 SAMPLES_PER_STEP = 16  # points per gradient step, so the line follows the surface between iterations
 # Static images: 1200 x 900 pixels, drawn at 1.2x so the text stays legible in a blog's column.
@@ -169,13 +168,13 @@ def _placed(trail: Trail, landscape: Landscape) -> PlacedTrail:
     return PlacedTrail(trail, x, y, z, np.column_stack([trail.iteration, trail.loss]))
 
 
-def _trail_traces(placed: PlacedTrail, landscape: Landscape, several: bool) -> list[go.Scatter3d]:
+def _trail_traces(placed: PlacedTrail, landscape: Landscape, several: bool, theme: str) -> list[go.Scatter3d]:
     """A trail's line, its steps (to hover), and its end; where there are several, one legend entry each
-    (``legendgroup``: clicking it toggles all three) in the trail's own colour."""
+    (``legendgroup``: clicking it toggles all three); in the trail's own colour, its role's shade in ``theme``."""
     trail, x, y, z, customdata = placed.trail, placed.x, placed.y, placed.z, placed.customdata
     px, py, pz = path_on_surface(trail, landscape)
     end = len(trail.iteration) - 1
-    color = trail.color if several else PATH_COLOR
+    color = resolve(trail.color, theme)
     group = dict(legendgroup=trail.label) if several else {}
     step, hovertemplate = landscape.names.step, hover(landscape.names)
     end_label = f"end, {step} {int(trail.iteration[end])}" + (" (off the grid)" if np.isnan(z[end]) else "")
@@ -208,7 +207,7 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
                    hovertemplate=f"{first_name} %{{x:.3f}}<br>{second_name} %{{y:.3f}}<br>{names.loss} %{{z:.4f}}"
                                  "<extra>surface</extra>"),
     ]
-    trails = [_trail_traces(one, landscape, several) for one in placed]
+    trails = [_trail_traces(one, landscape, several, theme) for one in placed]
     # One trail: its line and steps, the start, then its end (the article's legend order).  Several share the
     # start; each is one legend entry.
     start = go.Scatter3d(x=first.x[:1], y=first.y[:1], z=first.z[:1], mode="markers", name=f"start, {names.step} 0",

@@ -54,7 +54,6 @@ DPI_PER_PIXEL_OF_HEIGHT = 160 / 720
 CONTROLS_MARGIN = 0.1  # of the height, kept clear at the bottom for a player's controls
 
 CONTOUR_CMAP = "magma"
-PATH_COLOR = "r"
 LINE_WIDTH = 3  # the article's lw=3, for the path and the loss curve
 POINT_SIZE = 9
 LOSS_MARGIN = 0.05  # of the loss range, above and below the curve
@@ -319,9 +318,12 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
     loss_ax.set(xlim=(iterations.min(), iterations.max()), xlabel=names.step,
                 ylabel=f"{names.loss} (log scale)" if descent.loss_scale == "log" else names.loss)
     for artists in trails:
-        # One trail's loss in the text colour, as the article's; several in their trails' colours.
+        # A loss in its own colour where the trail has one (what it was trained on); else one trail's in the text
+        # colour, as the article's, and several in their trails' colours.
+        trail = artists.trail
+        color = trail.color if several else matplotlib.rcParams["text.color"]
         (artists.curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, zorder=MOVING_ZORDER, animated=animated,
-                                        c=artists.trail.color if several else matplotlib.rcParams["text.color"])
+                                        c=trail.loss_color or color)
     # The counter is the loss panel's title: the layout keeps room for its longest text.
     last = max(trail.iteration[-1] for trail in descent.trails)
     counter = loss_ax.set_title(counter_text(last, last, None if several else -max(abs(losses)) - 1, names),

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from render.spec import COLUMN, Curves, Figure, Heatmap, Images, Line, Output, Table
+from render.spec import COLUMN, FOREGROUND, Curves, Figure, Heatmap, Images, Line, Output, Table
 from scenes.context import SceneContext
 from scenes.describe import (
     describe_learning_curves, describe_samples, describe_weights, learning_curves_alt, weights_alt,
@@ -106,12 +106,14 @@ class CatDogScene:
         return Figure(
             panels=(
                 Curves(
-                    (Line(it, c.train_loss, "train loss"), Line(it, c.test_loss, "test loss")),
+                    (Line(it, c.train_loss, "train loss", FOREGROUND),
+                     Line(it, c.test_loss, "test loss", FOREGROUND, linestyle="dashdot")),
                     xlabel="iteration", ylabel="log loss", title="Loss",
                 ),
                 Curves(
-                    (Line(it, c.train_accuracy, "train acc"), Line(it, c.test_accuracy, "test acc"),
-                     Line(it[[0, -1]], np.array([chance, chance]), f"chance ({chance:.0%})", "foreground",
+                    (Line(it, c.train_accuracy, "train acc", FOREGROUND),
+                     Line(it, c.test_accuracy, "test acc", FOREGROUND, linestyle="dashdot"),
+                     Line(it[[0, -1]], np.array([chance, chance]), f"chance ({chance:.0%})", FOREGROUND,
                           width=1.0, linestyle="dashed")),
                     xlabel="iteration", ylabel="accuracy", title="Accuracy",
                 ),

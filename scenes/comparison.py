@@ -34,8 +34,8 @@ def comparison_outputs(compressed: NormalizationExperiment, normalized: Normaliz
 
         first, second = compressed.history, normalized.history
         return Figure(
-            panels=(Curves((Line(first[:, 3], first[:, 4], compressed.features),
-                            Line(second[:, 3], second[:, 4], normalized.features)),
+            panels=(Curves((Line(first[:, 3], first[:, 4], compressed.features, compressed.loss_color),
+                            Line(second[:, 3], second[:, 4], normalized.features, normalized.loss_color)),
                            xlabel="iteration", ylabel="log loss (log scale)", yscale="log"),),
             size=(COLUMN, 4.5),
             tables={"": Table(("i", f"loss_{compressed.variant}", f"loss_{normalized.variant}"),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from render.spec import (
     COLUMN, Animation, Camera, Contour, Curves, Descent, Extent, Figure, Line, Output, Scatter, Surface, Table,
+    series,
 )
 from scenes.context import MIN_GRID_LIMIT, LandscapeError, SceneContext
 from scenes.data import Blobs, blobs
@@ -32,6 +33,9 @@ N_ITER = 100
 START_W = (-7.5, 7.5)
 # The two experiments: the article multiplies the second feature by 10, then leaves it as generated.
 SECOND_FEATURE_SCALES = {"compressed": 10.0, "normalized": 1.0}
+# Each experiment's loss, in every output that draws it: the two series after the optimizers' six (the path is
+# gradient descent's, the first series, on both).
+LOSS_COLORS = {"compressed": series(6), "normalized": series(7)}
 # What each experiment's features are, in the words the outputs show: the variant names the loss as the article
 # does ("compressed"), not the feature, which is ten times larger than the other, as generated times 10.
 FEATURES = {"compressed": "unscaled features", "normalized": "normalized features"}
@@ -193,7 +197,12 @@ class NormalizationExperiment:
         from scenes.training import as_trail
 
         s = self.surface if extent is None else self.surface_on(extent)
-        return Descent(s.landscape, (as_trail(self.history),), title=self.features)
+        return Descent(s.landscape, (as_trail(self.history, loss_color=self.loss_color),), title=self.features)
+
+    @property
+    def loss_color(self) -> str:
+        """This experiment's loss, wherever it is drawn: a figure's curve, a video's loss panel."""
+        return LOSS_COLORS[self.variant]
 
     def history_table(self) -> Table:
         from scenes.training import HISTORY_COLUMNS
@@ -228,7 +237,7 @@ class NormalizationExperiment:
     def loss_figure(self) -> Figure:
         h = self.history
         return Figure(
-            panels=(Curves((Line(h[:, 3], h[:, 4]),), xlabel="iteration", ylabel="log loss",
+            panels=(Curves((Line(h[:, 3], h[:, 4], color=self.loss_color),), xlabel="iteration", ylabel="log loss",
                            legend=False),),
             size=(COLUMN, 4.5),
             tables={"": self.history_table()},

@@ -42,6 +42,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from render.optimizers import HYPER_PARAMETERS, STEPS, Optimizer, Step
+from render.spec import series
 
 if TYPE_CHECKING:  # NumPy is imported when a descent runs, not when the optimizers are listed
     import numpy as np
@@ -51,16 +52,15 @@ if TYPE_CHECKING:  # NumPy is imported when a descent runs, not when the optimiz
 
 __all__ = ["HYPER_PARAMETERS", "OPTIMIZERS", "STEPS", "Optimizer", "Step", "optimize", "trails"]
 
-# The order of the legends.  Okabe–Ito colours without black and yellow, which vanish on the dark and the
-# light theme (``render.optimizers.PALETTE``); gradient descent keeps vermillion, the palette's nearest to the
-# article's red path.  The rules are torch.optim's, from the engine (``render.optimizers``).
+# The order of the legends, and each optimizer's colour: the theme's series in that order
+# (``render.optimizers.PALETTE``), so gradient descent, first, is the colour of every lone descent's path.  The rules are torch.optim's, from the engine (``render.optimizers``).
 OPTIMIZERS: tuple[Optimizer, ...] = (
-    Optimizer("gradient descent", "sgd", lr=0.6, color="#D55E00"),
-    Optimizer("momentum", "sgd", lr=0.06, momentum=0.9, color="#0072B2"),
-    Optimizer("Nesterov", "sgd", lr=0.06, momentum=0.9, nesterov=True, color="#56B4E9"),
-    Optimizer("AdaGrad", "adagrad", lr=1.0, color="#009E73"),
-    Optimizer("RMSProp", "rmsprop", lr=0.3, alpha=0.99, color="#E69F00"),
-    Optimizer("Adam", "adam", lr=0.3, betas=(0.9, 0.999), color="#CC79A7"),
+    Optimizer("gradient descent", "sgd", lr=0.6, color=series(0)),
+    Optimizer("momentum", "sgd", lr=0.06, momentum=0.9, color=series(1)),
+    Optimizer("Nesterov", "sgd", lr=0.06, momentum=0.9, nesterov=True, color=series(2)),
+    Optimizer("AdaGrad", "adagrad", lr=1.0, color=series(3)),
+    Optimizer("RMSProp", "rmsprop", lr=0.3, alpha=0.99, color=series(4)),
+    Optimizer("Adam", "adam", lr=0.3, betas=(0.9, 0.999), color=series(5)),
 )
 
 

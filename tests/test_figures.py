@@ -55,7 +55,7 @@ def test_contour_figure_matches_the_articles_code_drawn_directly(experiment):
         magma = matplotlib.colormaps["magma"]
         filled = ax.contourf(W11, W22, s.loss, levels, cmap=magma, norm=BoundaryNorm(levels, magma.N))
         halo = [patheffects.Stroke(linewidth=2.8, foreground="black", alpha=0.5), patheffects.Normal()]
-        ax.plot(h[:, 0], h[:, 1], c="r", zorder=2, path_effects=halo)
+        ax.plot(h[:, 0], h[:, 1], c="C0", zorder=2, path_effects=halo)  # the first series: gradient descent's
         points = ax.scatter(h[:, 0], h[:, 1], c=h[:, 2], cmap=BIAS_MARKS_CMAP, marker="x", zorder=3)
         ax.plot(h[:1, 0], h[:1, 1], ls="none", marker="o", markersize=9, markerfacecolor="white",
                 markeredgecolor="black", markeredgewidth=1.6, zorder=4, label="start")
@@ -136,7 +136,7 @@ def test_loss_figure_matches_a_direct_plot(experiment):
         ours = draw_figure(experiment.loss_figure())
         reference = MplFigure(figsize=experiment.loss_figure().size, dpi=100, layout="constrained")
         ax = reference.subplots()
-        ax.plot(h[:, 3], h[:, 4])
+        ax.plot(h[:, 3], h[:, 4], c="C6")  # the compressed experiment's loss, wherever it is drawn
         ax.set(xlabel="iteration", ylabel="log loss")
         assert_same_pixels(ours, reference)
 

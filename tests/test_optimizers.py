@@ -21,6 +21,7 @@ import pytest
 
 import render.optimizers
 from render.optimizers import PALETTE, Optimizer, descend, palette_colors
+from render.theme import SERIES
 from scenes.context import SceneContext
 from scenes.data import blobs
 from scenes.neuron import Parameters
@@ -293,27 +294,28 @@ def test_settings_that_would_have_no_effect_are_refused(kwargs):
         Optimizer(**{"name": "x", "lr": 0.1, **kwargs})
 
 
-def test_the_palette_is_okabe_ito_without_black_and_yellow():
-    assert PALETTE == ("#D55E00", "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#CC79A7")
-    assert set(PALETTE) == OKABE_ITO - {"#000000", "#F0E442"}
+def test_the_palette_is_the_theme_s_series_in_order():
+    """Roles, not hues: each theme shades them (the dark one in Okabe & Ito's colours; tests/test_palette.py)."""
+    assert PALETTE == ("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7")
+    assert set(SERIES["dark"][:6]) == OKABE_ITO - {"#000000", "#F0E442"}
 
 
 def test_optimizers_without_colours_take_the_palette_in_order():
-    optimizers = [Optimizer(str(k), "sgd", lr=0.1) for k in range(6)]
+    optimizers = [Optimizer(str(k), "sgd", lr=0.1) for k in range(8)]
     assert palette_colors(optimizers) == PALETTE
     assert palette_colors(iter(optimizers[:2])) == PALETTE[:2]  # any iterable, read once
     assert palette_colors([]) == ()
 
 
 def test_a_colour_given_is_kept_and_skipped_by_the_others():
-    optimizers = [Optimizer("a", "sgd", lr=0.1), Optimizer("b", "adam", lr=0.1, color="#D55E00"),
+    optimizers = [Optimizer("a", "sgd", lr=0.1), Optimizer("b", "adam", lr=0.1, color="C0"),
                   Optimizer("c", "adam", lr=0.1), Optimizer("d", "adam", lr=0.1, color="#123456")]
-    assert palette_colors(optimizers) == ("#0072B2", "#D55E00", "#56B4E9", "#123456")
+    assert palette_colors(optimizers) == ("C1", "C0", "C2", "#123456")
 
 
 def test_running_out_of_colours_is_an_error_not_a_repeat():
-    with pytest.raises(ValueError, match="seventh: no colour left in the palette of 6"):
-        palette_colors([*(Optimizer(str(k), "sgd", lr=0.1) for k in range(6)), Optimizer("seventh", "sgd", lr=0.1)])
+    with pytest.raises(ValueError, match="ninth: no colour left in the palette of 8"):
+        palette_colors([*(Optimizer(str(k), "sgd", lr=0.1) for k in range(8)), Optimizer("ninth", "sgd", lr=0.1)])
 
 
 def test_the_engines_optimizers_load_no_numpy():
@@ -407,7 +409,7 @@ def test_trails_start_where_the_article_starts():
 def test_the_six_optimizers_in_the_articles_order():
     assert [o.name for o in OPTIMIZERS] == ["gradient descent", "momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
     assert len({o.name for o in OPTIMIZERS}) == len(OPTIMIZERS)
-    assert BY_NAME["gradient descent"].color == "#D55E00"  # vermillion, next to the article's red
+    assert BY_NAME["gradient descent"].color == "C0"  # the first series: every lone descent's path too
     # the article's colours are the ones the engine would give them, in the same order
     assert tuple(o.color for o in OPTIMIZERS) == palette_colors(dataclasses.replace(o, color=None) for o in OPTIMIZERS)
 

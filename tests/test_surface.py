@@ -23,10 +23,11 @@ from render.files import PARTIAL_MARK
 from render.settings import RenderSettings, RunSession, SurfaceSettings
 from render.spec import Descent, Surface, Trail
 from render.surface import (
-    IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, PATH_COLOR, SURFACE_COLORS, SurfaceExportError, camera_eye,
+    IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, SURFACE_COLORS, SurfaceExportError, camera_eye,
     path_on_surface, surface_figure, surface_height,
 )
 from render.surface import write_surface as surface_writer
+from render.theme import SERIES
 from scenes import SceneContext
 from scenes.normalization import NormalizationExperiment
 
@@ -194,7 +195,8 @@ def test_the_page_holds_the_surface_the_path_and_one_frame_per_iteration(tmp_pat
 
     by_name = {trace.get("name"): trace for trace in data}
     line = by_name["descent path"]
-    assert line["mode"] == "lines" and line["line"]["color"] == PATH_COLOR
+    # The first series' shade in the default (dark) theme: gradient descent's colour in every output.
+    assert line["mode"] == "lines" and line["line"]["color"] == SERIES["dark"][0]
     x, y, z = path_on_surface(trail, landscape)
     np.testing.assert_array_equal(as_array(line["x"]), x)  # NaN gaps included
     np.testing.assert_array_equal(as_array(line["z"]), z)

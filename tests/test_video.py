@@ -209,7 +209,7 @@ def test_several_trails_on_one_landscape_each_draw_their_path_point_and_curve(vi
 
     (trail,) = views[0].trails
     steps = 41
-    first = replace(trail, label="compressed", color="red")
+    first = replace(trail, label="compressed", color="red", loss_color=None)
     # Mirrored across W1 = 0: on the same (W1-symmetric) grid, away from the first.
     second = Trail(trail.x[:steps], -trail.y[:steps], trail.iteration[:steps], trail.loss[:steps] / 2,
                    label="mirrored", color="cyan")

@@ -53,7 +53,8 @@ if TYPE_CHECKING:  # NumPy is imported when a descent runs, not when the optimiz
 __all__ = ["HYPER_PARAMETERS", "OPTIMIZERS", "STEPS", "Optimizer", "Step", "optimize", "trails"]
 
 # The order of the legends, and each optimizer's colour: the theme's series in that order
-# (``render.optimizers.PALETTE``), so gradient descent, first, is the colour of every lone descent's path.  The rules are torch.optim's, from the engine (``render.optimizers``).
+# (``render.optimizers.PALETTE``), so gradient descent, first, is the colour of every lone descent's path.
+# The rules are torch.optim's, from the engine (``render.optimizers``).
 OPTIMIZERS: tuple[Optimizer, ...] = (
     Optimizer("gradient descent", "sgd", lr=0.6, color=series(0)),
     Optimizer("momentum", "sgd", lr=0.06, momentum=0.9, color=series(1)),

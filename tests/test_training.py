@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from render.spec import series
 from scenes.context import SceneContext
 from scenes.data import blobs
 from scenes.neuron import Parameters, gradients, initialisation, log_loss, model, predict, update
@@ -39,7 +40,7 @@ def test_a_history_becomes_a_trail_by_name_column_for_column():
     np.testing.assert_array_equal(trail.marks, history[:, 2])
     assert (trail.label, trail.color, trail.marks_cmap, trail.marks_label) == ("compressed", "blue", "Blues", "b")
     plain = as_trail(history)
-    assert (plain.label, plain.color, plain.marks, plain.marks_cmap) == ("", "r", None, None)
+    assert (plain.label, plain.color, plain.marks, plain.marks_cmap) == ("", series(0), None, None)
 
 
 def test_the_descent_view_is_the_experiments_history_on_its_surface():
@@ -52,7 +53,7 @@ def test_the_descent_view_is_the_experiments_history_on_its_surface():
     np.testing.assert_array_equal(view.landscape.x, surface.w1)  # the surface's W0 axis
     np.testing.assert_array_equal(view.landscape.y, surface.w2)
     np.testing.assert_array_equal(view.landscape.loss, surface.loss)
-    assert view.title == "compressed features" and view.loss_scale == "linear"
+    assert view.title == "unscaled features" and view.loss_scale == "linear"
 
 
 def naive_loop(X, y, Xt, yt, params, lr, n_iter):

@@ -197,7 +197,8 @@ class NormalizationExperiment:
         from scenes.training import as_trail
 
         s = self.surface if extent is None else self.surface_on(extent)
-        return Descent(s.landscape, (as_trail(self.history, loss_color=self.loss_color),), title=self.features)
+        return Descent(s.landscape, (as_trail(self.history, loss_color=self.loss_color),), title=self.features,
+                       levels=round_levels(s.loss))  # the valley floor in bands, as on the contours
 
     @property
     def loss_color(self) -> str:

@@ -94,12 +94,13 @@ def _shared_options(command):
                      help="Video formats, comma-separated: mp4, webm, gif, poster (last frame as PNG)."),
         click.option("--quality", type=click.Choice(list(PRESETS)), default=None,
                      help="Video size and frame rate: low 854x480@15, medium 1280x720@30, "
-                          "high 1920x1080@60, 4k 3840x2160@60.  [default: 1280x720 at 10 fps, one frame per "
-                          "recorded step]"),
+                          "high 1920x1080@60, 4k 3840x2160@60.  [default: 1280x720 at 10 fps, ten steps a second "
+                          "after a slower start, the first frame held 1 s and the last 2.5 s]"),
         click.option("--fps", type=FiniteRange(*FPS_RANGE), default=None,
                      help="Video frames per second (overrides the quality preset's)."),
         click.option("--duration", type=FiniteRange(min=0, min_open=True, max=MAX_DURATION), default=None,
-                     help="Video length in seconds; more frames than recorded steps are interpolated."),
+                     help="Video length in seconds, the held first and last frames included (they take at most "
+                          "half of it); more frames than recorded steps are interpolated."),
         click.option("--plotlyjs", type=click.Choice(PLOTLYJS_MODES), default=SurfaceSettings.plotlyjs,
                      show_default=True,
                      help="Surface pages: one shared plotly.min.js beside them, the CDN, or inlined in each."),

@@ -612,6 +612,6 @@ class Poster(VideoFormat):
 # format name (as in --formats) -> how it is written
 FORMATS: dict[str, type[VideoFormat]] = {"mp4": Mp4, "webm": WebM, "gif": Gif, "poster": Poster}
 
-# The captions track written beside a moving video (WebVTT, by render.video): defined here, with the
+# The descriptions track written beside a moving video (WebVTT, by render.video): defined here, with the
 # formats' extensions, for the manifest to accept it too.
 CAPTIONS_EXTENSION = "vtt"

@@ -29,7 +29,9 @@ FOREGROUND = spec.FOREGROUND  # a colour that means "the theme's text colour"
 LEGEND_COLUMNS = 3  # entries in a row of a legend under the panels: three names fit a column's width
 
 
-def _color(name: str | None) -> str | None:
+def drawn_color(name: str | None) -> str | None:
+    """A spec's colour as matplotlib takes it: :data:`FOREGROUND` is the theme's text colour, the rest as given
+    (series roles ``C0``... are the theme's own cycle)."""
     return matplotlib.rcParams["text.color"] if name == FOREGROUND else name
 
 
@@ -52,7 +54,7 @@ def _labelled_log_ticks(ax: Axes) -> None:
 
 def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
     for line in panel.lines:
-        ax.plot(line.x, line.y, label=line.label, color=_color(line.color), lw=line.width, ls=line.linestyle)
+        ax.plot(line.x, line.y, label=line.label, color=drawn_color(line.color), lw=line.width, ls=line.linestyle)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, yscale=panel.yscale)
     if panel.yscale == "log":
         _labelled_log_ticks(ax)
@@ -124,12 +126,12 @@ def label_ends(fig: MplFigure, ax: Axes, lines: tuple[spec.Line, ...]) -> None:
         # A faint leader from the line's end, a swatch of its colour, and its name in the text's colour (which
         # reads on either theme, where some of a palette's colours would not as text).
         ax.annotate("", xy=ends[k], xytext=(left, height), textcoords="axes fraction",
-                    arrowprops=dict(arrowstyle="-", color=_color(FOREGROUND), alpha=0.45, lw=0.7, shrinkA=0,
+                    arrowprops=dict(arrowstyle="-", color=drawn_color(FOREGROUND), alpha=0.45, lw=0.7, shrinkA=0,
                                     shrinkB=1))
         ax.plot([left, left + END_LABEL_SWATCH * 0.8], [height, height], transform=ax.transAxes, clip_on=False,
-                color=_color(line.color), lw=3, solid_capstyle="butt")
+                color=drawn_color(line.color), lw=3, solid_capstyle="butt")
         ax.text(left + END_LABEL_SWATCH, height, line.label, transform=ax.transAxes, va="center", ha="left",
-                fontsize=size, color=_color(FOREGROUND))
+                fontsize=size, color=drawn_color(FOREGROUND))
 
 
 # Points' outline: thin, in the theme's text colour, on the points and on their legend's keys alike, so that a
@@ -150,7 +152,7 @@ def _sparse_ticks_on_the_narrow_side(ax: Axes) -> None:
 def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
     """The points coloured by class, with a legend of the classes; at an equal aspect the legend stands beside the
     axes, since the cloud's shape is then the picture and a tall, narrow one would be hidden under it."""
-    edge = dict(edgecolors=_color(FOREGROUND), linewidths=POINT_EDGE_WIDTH)
+    edge = dict(edgecolors=drawn_color(FOREGROUND), linewidths=POINT_EDGE_WIDTH)
     points = ax.scatter(panel.x, panel.y, c=panel.color_values, cmap=panel.cmap, **edge)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title)
     if panel.limits is not None:
@@ -174,7 +176,7 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
     beyond_marked = False
     for trail in panel.trails:
         x, y, beyond = at_edge(trail.x, trail.y, landscape)
-        ax.plot(x, y, c=trail.color, zorder=2, path_effects=TRAIL_HALO,
+        ax.plot(x, y, c=drawn_color(trail.color), zorder=2, path_effects=TRAIL_HALO,
                 **({"label": trail.label} if trail.label else {}))
         if trail.marks is not None:
             marks = np.asarray(trail.marks)

@@ -35,8 +35,9 @@ from render.settings import IMAGE_FORMATS, ROLES
 from render.kinds import KINDS
 from render.theme import THEMES
 
-# 2: no render seconds (records are the same bytes whichever worker or run made them); 3: each file's role
-MANIFEST_VERSION = 3
+# 2: no render seconds (records are the same bytes whichever worker or run made them); 3: each file's role;
+# 4: each output's long description
+MANIFEST_VERSION = 4
 MANIFEST_NAME = "manifest.json"
 # What an output's files depend on besides our code; each is recorded, and part of the rebuild key.
 LIBRARIES = (

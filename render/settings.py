@@ -72,7 +72,8 @@ def unknown_choices(what: str, given: tuple[str, ...], choices, allow_empty: boo
 
 @dataclass(frozen=True)
 class VideoSettings:
-    """How videos are encoded; ``None`` means the default: 1280x720, one frame per recorded step at 10 fps.
+    """How videos are encoded; ``None`` means the default: 1280x720 at 10 fps, ten steps a second after a slower
+    start, between the held first and last frames (``render.video.video_timeline``).
 
     Checked when made, so every writer can trust it: ``size`` and ``frame_rate``
     are the resolved values.
@@ -221,7 +222,7 @@ ROLES: dict[str, Role] = {
     "webm": Role(".webm", "the video as VP9 WebM"),
     "gif": Role(".gif", "the video as an animated GIF"),
     "poster": Role(".png", "the video's last frame, shown before it plays"),
-    "vtt": Role(".vtt", "the video's captions track (WebVTT)"),
+    "vtt": Role(".vtt", "the video's descriptions track (WebVTT): what happens when, in words"),
     "html": Role(".html", "a 3D view's interactive page"),
     "js": Role(".js", "the script a 3D view's page loads (plotly.min.js, shared)"),
     "data": Role(".csv", "the numbers behind the output, as CSV"),

@@ -305,7 +305,7 @@ class Animation:
     title: str = ""  # above the views; for one descent, by default its title (none if it has none)
     alt: str = ""
     extent: Extent | None = None  # the landscape every view covers
-    # What happens when, in words, for readers who cannot see it: a captions track beside the video.
+    # What happens when, in words, for readers who cannot see it: a descriptions track beside the video.
     captions: tuple[Caption, ...] = ()
     tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
     # Every number the alt text leaves out: the transcript under the video begins with it.

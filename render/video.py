@@ -41,7 +41,7 @@ from render import spec
 from render.edges import BEYOND_MARKER, at_edge, grid_bounds
 from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, VideoFormat, VideoShape
 from render.errors import RenderError
-from render.figure import filled_contour, loss_colorbar
+from render.figure import drawn_color, filled_contour, loss_colorbar
 from render.files import write_text_atomic
 from render.settings import DEFAULT_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.sides import sides
@@ -296,9 +296,10 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
     several = len(descent.trails) > 1
     trails = []
     for trail in descent.trails:
-        (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=trail.color, zorder=MOVING_ZORDER, animated=animated)
+        color = drawn_color(trail.color)
+        (path,) = contour_ax.plot([], [], lw=LINE_WIDTH, c=color, zorder=MOVING_ZORDER, animated=animated)
         (point,) = contour_ax.plot([], [], ls="none", marker="x", ms=POINT_SIZE, mew=LINE_WIDTH * 0.8, mfc="none",
-                                   c=trail.color, zorder=MOVING_ZORDER + 1, animated=animated, clip_on=False,
+                                   c=color, zorder=MOVING_ZORDER + 1, animated=animated, clip_on=False,
                                    in_layout=False)
         end = None if several else end_ring(contour_ax, animated)  # six rings would hide where trails end
         trails.append(TrailArtists(trail, path, point, end))
@@ -323,7 +324,7 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
         trail = artists.trail
         color = trail.color if several else matplotlib.rcParams["text.color"]
         (artists.curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, zorder=MOVING_ZORDER, animated=animated,
-                                        c=trail.loss_color or color)
+                                        c=drawn_color(trail.loss_color or color))
     # The counter is the loss panel's title: the layout keeps room for its longest text.
     last = max(trail.iteration[-1] for trail in descent.trails)
     counter = loss_ax.set_title(counter_text(last, last, None if several else -max(abs(losses)) - 1, names),
@@ -426,7 +427,8 @@ def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Bounda
     negative, positive = (ax.add_patch(Polygon(np.zeros((1, 2)), closed=True, lw=0, fc=shade, alpha=alpha,
                                                zorder=MOVING_ZORDER, animated=animated))
                           for shade, alpha in zip(shades, side_alphas(shades)))
-    (line,) = ax.plot([], [], lw=LINE_WIDTH, c=boundary.trail.color, zorder=MOVING_ZORDER + 1, animated=animated)
+    (line,) = ax.plot([], [], lw=LINE_WIDTH, c=drawn_color(boundary.trail.color), zorder=MOVING_ZORDER + 1,
+                      animated=animated)
     # The legend under the panel, drawn once: inside it, the sides moving under it would have to redraw it.
     # In two columns, one per class: its points above the shade of the side the neuron gives it; then the line.
     handles = []
@@ -434,7 +436,7 @@ def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Bounda
         handles.append(Line2D([], [], ls="none", marker="o", mfc=colors[k], mec=matplotlib.rcParams["text.color"],
                               mew=0.5, label=name))
         handles.append(Rectangle((0, 0), 1, 1, lw=0, fc=side.get_facecolor(), label=boundary.side_label.format(name)))
-    handles.insert(2, Line2D([], [], lw=LINE_WIDTH, c=boundary.trail.color, label=boundary.line_label))
+    handles.insert(2, Line2D([], [], lw=LINE_WIDTH, c=drawn_color(boundary.trail.color), label=boundary.line_label))
     figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize="small", frameon=False)
     # The accuracy is the panel's title: the layout keeps room for its longest text.
     title = ax.set_title(boundary.accuracy_text.format(1.0), fontsize="medium")

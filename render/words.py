@@ -170,10 +170,12 @@ def curvature_words(steep: float, shallow: float) -> str:
     many times steeper it is across (the steep direction) than along: at equal distances from the floor, the
     slopes are in the ratio of the curvatures."""
     ratio = steep / shallow if shallow > 0 else float("inf")
+    if ratio != float("inf"):
+        ratio = float(f"{ratio:.2g}")  # the word follows the number the reader is told, not the one before rounding
     if ratio < 2:
         return "a round bowl"
     shape = "an oval bowl" if ratio < 10 else "a trough" if ratio < 100 else "a long, narrow trough"
-    factor = "infinitely" if ratio == float("inf") else f"{float(f'{ratio:.2g}'):,.0f} times"
+    factor = "infinitely" if ratio == float("inf") else f"{ratio:,.{1 if ratio < 10 else 0}f} times".replace(".0 ", " ")
     return f"{shape}, {factor} steeper across than along"
 
 

@@ -399,7 +399,9 @@ def _on_dask(batches: list[Batch], task: _Task, jobs: int) -> Iterator[Outcome]:
     futures: dict = {}
 
     def submit(batch: Batch):
-        future = client.submit(_render_in_worker, *task.arguments(batch), pure=False)
+        # Earlier batches first (the longest ones lead the list): distributed otherwise starts queued tasks in
+        # no promised order, and a worker that joins late may take the last ones first.
+        future = client.submit(_render_in_worker, *task.arguments(batch), pure=False, priority=-len(futures))
         futures[future] = batch
         return future
 

@@ -27,7 +27,7 @@ from render.surface import (
     path_on_surface, surface_figure, surface_height,
 )
 from render.surface import write_surface as surface_writer
-from render.theme import SERIES
+from render.theme import SERIES, resolve
 from scenes import SceneContext
 from scenes.normalization import NormalizationExperiment
 
@@ -353,9 +353,10 @@ def surface_pixels(image: np.ndarray, tolerance: float = 40.0) -> np.ndarray:
     return distance < tolerance
 
 
-def red_pixels(image: np.ndarray) -> np.ndarray:
-    r, g, b = (image[..., k].astype(int) for k in range(3))
-    return (r > 180) & (g < 60) & (b < 60)
+def path_pixels(image: np.ndarray, trail: Trail, theme: str = "dark") -> np.ndarray:
+    """Pixels of the trail's colour as the theme draws it (within a shading's reach): none of magma's."""
+    color = np.array([int(resolve(trail.color, theme).lstrip("#")[k:k + 2], 16) for k in (0, 2, 4)])
+    return np.linalg.norm(image.astype(int) - color, axis=-1) < 40
 
 
 def load(data: bytes) -> np.ndarray:
@@ -382,7 +383,8 @@ def test_the_pngs_show_the_surface_and_the_path_on_it(tmp_path):
         assert image.shape == (round(IMAGE_HEIGHT * IMAGE_SCALE), round(IMAGE_WIDTH * IMAGE_SCALE), 3)
         assert image.std() > 20  # not blank
         assert surface_pixels(image).mean() > 0.05, f"{variant}: the surface's colours are missing"
-        assert red_pixels(image).sum() > 300, f"{variant}: the descent path is not visible"
+        trail = surface_of(variant, 100).view.trails[0]
+        assert path_pixels(image, trail).sum() > 300, f"{variant}: the descent path is not visible"
     with_path = np.asarray(Image.open(tmp_path / "surface-compressed.png").convert("RGB"))
     alone_pixels = surface_pixels(surface_alone)
     hidden = (alone_pixels & ~surface_pixels(with_path)).sum() / alone_pixels.sum()

@@ -296,6 +296,6 @@ def test_a_lost_dask_scheduler_is_one_line_per_unfinished_output_and_no_tracebac
         scheduler.kill()
         stdout, stderr = run.communicate(timeout=120)
     assert run.returncode == 1
-    assert "[1/4] rendered steady-0" in stdout
+    assert "[1/4] rendered steady-0" in stdout, stdout + stderr
     assert sorted(line.partition("] ")[2] for line in stderr.splitlines()) == [
         f"error: steady-{i}: the Dask scheduler at {address} went away" for i in range(1, 4)]

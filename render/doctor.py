@@ -16,7 +16,7 @@ from importlib import metadata
 import click
 
 from render.chrome import ChromeError, chrome_version, find_chrome
-from render.encode import NotFfmpeg, ffmpeg_version
+from render.encode import checked_ffmpeg
 from render.errors import RenderError
 from render.manifest import LIBRARIES
 from render.post import FAIL, OK, WARN, Check
@@ -50,16 +50,17 @@ def check_ffmpeg() -> list[Check]:
     try:
         import imageio_ffmpeg
 
-        exe = imageio_ffmpeg.get_ffmpeg_exe()
+        imageio_ffmpeg.get_ffmpeg_exe()
     except Exception as error:  # noqa: BLE001 -- any failure here means: no ffmpeg
         return [Check("ffmpeg", FAIL, f"no ffmpeg: {error}; reinstall imageio-ffmpeg or set IMAGEIO_FFMPEG_EXE")]
     try:
-        version = ffmpeg_version(exe)
-        listing = _run([exe, "-hide_banner", "-encoders"])
-    except NotFfmpeg as error:  # it runs, so "does not run" would be wrong
-        return [Check("ffmpeg", FAIL, str(error))]
+        exe, version = checked_ffmpeg()  # what a render would say of it, in the same words
     except RenderError as error:
-        return [Check("ffmpeg", FAIL, f"{exe} does not run: {error}")]
+        return [Check("ffmpeg", FAIL, str(error))]
+    try:
+        listing = _run([exe, "-hide_banner", "-encoders"])
+    except RenderError as error:
+        return [Check("ffmpeg", FAIL, f"{exe} does not list its encoders: {error}")]
     available = encoders_listed(listing)
     checks = [Check("ffmpeg", OK, f"{exe} ({version})")]
     missing = [f"{name} (for {use})" for name, use in REQUIRED_ENCODERS.items() if name not in available]

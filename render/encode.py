@@ -145,12 +145,22 @@ def ffmpeg_identity() -> str:
     not run, is refused: in one line naming where it came from, rather than
     after the frames, when it fails to encode them with nothing to say.
     """
+    exe, version = checked_ffmpeg()
+    found = shutil.which(exe) or exe  # the variable may name a program on PATH
+    try:
+        return f"{os.path.realpath(found)} {os.path.getsize(found)} {version}"
+    except OSError as error:
+        named, advice = _ffmpeg_source(exe)
+        raise EncodeError(f"{named} does not run ({error.strerror or error}); {advice}") from None
+
+
+def checked_ffmpeg() -> tuple[str, str]:
+    """The ffmpeg that writes the videos and its version line; else an :class:`EncodeError` in one line naming
+    where it came from (``IMAGEIO_FFMPEG_EXE=...``) and what to do, the same for a render and for ``doctor``."""
     exe = ffmpeg_exe()
     named, advice = _ffmpeg_source(exe)
     try:
-        version = ffmpeg_version(exe)
-        found = shutil.which(exe) or exe  # the variable may name a program on PATH
-        return f"{os.path.realpath(found)} {os.path.getsize(found)} {version}"
+        return exe, ffmpeg_version(exe)
     except NotFfmpeg as error:
         raise EncodeError(f"{named} is not ffmpeg (its -version printed {error.printed}); {advice}") from None
     except (RenderError, OSError) as error:

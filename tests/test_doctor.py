@@ -121,4 +121,5 @@ def test_an_ffmpeg_that_does_not_run(tmp_path, catdog_dir):
     broken.chmod(0o755)
     result, lines = doctor("--data", str(catdog_dir), env={"IMAGEIO_FFMPEG_EXE": str(broken)})
     assert result.exit_code == 1
-    assert lines["ffmpeg"] == f"ffmpeg     FAIL  {broken} does not run: cannot execute"
+    assert lines["ffmpeg"] == (f"ffmpeg     FAIL  IMAGEIO_FFMPEG_EXE={broken} does not run (cannot execute); point it "
+                               "at an ffmpeg or unset it")

@@ -232,7 +232,8 @@ def test_tools_that_print_bytes_that_are_not_utf8_give_one_line(tmp_path, catdog
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     line = next(line for line in result.output.splitlines() if line.startswith("ffmpeg"))
-    assert line == f"ffmpeg     FAIL  {ffmpeg} does not run: bad \ufffd news"
+    assert line == (f"ffmpeg     FAIL  IMAGEIO_FFMPEG_EXE={ffmpeg} does not run (bad \ufffd news); point it at an "
+                    "ffmpeg or unset it")
 
 
 # -- 6. the rebuild key covers the ffmpeg that writes the videos ----------------------------------
@@ -453,7 +454,7 @@ def test_programs_that_are_not_what_they_claim_are_refused_in_one_line(tmp_path,
                                 env={"IMAGEIO_FFMPEG_EXE": str(garbage), "BROWSER_PATH": str(garbage)})
     assert result.exit_code == 1 and "Traceback" not in result.output
     lines = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
-    assert "FAIL" in lines["ffmpeg"] and "does not say it is ffmpeg" in lines["ffmpeg"]
+    assert "FAIL" in lines["ffmpeg"] and f"IMAGEIO_FFMPEG_EXE={garbage} is not ffmpeg" in lines["ffmpeg"]
     assert "FAIL" in lines["chrome"] and "does not say it is a Chrome" in lines["chrome"]
 
 

@@ -490,7 +490,7 @@ def _outcomes_of(future, batch: Batch) -> list[Outcome]:
         return future.result()
     except TerminatedWorkerError as error:
         lost = RenderError(f"its worker process {_death(error)}, and again when retried alone; render it again")
-        return [failure(output.name, lost, expected=True) for output, _ in batch]
+        return _failed(batch, lost)
     except Exception as error:  # noqa: BLE001 -- as in render_all: these outputs' failure, not the run's
         return [failure(output.name, error) for output, _ in batch]
 

@@ -146,16 +146,23 @@ def path_turns(x: np.ndarray, y: np.ndarray, pieces: int = PATH_PIECES) -> np.nd
     return (np.diff(heading) + 180.0) % 360.0 - 180.0
 
 
+def path_bend(x: np.ndarray, y: np.ndarray) -> tuple[str, int]:
+    """How a path goes, by the one measure every text uses: ``("straight", 0)``, ``("curving", ANGLE)`` (its
+    whole turn, as :func:`round_angle` says it) or ``("sharp", 0)`` (see :data:`STRAIGHT_TURN` and
+    :data:`SMOOTH_TURN` for where one ends and the next begins)."""
+    turns = abs(path_turns(x, y))
+    if turns.sum() < STRAIGHT_TURN:
+        return "straight", 0
+    if turns.max() <= SMOOTH_TURN:
+        return "curving", round_angle(float(turns.sum()))
+    return "sharp", 0
+
+
 def path_shape(x: np.ndarray, y: np.ndarray) -> str:
-    """``straight``, ``curving smoothly through about 110°`` or ``turning sharply back and forth`` (see
-    :data:`STRAIGHT_TURN` and :data:`SMOOTH_TURN` for where one ends and the next begins)."""
-    turns = path_turns(x, y)
-    total = float(abs(turns).sum())
-    if total < STRAIGHT_TURN:
-        return "straight"
-    if abs(turns).max() <= SMOOTH_TURN:
-        return f"curving smoothly through about {round_angle(total)}°"
-    return "turning sharply back and forth"
+    """``straight``, ``curving smoothly through about 110°`` or ``turning sharply back and forth``."""
+    bend, angle = path_bend(x, y)
+    return {"straight": "straight", "curving": f"curving smoothly through about {angle}°",
+            "sharp": "turning sharply back and forth"}[bend]
 
 
 def round_angle(degrees: float) -> int:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from render.spec import Caption
 from render.words import (
-    CAPTION_PHASES, SMOOTH_TURN, STRAIGHT_TURN, curvature_words, descent_phases, path_shape, path_turns, round_angle,
+    CAPTION_PHASES, curvature_words, descent_phases, path_bend, path_shape,
 )
 from render.words import rises as _rises
 from render.words import times as _times
@@ -113,10 +113,9 @@ def _straight(history: np.ndarray, first: int, last: int, numbers: bool) -> str:
     weights = history[:, :2]
     farthest = float(((weights - weights[0]) ** 2).sum(axis=1).max()) ** 0.5
     moved = float(((weights[last] - weights[first]) ** 2).sum()) ** 0.5 / (farthest or 1.0)
-    turns = abs(path_turns(history[first: last + 1, 0], history[first: last + 1, 1]))
-    along = ("move straight" if turns.sum() < STRAIGHT_TURN
-             else f"curve smoothly through about {round_angle(turns.sum())}°" if turns.max() <= SMOOTH_TURN
-             else "turn sharply back and forth")
+    bend, angle = path_bend(history[first: last + 1, 0], history[first: last + 1, 1])
+    along = {"straight": "move straight", "curving": f"curve smoothly through about {angle}°",
+             "sharp": "turn sharply back and forth"}[bend]
     verb = "barely move" if moved < STILL_SHARE else "creep" if moved < CREEP_SHARE else along
     where = f" from {_point(history[first])} to {_point(history[last])}" if numbers else ""
     return f"the loss {how} as the weights {verb}{where}"
@@ -127,7 +126,7 @@ def describe_phase(history: np.ndarray, first: int, last: int, before: int | Non
     """What iterations ``first`` to ``last`` of a descent show, in the words of :func:`describe_descent`.
 
     ``the loss falls fast, from 17.2 to 0.204, as the weights curve smoothly through about 90° from (-7.5, 7.5) to
-    (0.6, -1.1)`` ("straight" only as :func:`render.words.path_turns` measures it),
+    (0.6, -1.1)`` ("straight" only as :func:`render.words.path_bend` measures it),
     or, where the loss goes back up, ``the loss jumps between 0.664 and 68.7, going back up 8 times, as W1
     keeps swinging across the valley and W0 moves from 0.5 to 6.7``.  ``before`` is where the previous
     phase began (its swings are compared); without ``numbers`` no weight is given (two descents in a caption).
@@ -325,16 +324,13 @@ def describe_weights(weights: np.ndarray, start: np.ndarray, mean_cat: np.ndarra
 def descent_path(history: np.ndarray) -> str:
     """``zig-zags (the loss goes back up 8 times)``, ``heads straight down`` or ``curves smoothly down (turning
     about 110°)``: what a descent does, in the words every short alt text uses; "straight" only as
-    :func:`render.words.path_shape` measures it."""
+    :func:`render.words.path_bend` measures it."""
     rises = _rises(history[:, 4])
     if rises:
         return f"zig-zags (the loss goes back up {_times(rises)})"
-    turns = abs(path_turns(history[:, 0], history[:, 1]))
-    if turns.sum() < STRAIGHT_TURN:
-        return "heads straight down"
-    if turns.max() <= SMOOTH_TURN:
-        return f"curves smoothly down (turning about {round_angle(turns.sum())}°)"
-    return "goes down turning sharply back and forth"
+    bend, angle = path_bend(history[:, 0], history[:, 1])
+    return {"straight": "heads straight down", "curving": f"curves smoothly down (turning about {angle}°)",
+            "sharp": "goes down turning sharply back and forth"}[bend]
 
 
 def descent_alt(history: np.ndarray, features: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from render.layouts import PHONE, phone_files
 from render.spec import COLUMN
 
 # One copy serves every surface page: not counted in each one's size.
@@ -39,6 +40,28 @@ class RenderedOutput:
     description: tuple[str, ...] = ()
     light: dict[str, dict[str, Any]] = field(default_factory=dict)
     total_bytes: int = 0
+
+    @property
+    def phone(self) -> dict[str, dict[str, Any]]:
+        """The files of its phone layout, by their column's role (``png``, ``mp4``, ...): empty where it has none
+        (a render before layouts, or a kind a page shows at any width)."""
+        return phone_files(self.files)
+
+    @property
+    def light_phone(self) -> dict[str, dict[str, Any]]:
+        """The phone layout's files of its light twin."""
+        return phone_files(self.light)
+
+    def phone_size(self) -> tuple[int, int] | None:
+        """Width and height (CSS px) its phone layout's image or video is shown at: the 1x image's, else the
+        2x image's or the video's halved to the phone's width."""
+        image = self.phone.get("png1x")
+        if image and "width" in image:
+            return image["width"], image["height"]
+        image = self.phone.get("png") or self.phone.get("poster") or self.phone.get("mp4") or self.phone.get("webm")
+        if not image or not image.get("width"):
+            return None
+        return PHONE.css_px, round(image["height"] * PHONE.css_px / image["width"])
 
     @property
     def size(self) -> str:

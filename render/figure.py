@@ -20,7 +20,8 @@ from render import spec
 from render.edges import BEYOND_LABEL, BEYOND_MARKER, at_edge, grid_bounds
 from render.files import OutputLayout, atomic_path
 from render.tables import write_table
-from render.settings import RenderSettings, RunSession, Written
+from render.layouts import COLUMN, LAYOUTS, Layout
+from render.settings import ROLES, RenderSettings, RunSession, Written
 from render.theme import theme_context
 
 PIXEL_DENSITY = 2  # PNGs at 2x for high-density screens: 100 dpi figure sizes, saved at 200 dpi
@@ -296,34 +297,61 @@ DRAWERS: dict[type, Callable[[MplFigure, Axes, object], None]] = {
 }
 
 
-def draw_figure(figure: spec.Figure) -> MplFigure:
-    """Draw the declared panels side by side, under the style currently in effect."""
-    fig = MplFigure(figsize=figure.size, dpi=BASE_DPI, layout="constrained")
+# A panel's height in the phone's layout (inches at 100 dpi), by what it shows, where the figure does not say:
+# a landscape or an image near square at the phone's width, curves lower, with room for titles and labels.
+PHONE_PANEL_HEIGHT: dict[type, Callable[[object], float]] = {
+    spec.Curves: lambda panel: 2.7,
+    spec.Scatter: lambda panel: 3.6,
+    spec.Contour: lambda panel: 3.6 + (0.8 if panel.loss_colorbar else 0.0),
+    spec.Images: lambda panel: 0.25 + 1.5 * -(-len(panel.images) // panel.columns),
+    spec.Heatmap: lambda panel: 4.3,
+}
+
+
+def figure_grid(figure: spec.Figure, layout: Layout) -> tuple[tuple[float, float], bool, tuple[float, ...]]:
+    """Size, whether stacked, and the panels' ratios of ``figure`` in ``layout``: the column's as declared; the
+    phone's at its width, every panel stacked, each as tall as it needs (:data:`PHONE_PANEL_HEIGHT`)."""
+    if layout is COLUMN:
+        return figure.size, figure.stacked, figure.ratios
+    heights = [PHONE_PANEL_HEIGHT[type(panel)](panel) for panel in figure.panels]
+    if figure.stacked and figure.ratios:  # the figure's own proportions, already one above another
+        heights = [sum(heights) * r / sum(figure.ratios) for r in figure.ratios]
+    return (layout.inches, figure.phone_height or sum(heights)), True, tuple(heights)
+
+
+def draw_figure(figure: spec.Figure, layout: Layout = COLUMN) -> MplFigure:
+    """Draw the declared panels side by side (or stacked), under the style currently in effect, for ``layout``'s
+    width."""
+    size, stacked, ratios = figure_grid(figure, layout)
+    fig = MplFigure(figsize=size, dpi=BASE_DPI, layout="constrained")
     count = len(figure.panels)
-    ratios = {("height_ratios" if figure.stacked else "width_ratios"): figure.ratios} if figure.ratios else {}
-    axes = fig.subplots(*((count, 1) if figure.stacked else (1, count)), squeeze=False, gridspec_kw=ratios).ravel()
+    ratios = {("height_ratios" if stacked else "width_ratios"): ratios} if ratios and count > 1 else {}
+    axes = fig.subplots(*((count, 1) if stacked else (1, count)), squeeze=False, gridspec_kw=ratios).ravel()
     for ax, panel in zip(axes, figure.panels):
         DRAWERS[type(panel)](fig, ax, panel)
     return fig
 
 
 def export_figure(name: str, figure: spec.Figure, layout: OutputLayout, theme: str) -> list[Written]:
-    """Write ``NAME.png`` (2x), ``NAME@1x.png``, ``NAME.svg`` and the CSV data behind the figure.
+    """Write ``NAME.png`` (2x), ``NAME@1x.png``, ``NAME.svg``, the phone's layout of the PNGs
+    (``NAME-phone.png``, ``NAME-phone@1x.png``) and the CSV data behind the figure.
 
     The 2x PNG is the default image (sharp on high-density screens); the 1x
     one lets a page offer ``srcset`` so other screens download a quarter of it.
     """
     written = []
+    png = {"metadata": {"Software": None}}
     with theme_context(theme):
-        fig = draw_figure(figure)
-        for path, role, options in (
-            (layout.file(name, "png"), "png", {"dpi": BASE_DPI * PIXEL_DENSITY, "metadata": {"Software": None}}),
-            (layout.file(name, "png", variant="@1x"), "png1x", {"dpi": BASE_DPI, "metadata": {"Software": None}}),
-            (layout.file(name, "svg"), "svg", {"metadata": {"Date": None, "Creator": None}}),
-        ):
-            with atomic_path(path) as temporary:
-                fig.savefig(temporary, format=path.suffix[1:], **options)
-            written.append(Written(path, role))
+        for laid_out in LAYOUTS:
+            fig = draw_figure(figure, laid_out)
+            files = [("png", "", {"dpi": BASE_DPI * PIXEL_DENSITY, **png}), ("png1x", "@1x", {"dpi": BASE_DPI, **png})]
+            if laid_out is COLUMN:  # vector graphics to download: one layout is enough
+                files.append(("svg", "", {"metadata": {"Date": None, "Creator": None}}))
+            for role, variant, options in files:
+                path = layout.file(name, ROLES[role].suffix[1:], variant=laid_out.file_variant(variant))
+                with atomic_path(path) as temporary:
+                    fig.savefig(temporary, format=path.suffix[1:], **options)
+                written.append(Written(path, laid_out.role(role)))
     for suffix, table in figure.tables.items():
         written.append(Written(write_table(table, layout.data_file(name, suffix)), "data"))
     return written

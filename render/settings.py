@@ -26,6 +26,7 @@ from typing import Any, Callable, Mapping, Protocol
 from render.encode import FORMATS
 from render.errors import RenderError
 from render.files import OutputLayout
+from render.layouts import LAID_OUT_ROLES, PHONE
 from render.post import POSTS_OUT
 from render.theme import DEFAULT_THEME, theme_suffix
 
@@ -227,6 +228,8 @@ ROLES: dict[str, Role] = {
     "js": Role(".js", "the script a 3D view's page loads (plotly.min.js, shared)"),
     "data": Role(".csv", "the numbers behind the output, as CSV"),
 }
+ROLES.update({PHONE.role(role): Role(ROLES[role].suffix, f"{ROLES[role].description}, laid out for a phone")
+              for role in LAID_OUT_ROLES})
 
 
 class Writer(Protocol):

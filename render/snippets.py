@@ -22,6 +22,7 @@ from pathlib import Path
 
 from render.catalog import COLUMN_PX, RenderedOutput
 from render.errors import RenderError
+from render.layouts import COLUMN, PHONE, Layout
 
 TEMPLATES = Path(__file__).parent / "templates"
 HUGO_SHORTCODES = TEMPLATES / "hugo"  # shipped in each Hugo bundle under layouts/shortcodes/
@@ -209,20 +210,33 @@ def shown_words(text: str, target: Target) -> str:
 
 
 def for_target(output: RenderedOutput, target: Target) -> RenderedOutput:
-    """``output`` as ``target`` shows it: a README cannot play a video, so one that has no GIF gets one, made
-    from its MP4 when it is published (its file entry says ``made_from``)."""
-    if target.name != "github" or output.kind != "video" or "gif" in output.files:
+    """``output`` as ``target`` shows it: a README cannot play a video, so one that has no GIF gets one (and its
+    phone layout one of its own), made from its MP4 when it is published (its file entry says ``made_from``)."""
+    if target.name != "github" or output.kind != "video":
         return output
-    source = output.files.get("mp4") or output.files.get("webm")
+    files = dict(output.files)
+    for layout, width in ((COLUMN, COLUMN_PX), (PHONE, PHONE.css_px)):
+        gif = readme_gif_entry(output.name + layout.file_variant(), files, layout, width)
+        if gif is not None:
+            files[layout.role("gif")] = gif
+    return replace(output, files=files)
+
+
+def readme_gif_entry(stem: str, files: dict, layout: Layout, width: int) -> dict | None:
+    """The file entry of the GIF a README shows for a video's ``layout``, ``width`` CSS px wide at most, made from
+    its MP4 (else WebM); ``None`` where it has one already or no video to make it from."""
+    if layout.role("gif") in files:
+        return None
+    source = files.get(layout.role("mp4")) or files.get(layout.role("webm"))
     if source is None:
-        return output
+        return None
     size = source.get("width"), source.get("height")
-    width = min(COLUMN_PX, size[0] or COLUMN_PX)  # a column wide where a hand-edited manifest does not say
-    gif = {"path": f"{output.name}.gif", "role": "gif", "format": "gif", "width": width, "made_from": source["path"],
-           "duration": source.get("duration", 0)}
+    width = min(width, size[0] or width)  # a column wide where a hand-edited manifest does not say
+    gif = {"path": f"{stem}.gif", "role": layout.role("gif"), "format": "gif", "width": width,
+           "made_from": source["path"], "duration": source.get("duration", 0)}
     if all(size):
         gif["height"] = round(size[1] * width / size[0] / 2) * 2
-    return replace(output, files={**output.files, "gif": gif})
+    return gif
 
 
 def hugo_shortcodes() -> list[Path]:

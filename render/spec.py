@@ -33,6 +33,9 @@ def series(index: int) -> str:
 
 # A figure's width in inches: at 100 dpi, 700 CSS px, the width of a blog column; text is sized for it.
 COLUMN = 7.0
+# And on a phone held upright, 390 CSS px: each output is drawn again at this width, its panels stacked, its text
+# the same size on screen (render.layouts).
+PHONE = 3.9
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,8 @@ class Figure:
     # (and read on a phone, where side by side each would be a few hundred pixels wide).
     stacked: bool = False
     ratios: tuple[float, ...] = ()  # the panels' relative widths (or heights, stacked); (): equal
+    # The phone's layout (PHONE wide, the panels always stacked): its height in inches; 0, from its panels.
+    phone_height: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ from scipy.interpolate import RegularGridInterpolator
 from render.chrome import ImageExporter
 from render.errors import PartlyWritten, RenderError
 from render.files import atomic_path, write_text_atomic
-from render.settings import RenderSettings, RunSession, Written
+from render.layouts import COLUMN, LAYOUTS, PHONE, Layout
+from render.settings import ROLES, RenderSettings, RunSession, Written
 from render.spec import Camera, Content, Descent, Landscape, Names, Surface, Trail
 from render.theme import BACKGROUNDS, resolve
 
@@ -40,8 +41,26 @@ SURFACE_COLORS = "magma"
 MARKER_COLOR = "#00e5ff"  # the slider's marker: cyan, a hue magma has none of, apart from the paths too
 LIFT = 0.015  # the path floats this fraction of the loss range above the surface, so it is never buried
 SAMPLES_PER_STEP = 16  # points per gradient step, so the line follows the surface between iterations
-# Static images: 1200 x 900 pixels, drawn at 1.2x so the text stays legible in a blog's column.
+# Static images: 1200 x 900 pixels, drawn at 1.2x so the text stays legible in a blog's column; for a phone,
+# its own width (390 CSS px) at 2x, taller than wide for the colour bar under the scene and the legend over it.
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 750, 1.2
+PHONE_HEIGHT, PHONE_SCALE = 420, 2.0  # the phone's still, before its legend's rows
+PHONE_SCENE_BOTTOM = 0.16  # of the phone's still, under the scene: its colour bar
+# CSS px: a row of the phone's legend, an entry's text width in it, and its symbol's (which plotly adds to it)
+PHONE_LEGEND_ROW, PHONE_LEGEND_ENTRY, PHONE_LEGEND_SYMBOL = 24, 125, 40
+
+
+def legend_rows(view: Descent) -> int:
+    """The rows of the phone's legend: a line per trail (or the path, its start and end), a few to a row."""
+    entries = len(view.trails) + 1 if len(view.trails) > 1 else 3
+    return -(-entries // (PHONE.css_px // (PHONE_LEGEND_ENTRY + PHONE_LEGEND_SYMBOL)))
+
+
+def still_size(view: Descent, layout: Layout) -> tuple[int, int, float]:
+    """Width and height of ``view``'s still in ``layout`` (plotly's layout pixels), and the scale it is drawn at."""
+    if layout is COLUMN:
+        return IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE
+    return layout.css_px, PHONE_HEIGHT + PHONE_LEGEND_ROW * legend_rows(view), PHONE_SCALE
 COLUMN_PX, COLUMN_TEXT_PX = 700, 11  # an image shown 700 CSS px wide has no text under 11 px
 PLOTLYJS_FILE = "plotly.min.js"
 INCLUDE_PLOTLYJS = {"directory": "directory", "cdn": "cdn", "inline": True}
@@ -190,8 +209,9 @@ def _trail_traces(placed: PlacedTrail, landscape: Landscape, several: bool, them
 
 
 def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
-                   camera: Camera = Camera()) -> go.Figure:
-    """The article's surface with the descents on it, in the landscape's names; ``interactive`` adds the slider."""
+                   camera: Camera = Camera(), layout: Layout = COLUMN) -> go.Figure:
+    """The article's surface with the descents on it, in the landscape's names; ``interactive`` adds the slider.
+    A still in the phone's ``layout`` has its colour bar under the scene, as the page has at any width."""
     landscape, names = view.landscape, view.landscape.names
     first_name, second_name = names.parameters
     several = len(view.trails) > 1
@@ -216,7 +236,7 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         traces += [trace for group in trails for trace in group] + [start]
     else:
         traces += [*trails[0][:2], start, trails[0][2]]
-    layout = dict(
+    look = dict(
         template=TEMPLATES[theme],
         paper_bgcolor=BACKGROUNDS[theme], plot_bgcolor=BACKGROUNDS[theme],  # the figures' own background
         margin=dict(l=0, r=0, b=0, t=0),
@@ -226,15 +246,21 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
                    xaxis_title_text=first_name, yaxis_title_text=second_name, zaxis_title_text=""),
         legend=dict(x=0.01, y=0.99, bgcolor="rgba(0,0,0,0)"),
     )
-    figure = go.Figure(data=traces, layout=layout)
-    if not interactive:  # an image shown a column wide: text of at least 11 CSS px there
-        figure.update_layout(font_size=math.ceil(COLUMN_TEXT_PX * IMAGE_WIDTH / COLUMN_PX))
-    if interactive:
+    figure = go.Figure(data=traces, layout=look)
+    phone = not interactive and layout is not COLUMN
+    if not interactive:  # an image shown at its layout's width: text of at least 11 CSS px there
+        width = still_size(view, layout)[0]
+        figure.update_layout(font_size=math.ceil(COLUMN_TEXT_PX * width / layout.css_px))
+    if interactive or phone:
         # A page may be a phone's width: the colour bar goes below the scene instead of beside it.
         figure.update_traces(selector=dict(type="surface"), colorbar=dict(
-            orientation="h", x=0.5, xanchor="center", y=0.16, yanchor="bottom", len=0.6, thickness=12,
-            title=dict(text=names.loss, side="top")))
-        figure.update_layout(scene_domain=dict(x=[0, 1], y=[SCENE_BOTTOM, 1]))
+            orientation="h", x=0.5, xanchor="center", y=0.02 if phone else 0.16, yanchor="bottom", len=0.6,
+            thickness=12, title=dict(text=names.loss, side="top")))
+        top = 1 - legend_rows(view) * PHONE_LEGEND_ROW / still_size(view, layout)[1] if phone else 1
+        figure.update_layout(scene_domain=dict(x=[0, 1], y=[PHONE_SCENE_BOTTOM if phone else SCENE_BOTTOM, top]))
+    if phone:  # the legend in rows over the scene, where beside it, it would cover the surface
+        figure.update_layout(legend=dict(orientation="h", x=0, y=1, yanchor="top", entrywidth=PHONE_LEGEND_ENTRY))
+    if interactive:
         _add_iteration_slider(figure, placed, names)
     return figure
 
@@ -331,17 +357,22 @@ def write_surface(name: str, content: Content, settings: RenderSettings, session
     page = surface_html(name, surface_figure(content.view, settings.theme, interactive=True, camera=content.camera),
                         options.plotlyjs, options.fragment, title=title)
     written.insert(0, write_text_atomic(layout.file(name, "html"), page))
-    static = surface_figure(content.view, settings.theme, interactive=False, camera=content.camera).to_dict()
-    for image_format in options.image_formats:
-        path = layout.file(name, image_format)
-        try:
-            image = exporter.export(static, image_format, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE,
-                                    options.export_timeout)
-        except RenderError as error:
-            done = ", ".join(p.name for p in written)
-            raise SurfaceExportError(f"{done} written, but no {path.name}: {error}", written) from None
-        with atomic_path(path) as temporary:
-            temporary.write_bytes(image)
-        written.append(path)
-    roles = {PLOTLYJS_FILE: "js", f"{name}.html": "html"}
-    return [Written(path, roles.get(path.name, path.suffix[1:])) for path in written]
+    roles = {path: "js" if path.name == PLOTLYJS_FILE else "html" for path in written}
+    for laid_out in LAYOUTS:
+        static = surface_figure(content.view, settings.theme, interactive=False, camera=content.camera,
+                                layout=laid_out).to_dict()
+        for image_format in options.image_formats:
+            if laid_out is not COLUMN and laid_out.role(image_format) not in ROLES:
+                continue  # vector graphics to download: the column's is enough
+            path = layout.file(name, image_format, laid_out.file_variant())
+            try:
+                image = exporter.export(static, image_format, *still_size(content.view, laid_out),
+                                        options.export_timeout)
+            except RenderError as error:
+                done = ", ".join(p.name for p in written)
+                raise SurfaceExportError(f"{done} written, but no {path.name}: {error}", written) from None
+            with atomic_path(path) as temporary:
+                temporary.write_bytes(image)
+            written.append(path)
+            roles[path] = laid_out.role(image_format)
+    return [Written(path, roles[path]) for path in written]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -43,6 +43,7 @@ from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, Vide
 from render.errors import RenderError
 from render.figure import drawn_color, filled_contour, loss_colorbar
 from render.files import write_text_atomic
+from render.layouts import COLUMN, LAYOUTS, Layout
 from render.settings import DEFAULT_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.sides import sides
 from render.tables import write_table
@@ -52,6 +53,13 @@ from render.theme import theme_context
 # this one makes 10-point text 11.7 px tall when a 16:9 video is shown 700 px wide, whatever its size.
 DPI_PER_PIXEL_OF_HEIGHT = 160 / 720
 CONTROLS_MARGIN = 0.1  # of the height, kept clear at the bottom for a player's controls
+# The phone's layout: a view's height in inches (at the phone's width, 100 CSS px an inch), by what it shows; the
+# contour over the loss, the loss panel tall enough to follow (its axes over 100 CSS px); the band at the bottom
+# for a player's controls, in inches (a phone's control bar is about 40 CSS px, whatever the video's height).
+PHONE_VIEW_HEIGHT = {spec.Descent: 5.4, spec.Boundary: 4.6}
+PHONE_DESCENT_RATIOS = (2.0, 1.15)
+PHONE_TITLE = 0.35  # inches: a line of the animation's title, over its views
+PHONE_CONTROLS = 0.45
 
 CONTOUR_CMAP = "magma"
 LINE_WIDTH = 3  # the article's lw=3, for the path and the loss curve
@@ -282,6 +290,14 @@ def end_ring(ax: Axes, animated: bool) -> Artist:
     return end
 
 
+LEGEND_ENTRY = 1.3  # inches a legend entry takes in a row (a trail's line and a name like "gradient descent")
+
+
+def legend_columns(width: float) -> int:
+    """How many legend entries fit in a row ``width`` inches wide."""
+    return max(1, int(width // LEGEND_ENTRY))
+
+
 def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.Descent,
                  animated: bool) -> DescentArtists:
     """The static layers of one descent, and its moving artists (empty until ``show``)."""
@@ -303,9 +319,11 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
                                    in_layout=False)
         end = None if several else end_ring(contour_ax, animated)  # six rings would hide where trails end
         trails.append(TrailArtists(trail, path, point, end))
-    if several:  # each trail's name and colour, in a row under the panels: drawn once, where no trail goes
+    if several:  # each trail's name and colour, in rows under the panels: drawn once, where no trail goes
+        width = (fig.figure.get_size_inches()[0] * (fig.bbox.width / fig.figure.bbox.width))
         fig.legend(handles=[Line2D([], [], lw=LINE_WIDTH, c=t.color, label=t.label) for t in descent.trails],
-                   loc="outside lower center", ncols=len(descent.trails), fontsize="small", frameon=False)
+                   loc="outside lower center", ncols=min(len(descent.trails), legend_columns(width)),
+                   fontsize="small", frameon=False)
 
     iterations = np.concatenate([trail.iteration for trail in descent.trails])
     losses = np.concatenate([trail.loss for trail in descent.trails])
@@ -457,35 +475,50 @@ class DescentFrames:
     """
 
     def __init__(self, animation: spec.Animation, shape: VideoShape, animated: bool = True,
-                 timeline: Timeline | None = None) -> None:
+                 timeline: Timeline | None = None, layout: Layout = COLUMN) -> None:
         self.animation = animation
         self.shape = shape
         self.timeline = timeline or Timeline.even(shape.frames)
         if self.timeline.frames != shape.frames:
             raise RenderError(f"a timeline of {self.timeline.frames} frames for a video of {shape.frames}")
-        self.figure = sized_figure(shape.width, shape.height)
+        phone = layout is not COLUMN
+        # The column's text scales with the video's height (the same layout at every size); the phone's is sized
+        # for its width, as a figure's.
+        self.figure = sized_figure(shape.width, shape.height, shape.width / layout.inches if phone else None)
         views = animation.views
+        def fit(text: str, size: str) -> str:  # a title in the phone's width; the column's has room
+            return fitted(text, size, layout.inches) if phone else text
+
         # A band at the bottom that a player's control bar may cover without hiding an axis.
-        self.figure.get_layout_engine().set(rect=(0, CONTROLS_MARGIN, 1, 1 - CONTROLS_MARGIN))
+        margin = PHONE_CONTROLS / (shape.height / self.figure.dpi) if phone else CONTROLS_MARGIN
+        self.figure.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
         if len(views) == 1 and isinstance(views[0], spec.Descent):
-            contour_ax, loss_ax = self.figure.subplots(1, 2, width_ratios=(1.25, 1))
-            self.figure.get_layout_engine().set(wspace=0.06)  # room between colour bar and loss axis
+            if phone:  # the loss under the landscape, each the phone's width
+                contour_ax, loss_ax = self.figure.subplots(2, 1, height_ratios=PHONE_DESCENT_RATIOS)
+            else:
+                contour_ax, loss_ax = self.figure.subplots(1, 2, width_ratios=(1.25, 1))
+                self.figure.get_layout_engine().set(wspace=0.06)  # room between colour bar and loss axis
             title = animation.title or views[0].title  # the post's words, or none
             if title:
-                self.figure.suptitle(title, fontsize="large")
+                self.figure.suptitle(fit(title, "large"), fontsize="large")
             self.descents = [draw_descent(self.figure, contour_ax, loss_ax, views[0], animated)]
         else:
             if animation.title:
-                self.figure.suptitle(animation.title, fontsize="large")
+                self.figure.suptitle(fit(animation.title, "large"), fontsize="large")
             self.descents = []
-            for column, view in zip(self.figure.subfigures(1, len(views), squeeze=False)[0], views):
+            # One titled column per view; on a phone, one titled row per view, as tall as the view needs.
+            places = (self.figure.subfigures(len(views), 1, squeeze=False,
+                                             height_ratios=[view_height(view) for view in views])[:, 0]
+                      if phone else self.figure.subfigures(1, len(views), squeeze=False)[0])
+            for place, view in zip(places, views):
                 if view.title:
-                    column.suptitle(view.title)
+                    place.suptitle(fit(view.title, VIEW_TITLE))
                 if isinstance(view, spec.Boundary):
-                    self.descents.append(draw_boundary(column, column.subplots(), view, animated))
+                    self.descents.append(draw_boundary(place, place.subplots(), view, animated))
                 else:
-                    contour_ax, loss_ax = column.subplots(2, 1, height_ratios=(2.3, 1))
-                    self.descents.append(draw_descent(column, contour_ax, loss_ax, view, animated))
+                    contour_ax, loss_ax = place.subplots(
+                        2, 1, height_ratios=PHONE_DESCENT_RATIOS if phone else (2.3, 1))
+                    self.descents.append(draw_descent(place, contour_ax, loss_ax, view, animated))
 
     def update(self, index: int) -> list[Artist]:
         """Move every view to frame ``index``; the artists that changed."""
@@ -516,14 +549,49 @@ class DescentFrames:
         return np.array(self.figure.canvas.buffer_rgba())
 
 
-def sized_figure(width: int, height: int) -> MplFigure:
-    """A figure whose canvas is exactly ``width`` x ``height`` pixels.
+def fitted(text: str, size: str, width: float) -> str:
+    """``text`` in lines that fit ``width`` inches at font ``size``, broken between words (a title meant for the
+    column, on a phone).  By the mean width of a character, which the layout's margins absorb where it errs."""
+    import textwrap
+
+    points = matplotlib.font_manager.FontProperties(
+        size=matplotlib.rcParams["figure.titlesize"] if size == VIEW_TITLE else size).get_size_in_points()
+    return textwrap.fill(text, max(12, int(width * 72 / (points * TEXT_CHARACTER))))
+
+
+VIEW_TITLE = "x-large"  # a view's title, matplotlib's default for a subfigure's (figure.titlesize, 14 pt)
+TEXT_CHARACTER = 0.58  # a character's mean width in its font size (DejaVu Sans, with its capitals and spaces)
+
+
+def view_height(view: spec.Descent | spec.Boundary) -> float:
+    """How tall a view is in the phone's layout, in inches: its panels, its title and, for several trails, their
+    legend's rows."""
+    rows = -(-len(view.trails) // legend_columns(spec.PHONE)) if isinstance(view, spec.Descent) and len(view.trails) > 1 else 0
+    return PHONE_VIEW_HEIGHT[type(view)] + 0.3 * len(fitted(view.title, VIEW_TITLE, spec.PHONE).splitlines()) + 0.3 * rows
+
+
+def video_layout_shape(shape: VideoShape, animation: spec.Animation, layout: Layout) -> VideoShape:
+    """The shape of ``animation``'s video in ``layout``: the column's as asked; the phone's as many pixels per
+    CSS pixel as the column's, its height what its views need, stacked (even numbers, as H.264 requires).
+    Under the theme the video is drawn in: its titles' lines depend on its text's size."""
+    if layout is COLUMN:
+        return shape
+    width = 2 * round(shape.width * layout.css_px / COLUMN.css_px / 2)
+    title = animation.title or (animation.views[0].title if len(animation.views) == 1 else "")
+    inches = (sum(view_height(view) for view in animation.views) + PHONE_CONTROLS
+              + PHONE_TITLE * len(fitted(title, "large", layout.inches).splitlines()))
+    return replace(shape, width=width, height=2 * round(inches * width / layout.inches / 2))
+
+
+def sized_figure(width: int, height: int, dpi: float | None = None) -> MplFigure:
+    """A figure whose canvas is exactly ``width`` x ``height`` pixels, at ``dpi`` (by default, the height's:
+    :data:`DPI_PER_PIXEL_OF_HEIGHT`).
 
     Agg truncates the figure's size in pixels, so a size in inches that comes
     out a hair under an integer would lose a row; a thousandth of a pixel
     more keeps the intended size.
     """
-    dpi = height * DPI_PER_PIXEL_OF_HEIGHT
+    dpi = dpi or height * DPI_PER_PIXEL_OF_HEIGHT
     fig = MplFigure(figsize=((width + 1e-3) / dpi, (height + 1e-3) / dpi), dpi=dpi, layout="constrained")
     canvas = FigureCanvasAgg(fig)
     if canvas.get_width_height() != (width, height):
@@ -641,23 +709,27 @@ def write_video(name: str, content: spec.Content, settings: RenderSettings, sess
     if not isinstance(content, spec.Animation) or not content.views:
         raise RenderError(f"{name}: a video is made from an Animation with at least one view")
     rows = max(len(trail.iteration) for view in content.views for trail in view_trails(view))
-    shape, timeline = video_timeline(settings.video, rows)
-    formats = [FORMATS[f](settings.layout.file(name, FORMATS[f].extension), shape) for f in settings.video.formats]
-    moving = not all(isinstance(f, Poster) for f in formats)
+    column_shape, timeline = video_timeline(settings.video, rows)
+    moving = not all(FORMATS[f] is Poster for f in settings.video.formats)
     cues: list[Cue] = []
     if content.captions and moving:  # checked before the frames are drawn: a bad caption fails at once
         problem = caption_problem(content.captions, rows)
         if problem:
             raise RenderError(f"{name}: {problem}")
-        cues = caption_cues(content.captions, shape, rows, timeline)
-    with theme_context(settings.theme):
-        frames = DescentFrames(content, shape, timeline=timeline)
-        if moving:
-            encode_frames(frames.frames, formats, shape.frames, description=name,
-                          progress=None if settings.frame_progress else False)
-        else:  # a poster alone (a theme's twin): one frame to draw
-            encode_frames(frames.last_frame, formats, 1, description=name, progress=False)
-    written = [Written(f.path, role, f.facts) for role, f in zip(settings.video.formats, formats)]
+        cues = caption_cues(content.captions, column_shape, rows, timeline)
+    written = []
+    for layout in LAYOUTS:  # the column's, then the phone's: the same frames on the same clock, laid out anew
+        with theme_context(settings.theme):  # the text's sizes, which the phone's height follows
+            shape = video_layout_shape(column_shape, content, layout)
+            formats = [FORMATS[f](settings.layout.file(name, FORMATS[f].extension, layout.file_variant()), shape)
+                       for f in settings.video.formats]
+            frames = DescentFrames(content, shape, timeline=timeline, layout=layout)
+            if moving:
+                encode_frames(frames.frames, formats, shape.frames, description=name + layout.variant,
+                              progress=None if settings.frame_progress else False)
+            else:  # a poster alone (a theme's twin): one frame to draw
+                encode_frames(frames.last_frame, formats, 1, description=name, progress=False)
+        written += [Written(f.path, layout.role(role), f.facts) for role, f in zip(settings.video.formats, formats)]
     if cues:
         written.append(Written(write_text_atomic(settings.layout.file(name, CAPTIONS_EXTENSION), webvtt(cues)), "vtt"))
     written += [Written(write_table(table, settings.layout.data_file(name, suffix)), "data")

@@ -140,6 +140,7 @@ def label_ends(fig: MplFigure, ax: Axes, lines: tuple[spec.Line, ...]) -> None:
 POINT_EDGE_WIDTH = 0.6
 
 
+NARROW_FIGURE = 5.0  # inches: a figure this narrow (a phone's) has no room for a legend beside a panel
 NARROW_AXIS_BINS = 4  # at most this many steps between ticks along the shorter side of an equal-aspect panel
 
 
@@ -163,6 +164,9 @@ def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
         _sparse_ticks_on_the_narrow_side(ax)
     if panel.class_names:
         handles, _ = points.legend_elements(markeredgecolor=edge["edgecolors"], markeredgewidth=POINT_EDGE_WIDTH)
+        if panel.equal_aspect and fig.get_size_inches()[0] < NARROW_FIGURE:  # a phone's: no room beside it
+            fig.legend(handles, panel.class_names, loc="outside lower center", ncols=len(handles), frameon=False)
+            return
         beside = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0) if panel.equal_aspect else {}
         ax.legend(handles, panel.class_names, **beside)
 

@@ -438,9 +438,15 @@ def draw_boundary(figure: MplFigure | SubFigure, ax: Axes, boundary: spec.Bounda
     points = ax.scatter(data.x, data.y, c=colors, edgecolors=matplotlib.rcParams["text.color"], linewidths=0.5,
                         zorder=MOVING_ZORDER + 2, animated=animated)
     x_limits, y_limits = data.limits or (ax.get_xlim(), ax.get_ylim())  # the scene's, or around the points
-    ax.set(xlim=x_limits, ylim=y_limits, xlabel=data.xlabel, ylabel=data.ylabel)
-    if data.equal_aspect:  # a unit of either feature as long on screen, the panel filled by widening the range
+    ax.set(xlabel=data.xlabel, ylabel=data.ylabel)
+    if data.equal_aspect:
+        # A unit of either feature as long on screen, the panel filled by widening the range: the limits are
+        # where the range starts from, not fixed (fixed ones would be overridden, with a warning at every draw).
+        ax.update_datalim([(x_limits[0], y_limits[0]), (x_limits[1], y_limits[1])])
+        ax.margins(0)
         ax.set_aspect("equal", adjustable="datalim")
+    else:
+        ax.set(xlim=x_limits, ylim=y_limits)
     shades = [side_color(colors[k]) for k in (low, high)]
     negative, positive = (ax.add_patch(Polygon(np.zeros((1, 2)), closed=True, lw=0, fc=shade, alpha=alpha,
                                                zorder=MOVING_ZORDER, animated=animated))

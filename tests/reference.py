@@ -17,9 +17,11 @@ it (its title, its views, its layout), on the timeline of a default render
 over the static layers exactly as an encoded frame is, then reduced to a
 quarter of its size to store.  Only single frames are drawn, never a video.
 
-Names follow the outputs' own files: ``NAME`` for the dark theme, ``NAME-light``
-for its twin; a frame adds ``-middle`` (halfway through the motion) or ``-end``
-(the last frame, the poster).
+Every picture is stored in both layouts, the column's and the phone's
+(``render.layouts``), as the writers draw them.  Names follow the outputs' own
+files: ``NAME`` for the dark theme, ``NAME-light`` for its twin, then
+``-phone`` for the phone's layout; a frame adds ``-middle`` (halfway through
+the motion) or ``-end`` (the last frame, the poster).
 """
 
 from __future__ import annotations
@@ -56,10 +58,17 @@ def article_outputs() -> Iterator[dict]:
         yield {o.name: o for o in declared(SceneContext(data_dir=data, grid_size=GRID_SIZE))}
 
 
-def stored_name(output: str, theme: str, frame: str | None = None) -> str:
+def stored_name(output: str, theme: str, frame: str | None = None, layout=None) -> str:
     from render.theme import theme_suffix
 
-    return f"{output}{theme_suffix(theme)}" + (f"-{frame}" if frame else "")
+    variant = layout.file_variant() if layout is not None else ""
+    return f"{output}{theme_suffix(theme)}{variant}" + (f"-{frame}" if frame else "")
+
+
+def layouts():
+    from render.layouts import LAYOUTS
+
+    return LAYOUTS
 
 
 @contextlib.contextmanager
@@ -72,34 +81,39 @@ def larger_text(points: float = 1.0) -> Iterator[None]:
         yield
 
 
-def figure_picture(content, theme: str, larger: bool = False) -> np.ndarray:
-    """A figure as RGB in [0, 1], drawn as the figure writer draws it (theme, then the figure), at ``FIGURE_DPI``;
-    ``larger``: with every text one point larger (:func:`larger_text`)."""
+def figure_picture(content, theme: str, larger: bool = False, layout=None) -> np.ndarray:
+    """A figure as RGB in [0, 1], drawn as the figure writer draws it (theme, then the figure, in ``layout``: by
+    default the column's), at ``FIGURE_DPI``; ``larger``: with every text one point larger (:func:`larger_text`)."""
     import matplotlib
     import matplotlib.image
 
     from render.figure import draw_figure
+    from render.layouts import COLUMN
     from render.theme import theme_context
 
     matplotlib.use("Agg")
     buffer = io.BytesIO()
     with theme_context(theme), (larger_text() if larger else contextlib.nullcontext()):
-        figure = draw_figure(content)
+        figure = draw_figure(content, layout or COLUMN)
         figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
     return matplotlib.image.imread(io.BytesIO(buffer.getvalue()))[..., :3]
 
 
-def video_frames(content, animated: bool = True, size: tuple[int, int] | None = None):
-    """The frames of a video as ``render.video.write_video`` makes them for a default render (or one of ``size``):
-    the scene's animation itself, title and layout as declared, on the same timeline.  Call inside a theme."""
+def video_frames(content, animated: bool = True, size: tuple[int, int] | None = None, layout=None):
+    """The frames of a video as ``render.video.write_video`` makes them for a default render (or one of ``size``)
+    in ``layout`` (by default the column's): the scene's animation itself, title and layout as declared, on the
+    same timeline.  Call inside a theme."""
+    from render.layouts import COLUMN
     from render.settings import PRESETS, VideoSettings
-    from render.video import DescentFrames, video_timeline, view_trails
+    from render.video import DescentFrames, video_layout_shape, video_timeline, view_trails
 
+    layout = layout or COLUMN
     settings = VideoSettings() if size is None else VideoSettings(
         quality=next(q for q, preset in PRESETS.items() if preset[:2] == size))
     rows = max(len(trail.iteration) for view in content.views for trail in view_trails(view))
     shape, timeline = video_timeline(settings, rows)
-    return DescentFrames(content, shape, animated=animated, timeline=timeline)
+    shape = video_layout_shape(shape, content, layout)
+    return DescentFrames(content, shape, animated=animated, timeline=timeline, layout=layout)
 
 
 def frame_index(frames, which: str) -> int:
@@ -115,7 +129,7 @@ def reduced(rgba: np.ndarray, factor: int = FRAME_REDUCTION) -> np.ndarray:
 
 
 def frame_pictures(content, theme: str, which: tuple[str, ...] = FRAMES,
-                   larger: bool = False) -> dict[str, np.ndarray]:
+                   larger: bool = False, layout=None) -> dict[str, np.ndarray]:
     """Frames ``which`` of a video, each blitted over the static layers as ``blit_frames`` makes an encoded
     frame (the poster is the ``end`` one), reduced to store."""
     import matplotlib
@@ -126,7 +140,7 @@ def frame_pictures(content, theme: str, which: tuple[str, ...] = FRAMES,
     matplotlib.use("Agg")
     pictures = {}
     with theme_context(theme), (larger_text() if larger else contextlib.nullcontext()):
-        frames = video_frames(content)
+        frames = video_frames(content, layout=layout)
         width, height = frames.shape.width, frames.shape.height
         for name in which:
             index = frame_index(frames, name)
@@ -143,12 +157,15 @@ def pictures(themes: tuple[str, ...] = THEMES) -> dict[str, np.ndarray]:
             if output.kind == "figure":
                 content = output.build()
                 for theme in themes:
-                    drawn[stored_name(output.name, theme)] = figure_picture(content, theme)
+                    for layout in layouts():
+                        drawn[stored_name(output.name, theme, layout=layout)] = figure_picture(content, theme,
+                                                                                               layout=layout)
             elif output.kind == "video":
                 content = output.build()
                 for theme in themes:
-                    for frame, picture in frame_pictures(content, theme).items():
-                        drawn[stored_name(output.name, theme, frame)] = picture
+                    for layout in layouts():
+                        for frame, picture in frame_pictures(content, theme, layout=layout).items():
+                            drawn[stored_name(output.name, theme, frame, layout)] = picture
     return drawn
 
 

@@ -231,7 +231,9 @@ def rendered(tmp_path_factory):
 def test_the_captions_are_written_beside_the_video_and_listed_in_its_record(rendered):
     out, output, outcome = rendered
     assert [p.name for p in outcome.paths] == [
-        "descent-compressed.mp4", "descent-compressed.webm", "descent-compressed.png", "descent-compressed.vtt"]
+        "descent-compressed.mp4", "descent-compressed.webm", "descent-compressed.png",
+        "descent-compressed-phone.mp4", "descent-compressed-phone.webm", "descent-compressed-phone.png",
+        "descent-compressed.vtt"]  # the phone's layout on the same clock: one descriptions track for both
     record = load_record(out, "descent-compressed")
     assert record is not None and is_fresh(record, "k", out)
     (entry,) = [f for f in record.files if f["path"] == "descent-compressed.vtt"]
@@ -269,7 +271,7 @@ def test_a_poster_alone_has_no_captions_and_a_bad_caption_fails_before_any_frame
     with RunSession() as session:
         written = write_video("d", animation, RenderSettings(out_dir=tmp_path / "poster",
                                                              video=VideoSettings(formats=("poster",))), session)
-        assert [w.path.name for w in written] == ["d.png"]
+        assert [w.path.name for w in written] == ["d.png", "d-phone.png"]
         bad = Animation((view(h),), captions=(Caption(0, 10, "x <y"),))
         with pytest.raises(RenderError, match="d: caption 0-10 is not plain text"):
             write_video("d", bad, RenderSettings(out_dir=tmp_path / "bad", video=VideoSettings(formats=("mp4",))),
@@ -282,4 +284,4 @@ def test_an_animation_without_captions_writes_no_vtt(tmp_path):
     with RunSession() as session:
         written = write_video("d", Animation((view(h),)), RenderSettings(
             out_dir=tmp_path, video=VideoSettings(formats=("mp4",), duration=0.5)), session)
-    assert [w.path.name for w in written] == ["d.mp4"]
+    assert [w.path.name for w in written] == ["d.mp4", "d-phone.mp4"]

@@ -105,8 +105,10 @@ def test_it_renders_with_its_csv(tmp_path, scene):
     written = export_figure(output.name, output.build(), OutputLayout(tmp_path), "dark")
     assert {(w.path.relative_to(tmp_path).as_posix(), w.role) for w in written} == {
         ("catdog-weights.png", "png"), ("catdog-weights@1x.png", "png1x"), ("catdog-weights.svg", "svg"),
+        ("catdog-weights-phone.png", "phone-png"), ("catdog-weights-phone@1x.png", "phone-png1x"),
         ("data/catdog-weights.csv", "data")}
     assert matplotlib.image.imread(tmp_path / "catdog-weights@1x.png").shape[1] == 700
+    assert matplotlib.image.imread(tmp_path / "catdog-weights-phone@1x.png").shape[1] == 390
     csv = tmp_path / "data" / "catdog-weights.csv"
     assert csv.read_text().splitlines()[0] == "row,col,weight,initial_weight,mean_cat,mean_dog"
     assert len(np.loadtxt(csv, delimiter=",", skiprows=1)) == scene.data.train.images[0].size

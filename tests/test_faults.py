@@ -297,10 +297,11 @@ def test_after_a_render_the_files_on_disk_are_exactly_those_its_record_lists(tmp
     assert run(*video, "--formats", "mp4,webm,gif,poster").exit_code == 0
     assert files_of(out, "descent-normalized") == recorded(out, "descent-normalized") == {
         "descent-normalized.mp4", "descent-normalized.webm", "descent-normalized.gif", "descent-normalized.png",
-        "descent-normalized.vtt"}
+        "descent-normalized-phone.mp4", "descent-normalized-phone.webm", "descent-normalized-phone.gif",
+        "descent-normalized-phone.png", "descent-normalized.vtt"}
     assert run(*video, "--formats", "mp4", "--seed", "1").exit_code == 0
     assert files_of(out, "descent-normalized") == recorded(out, "descent-normalized") == {
-        "descent-normalized.mp4", "descent-normalized.vtt"}
+        "descent-normalized.mp4", "descent-normalized-phone.mp4", "descent-normalized.vtt"}
 
 
 def test_a_surface_page_rendered_without_images_removes_the_old_image_but_not_shared_files(tmp_path, monkeypatch):

@@ -39,8 +39,10 @@ def drawn():
 
 
 def test_every_picture_drawn_is_stored_and_every_stored_one_is_drawn(drawn):
-    """Both themes of every figure and of the chosen frames of every video: none missing, none left over."""
+    """Both themes and both layouts of every figure and of the chosen frames of every video: none missing, none
+    left over."""
     assert len(drawn) == 2 * len({name.replace("-light", "") for name in drawn}), "each picture has its light twin"
+    assert len(drawn) == 2 * len({name.replace("-phone", "") for name in drawn}), "each picture has its phone's"
     missing, stale = sorted(set(drawn) - set(reference.stored_names())), sorted(set(reference.stored_names()) - set(drawn))
     assert (missing, stale) == ([], []), f"not stored: {missing}; stored but no longer drawn: {stale}; {HINT}"
 
@@ -60,20 +62,23 @@ def test_the_comparison_tells_pictures_apart(drawn):
     assert not same_picture(drawn["descent-compressed-middle"], drawn["descent-compressed-end"])
 
 
+@pytest.mark.parametrize("layout", reference.layouts(), ids=lambda layout: layout.name)
 @pytest.mark.parametrize("theme", reference.THEMES)
 @pytest.mark.parametrize("output, frame", [("contour-compressed", None), ("descent-compressed", "end"),
                                            ("boundary-compressed", "end")])
-def test_text_one_point_larger_fails_the_comparison_and_the_same_drawing_again_passes(drawn, output, frame, theme):
+def test_text_one_point_larger_fails_the_comparison_and_the_same_drawing_again_passes(drawn, output, frame, theme,
+                                                                                      layout):
     """The tolerances are tight enough: every text of the style one point larger (a tick label's 10 pt as 11) is
-    another picture, while drawing the same thing again is the same picture.  Compared with this run's own
-    drawing, so the check holds whatever the stored pictures are."""
-    name = reference.stored_name(output, theme, frame)
+    another picture, in either layout, while drawing the same thing again is the same picture.  Compared with
+    this run's own drawing, so the check holds whatever the stored pictures are."""
+    name = reference.stored_name(output, theme, frame, layout)
     with reference.article_outputs() as outputs:
         content = outputs[output].build()
     if frame is None:
-        again, larger = (reference.figure_picture(content, theme, larger=flag) for flag in (False, True))
+        again, larger = (reference.figure_picture(content, theme, larger=flag, layout=layout)
+                         for flag in (False, True))
     else:
-        again, larger = (reference.frame_pictures(content, theme, (frame,), larger=flag)[frame]
+        again, larger = (reference.frame_pictures(content, theme, (frame,), larger=flag, layout=layout)[frame]
                          for flag in (False, True))
     assert same_picture(again, drawn[name]), f"{name} drawn twice: {difference(again, drawn[name])}"
     assert not same_picture(larger, drawn[name]), \

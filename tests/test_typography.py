@@ -9,9 +9,10 @@ surface image is drawn by Chrome, so its text is measured from the sizes its
 figure gives plotly.js (each font size set anywhere, and the layout's, which
 every other text inherits), scaled as the image is exported.
 
-On a phone the same pictures are shown 390 px wide; layouts for that width
-are not built yet, so those checks are expected to fail until they are (and
-fail the suite once they pass, to be turned into ordinary checks).
+On a phone the pictures of the phone's layout are shown 390 px wide: every
+one of them, in both themes, holds the same 11 px there, and a loss panel
+under a contour is over 100 px tall; the column's pictures would not (the
+check that the measure sees it).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from render.figure import draw_figure
 from render.settings import PRESETS
-from render.surface import IMAGE_WIDTH, surface_figure
+from render.layouts import COLUMN, PHONE, Layout
+from render.surface import IMAGE_WIDTH, still_size, surface_figure
 from render.theme import THEMES, theme_context
 from scenes import SceneContext, article_outputs
 from tests.reference import video_frames
@@ -34,8 +36,8 @@ PHONE_PX = 390
 SMALLEST_PX = 11
 
 
-def text_sizes(fig) -> list[tuple[str, float]]:
-    """Every text the renderer draws, with its size in CSS px when ``fig`` is shown ``COLUMN_PX`` wide;
+def text_sizes(fig, shown_px: int = COLUMN_PX) -> list[tuple[str, float]]:
+    """Every text the renderer draws, with its size in CSS px when ``fig`` is shown ``shown_px`` wide;
     fails if a text lies outside the canvas.  (Recorded at the renderer, so only what is drawn counts:
     not the labels of ticks outside the axes, which exist but are never drawn.)"""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
@@ -62,7 +64,7 @@ def text_sizes(fig) -> list[tuple[str, float]]:
             box = artist.get_window_extent(renderer)
             assert -1 <= box.x0 and box.x1 <= width + 1 and -1 <= box.y0 and box.y1 <= height + 1, \
                 f"{text!r} lies outside the picture: {box}"
-        sizes.append((text, points * fig.dpi / 72 * COLUMN_PX / width))
+        sizes.append((text, points * fig.dpi / 72 * shown_px / width))
     return sizes
 
 
@@ -101,19 +103,22 @@ def outputs(tmp_path_factory):
     return {o.name: o for o in article_outputs(SceneContext(data_dir=data, grid_size=20))}
 
 
-def video_text(content, size: tuple[int, int] | None = None) -> list[tuple[str, float]]:
-    """The texts of a video's last frame (the poster) as the video writer draws it, sizes at 700 px wide."""
-    with theme_context("dark"):
-        frames = video_frames(content, animated=False, size=size)  # every artist drawn, the moving ones too
+def video_text(content, size: tuple[int, int] | None = None, layout: Layout = COLUMN,
+               theme: str = "dark") -> list[tuple[str, float]]:
+    """The texts of a video's last frame (the poster) as the video writer draws it in ``layout``, sizes at the
+    layout's width."""
+    with theme_context(theme):
+        frames = video_frames(content, animated=False, size=size, layout=layout)  # the moving artists drawn too
         frames.update(frames.shape.frames - 1)
-        return text_sizes(frames.figure)
+        return text_sizes(frames.figure, layout.css_px)
 
 
-def surface_text(content, theme: str = "dark") -> list[tuple[str, float]]:
-    """The font sizes of a surface's static image, at 700 px wide: drawn ``IMAGE_SCALE`` times larger in an
-    image ``IMAGE_SCALE`` times wider than the figure's layout, ``IMAGE_WIDTH``."""
-    static = surface_figure(content.view, theme, interactive=False, camera=content.camera).to_dict()
-    return [(where, size * COLUMN_PX / IMAGE_WIDTH) for where, size in plotly_text_sizes(static)]
+def surface_text(content, theme: str = "dark", layout: Layout = COLUMN) -> list[tuple[str, float]]:
+    """The font sizes of a surface's static image in ``layout``, at the layout's width: drawn at a scale in an
+    image as much wider than the figure's layout, whose width is :func:`~render.surface.still_size`'s."""
+    static = surface_figure(content.view, theme, interactive=False, camera=content.camera, layout=layout).to_dict()
+    width = still_size(content.view, layout)[0]
+    return [(where, size * layout.css_px / width) for where, size in plotly_text_sizes(static)]
 
 
 @pytest.fixture(scope="module")
@@ -186,13 +191,44 @@ def test_the_surface_measure_sees_plotlys_default_size(outputs):
     assert min(size for _, size in plotly_text_sizes(page)) * COLUMN_PX / IMAGE_WIDTH < SMALLEST_PX
 
 
-@pytest.mark.xfail(strict=True, reason=f"no layout for a phone yet: at {PHONE_PX} px wide each picture's "
-                                       f"smallest text is under {SMALLEST_PX} px (the portrait layouts will fix it)")
+def phone_text(output, theme: str) -> list[tuple[str, float]]:
+    """Every text of an output's phone layout in ``theme``, at 390 px wide."""
+    content = output.build()
+    if output.kind == "figure":
+        with theme_context(theme):
+            return text_sizes(draw_figure(content, PHONE), PHONE_PX)
+    if output.kind == "video":
+        return video_text(content, layout=PHONE, theme=theme)
+    return surface_text(content, theme, PHONE)
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
 @pytest.mark.parametrize("name", [*FIGURES, *VIDEOS, *SURFACES])
-def test_every_output_reads_at_a_phones_width(measured, name):
-    text, px = min(measured(name), key=lambda text_px: text_px[1])
-    at_phone = px * PHONE_PX / COLUMN_PX
-    assert at_phone >= SMALLEST_PX, f"{name}: {text!r} is {at_phone:.1f} px at {PHONE_PX} px wide"
+def test_every_output_reads_at_a_phones_width_in_its_phone_layout(outputs, name, theme):
+    sizes = phone_text(outputs[name], theme)
+    assert sizes, name
+    small = [(text, round(px, 1)) for text, px in sizes if px < SMALLEST_PX]
+    assert small == [], f"{name}: text under {SMALLEST_PX} px at {PHONE_PX} px wide: {small}"
+
+
+def test_the_column_layout_would_not_read_at_a_phones_width(measured):
+    """The check itself: the column's pictures shown 390 px wide have text under 11 px (7.7 px tick labels)."""
+    for name in ("contour-compressed", "descent-compressed", "surface-compressed"):
+        assert min(px for _, px in measured(name)) * PHONE_PX / COLUMN_PX < SMALLEST_PX, name
+
+
+SMALLEST_PANEL_PX = 100  # a loss panel under a contour: tall enough to follow its curve
+
+
+@pytest.mark.parametrize("name", VIDEOS)
+def test_every_panel_of_a_phone_video_is_over_100_px_tall(outputs, name):
+    with theme_context("dark"):
+        frames = video_frames(outputs[name].build(), animated=False, layout=PHONE)
+        frames.figure.canvas.draw()
+        scale = PHONE_PX / frames.shape.width
+        heights = [ax.get_window_extent().height * scale for ax in frames.figure.get_axes()
+                   if ax.get_label() != "<colorbar>"]
+    assert heights and min(heights) >= SMALLEST_PANEL_PX, f"{name}: panels {[round(h) for h in heights]} px tall"
 
 
 def test_the_measure_sees_text_that_is_too_small(outputs):

@@ -305,10 +305,16 @@ def test_write_video_through_the_pipeline(tmp_path, views):
     assert outcome.status == "rendered", outcome.message
     assert [p.name for p in outcome.paths] == [
         "descent-normalized-light.mp4", "descent-normalized-light.webm",
-        "descent-normalized-light.gif", "descent-normalized-light.png"]
+        "descent-normalized-light.gif", "descent-normalized-light.png",
+        "descent-normalized-light-phone.mp4", "descent-normalized-light-phone.webm",
+        "descent-normalized-light-phone.gif", "descent-normalized-light-phone.png"]
     for path in outcome.paths[:3]:
         found = probe(path)
         assert (found.size, found.frames) == ((1280, 720), 6)
+    for path in outcome.paths[4:7]:  # the phone's: as many pixels per CSS pixel, 390 wide, taller than wide
+        found = probe(path)
+        assert found.size[0] == 2 * round(1280 * 390 / 700 / 2) and found.size[1] > found.size[0]
+        assert found.frames == 6
     poster = decoded(tmp_path / "descent-normalized-light.png")[0]
     assert poster[5, 5].tolist() == [255, 255, 255]  # the light theme
     assert not list(tmp_path.rglob(".*partial*"))
@@ -332,7 +338,7 @@ def test_each_file_is_read_back_once_and_the_record_holds_what_that_found(tmp_pa
     with RunSession() as session:
         outcome = render_output(output, settings, session, key="k")
     assert outcome.status == "rendered", outcome.message
-    assert sorted(decodes) == [".mp4", ".webm"]
+    assert sorted(decodes) == [".mp4", ".mp4", ".webm", ".webm"]  # the column's and the phone's
     files = {f["path"]: f for f in load_record(tmp_path, "descent-normalized").files}
     for name in ("descent-normalized.mp4", "descent-normalized.webm"):
         found = real_probe(tmp_path / name)
@@ -415,7 +421,9 @@ def test_the_same_render_gives_byte_identical_videos_in_every_format(tmp_path):
         return {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in {".mp4", ".webm", ".gif", ".png"}}
 
     first, second = render(tmp_path / "a"), render(tmp_path / "b")
-    assert sorted(first) == ["descent-normalized.gif", "descent-normalized.mp4", "descent-normalized.png",
+    assert sorted(first) == ["descent-normalized-phone.gif", "descent-normalized-phone.mp4",
+                             "descent-normalized-phone.png", "descent-normalized-phone.webm",
+                             "descent-normalized.gif", "descent-normalized.mp4", "descent-normalized.png",
                              "descent-normalized.webm"]
     assert first == second
 

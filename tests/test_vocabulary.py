@@ -186,7 +186,8 @@ def test_a_short_video_through_the_writer(tmp_path):
     content = Animation((Descent(bowl(), (descent(),)),), title="A line fitted by gradient descent")
     settings = RenderSettings(out_dir=tmp_path, video=VideoSettings(formats=("mp4",), fps=5, duration=0.6))
     with RunSession() as session:
-        (written,) = write_video("bowl", content, settings, session)
+        written, phone = write_video("bowl", content, settings, session)
+    assert phone.role == "phone-mp4" and probe(phone.path).frames == 3
     found = probe(written.path)
     assert found.frames == 3
 

@@ -63,6 +63,7 @@ PHONE_CONTROLS = 0.45
 
 CONTOUR_CMAP = "magma"
 LINE_WIDTH = 3  # the article's lw=3, for the path and the loss curve
+SEVERAL_LINE_WIDTH = 1.8  # several losses on one panel: thinner, for the lines to stay apart where they cross
 POINT_SIZE = 9
 LOSS_MARGIN = 0.05  # of the loss range, above and below the curve
 # Moving artists sit above every static one (spines are at 2.5), so drawing them last,
@@ -341,7 +342,8 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
         # colour, as the article's, and several in their trails' colours.
         trail = artists.trail
         color = trail.color if several else matplotlib.rcParams["text.color"]
-        (artists.curve,) = loss_ax.plot([], [], lw=LINE_WIDTH, zorder=MOVING_ZORDER, animated=animated,
+        (artists.curve,) = loss_ax.plot([], [], lw=SEVERAL_LINE_WIDTH if several else LINE_WIDTH,
+                                        zorder=MOVING_ZORDER, animated=animated,
                                         c=drawn_color(trail.loss_color or color))
     # The counter is the loss panel's title: the layout keeps room for its longest text.
     last = max(trail.iteration[-1] for trail in descent.trails)

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 from render.spec import (
     COLUMN, Animation, Boundary, Contour, Curves, Descent, Extent, Figure, Line, Output, Surface, Table,
 )
+from render.words import race_alt
 from scenes.describe import (
     boundary_alt, boundary_captions, describe_boundary, describe_descent, describe_scatter, describe_surface, in_3d,
-    race_alt, race_captions,
+    race_captions,
 )
 from scenes.normalization import CAMERAS, GRID_MARGIN, NormalizationExperiment, limits_around, round_levels
 from scenes.optimizers import OPTIMIZERS
@@ -144,6 +145,13 @@ class OptimizerRace:
         x, y = ((float(np.floor(low[k] - margin[k])), float(np.ceil(high[k] + margin[k]))) for k in (0, 1))
         return Extent(x, y, NAMES)
 
+    @property
+    def alt(self) -> str:
+        """Which optimizer ends lowest and which highest, in the words of every race (render.words): none of the
+        article's trails leaves its landscape."""
+        trails = self.descent.trails
+        return race_alt(trails, self.descent.landscape.names, [None] * len(trails))
+
     @cached_property
     def descent(self) -> Descent:
         """Every trail on the landscape that covers them all (computed once for the output's text and picture)."""
@@ -178,7 +186,7 @@ class OptimizerRace:
 
     def animation(self) -> Animation:
         return Animation((self.descent,), title=f"{len(OPTIMIZERS)} optimizers on {self.experiment.features}",
-                         alt=race_alt(self.histories), description=self.description(), extent=self.extent,
+                         alt=self.alt, description=self.description(), extent=self.extent,
                          captions=race_captions(self.histories),
                          tables={"": self.table()})
 
@@ -192,12 +200,12 @@ class OptimizerRace:
         contour = Contour(descent.landscape, trails=descent.trails, levels=round_levels(descent.landscape.loss),
                           legend=False, ends=True)
         return Figure(panels=(contour, curves), stacked=True, ratios=(3, 2),
-                      size=(COLUMN, 7.5), tables={"": self.table()}, alt=race_alt(self.histories),
+                      size=(COLUMN, 7.5), tables={"": self.table()}, alt=self.alt,
                       description=self.description("Two panels."),
                       extent=self.extent)
 
     def surface(self) -> Surface:
-        return Surface(self.descent, alt=in_3d(race_alt(self.histories)),
+        return Surface(self.descent, alt=in_3d(self.alt),
                        description=self.description("Interactive 3D surface."), extent=self.extent,
                        camera=CAMERAS[self.variant])
 

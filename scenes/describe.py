@@ -389,14 +389,6 @@ def boundary_alt(history: np.ndarray, accuracy: np.ndarray) -> str:
             f"{_share(accuracy[0])} to {_share(accuracy[-1])}, {how}")
 
 
-def race_alt(histories: Mapping[str, np.ndarray]) -> str:
-    """Which optimizer ends lowest and which highest, from one start, in as many steps."""
-    ends = sorted(histories.items(), key=lambda item: item[1][-1, 4])
-    (best, low), (worst, high) = ends[0], ends[-1]
-    return (f"Of {len(ends)} optimizers from one start, {best} ends lowest (loss {low[-1, 4]:.3g}) and {worst} "
-            f"highest ({high[-1, 4]:.3g}) after {len(low) - 1} steps")
-
-
 def in_3d(alt: str) -> str:
     """A still's short alt text for the same in 3D."""
     return f"In 3D, {alt[:1].lower()}{alt[1:]}"

@@ -65,7 +65,8 @@ CAPTIONS = {
         "loss": "The neuron's log loss over 100 iterations at learning rate 0.6 on unscaled features: "
         "it learns in a tumultuous way.",
         "contour": "The loss over the weights (W0, W1) is squeezed along W1 by the feature ten times larger: "
-        "a long, narrow trough, and the descent path (points coloured by the bias b) zig-zags across it.",
+        "a long, narrow trough, and the descent path (points coloured by the bias b) zig-zags across it. The "
+        "contour is the slice of the loss at the bias the descent ends with, whose value its title gives.",
         "descent": "Gradient descent on a compressed loss function: the weights zig-zag across the "
         "narrow valley of the loss while the log loss jumps up and down.",
         "surface": "3D visualization of the compressed loss function: a narrow valley between steep walls, "
@@ -75,7 +76,8 @@ CAPTIONS = {
         "blobs": "The same two classes with both features on the same scale.",
         "loss": "The same neuron on features of the same scale: the loss falls smoothly.",
         "contour": "With features on one scale the loss is a far wider trough, and the descent path "
-        "(points coloured by the bias b) curves smoothly down it to the minimum without going back up.",
+        "(points coloured by the bias b) curves smoothly down it to the minimum without going back up. The "
+        "contour is the slice at the bias the descent ends with, whose value its title gives.",
         "descent": "Gradient descent on an uncompressed loss function: the weights curve smoothly down to "
         "the minimum and the log loss falls smoothly.",
         "surface": "3D visualization of the uncompressed loss function: a trough far wider than with one feature "

@@ -88,7 +88,8 @@ def video_timeline(video: VideoSettings, rows: int) -> tuple[VideoShape, Timelin
     (width, height), fps = video.size, video.frame_rate
     weights = step_weights(rows)
     if video.duration is None:
-        first, last = round(fps * HOLD_FIRST), round(fps * HOLD_LAST)
+        # The motion's own first and last frames show the start and the end too: the holds are one frame less.
+        first, last = max(0, round(fps * HOLD_FIRST) - 1), max(0, round(fps * HOLD_LAST) - 1)
         moving = max(1, round(fps * sum(weights) / DEFAULT_FPS) + 1)
     else:
         total = max(1, round(fps * video.duration))

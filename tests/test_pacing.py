@@ -55,10 +55,13 @@ def rendered(tmp_path_factory):
 
 def test_the_video_is_its_motion_and_its_holds():
     shape, timeline = video_timeline(VideoSettings(), rows=101)
-    assert (timeline.first, timeline.last) == (round(10 * HOLD_FIRST), round(10 * HOLD_LAST))
+    times = [timeline.time(k, 101) for k in range(shape.frames)]
+    # The start shows for HOLD_FIRST seconds and the end for HOLD_LAST, to the frame (the motion's own first and
+    # last frames included).
+    assert (times.count(0.0), times.count(100.0)) == (round(10 * HOLD_FIRST), round(10 * HOLD_LAST))
     assert shape.frames == timeline.first + timeline.moving + timeline.last
     assert timeline.moving > 101  # the slow start adds frames to one per iteration
-    assert [timeline.time(k, 101) for k in (0, timeline.first)] == [0.0, 0.0]
+    assert [timeline.time(k, 101) for k in (0, timeline.first)] == [0.0, 0.0] and timeline.time(timeline.first + 1, 101) > 0
     assert timeline.time(shape.frames - timeline.last - 1, 101) == 100.0
     # Given a duration, the holds are part of it, and never more than half.
     shape, timeline = video_timeline(VideoSettings(duration=2.0), rows=101)

@@ -84,7 +84,7 @@ def decoded(path: Path) -> list[np.ndarray]:
 # -- settings ----------------------------------------------------------------------
 def test_default_is_the_articles_pace_at_10_fps_after_a_slow_start_between_holds():
     # 101 frames of the article's pace, 20 more of the slow start, 10 + 25 of the held first and last frames
-    assert video_shape(VideoSettings(), rows=101) == VideoShape(1280, 720, 10.0, 160)
+    assert video_shape(VideoSettings(), rows=101) == VideoShape(1280, 720, 10.0, 158)
 
 
 @pytest.mark.parametrize("quality, size, fps", [
@@ -95,12 +95,13 @@ def test_quality_presets_keep_the_articles_duration(quality, size, fps):
     shape = video_shape(VideoSettings(quality=quality), rows=101)
     assert (shape.width, shape.height, shape.fps) == (*size, fps)
     assert shape.width % 2 == 0 and shape.height % 2 == 0
-    # 1 s held, 12.4 s of motion (10 iterations a second, the first ones slower) and a frame, 2.5 s held
-    assert shape.frames / shape.fps == pytest.approx(15.9 + 1 / fps, abs=1 / fps)
+    # The start shown 1 s, 12.4 s of motion (10 iterations a second, the first ones slower), the end shown 2.5 s:
+    # the motion's first and last frames are the holds' own
+    assert shape.frames / shape.fps == pytest.approx(15.9 - 1 / fps, abs=1 / fps)
 
 
 def test_fps_overrides_the_preset_and_duration_sets_the_frame_count():
-    assert video_shape(VideoSettings(quality="high", fps=24), rows=101) == VideoShape(1920, 1080, 24.0, 383)
+    assert video_shape(VideoSettings(quality="high", fps=24), rows=101) == VideoShape(1920, 1080, 24.0, 381)
     assert video_shape(VideoSettings(fps=30, duration=4), rows=101).frames == 120
     assert video_shape(VideoSettings(duration=2.04), rows=101).frames == 20  # 20.4 rounds to 20
 

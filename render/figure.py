@@ -39,7 +39,7 @@ def drawn_color(name: str | None) -> str | None:
 LOG_LABEL_DECADES = 4  # a log axis spanning at most this many decades is labelled at 1, 2 and 5 of each
 
 
-def _labelled_log_ticks(ax: Axes) -> None:
+def labelled_log_ticks(ax: Axes) -> None:
     """Labels at 1, 2 and 5 times each power of ten, written as plain numbers (0.2, 0.5, 1, 2, ...), where the
     axis spans few decades: matplotlib labels only the powers of ten, and an axis from 0.12 to 300 then has
     nothing to read below 1.  Over more decades, the powers of ten alone, still as plain numbers."""
@@ -58,7 +58,7 @@ def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
         ax.plot(line.x, line.y, label=line.label, color=drawn_color(line.color), lw=line.width, ls=line.linestyle)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, yscale=panel.yscale)
     if panel.yscale == "log":
-        _labelled_log_ticks(ax)
+        labelled_log_ticks(ax)
     if panel.end_labels:
         label_ends(fig, ax, panel.lines)
     elif panel.legend and any(line.label for line in panel.lines):

@@ -41,7 +41,7 @@ from render import spec
 from render.edges import BEYOND_MARKER, at_edge, grid_bounds
 from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, VideoFormat, VideoShape
 from render.errors import RenderError
-from render.figure import drawn_color, filled_contour, loss_colorbar
+from render.figure import drawn_color, filled_contour, labelled_log_ticks, loss_colorbar
 from render.files import write_text_atomic
 from render.layouts import COLUMN, LAYOUTS, Layout
 from render.settings import DEFAULT_FPS, RenderSettings, RunSession, VideoSettings, Written
@@ -333,6 +333,7 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
         loss_ax.set_yscale("log")
         low, high = losses.min(), losses.max()
         loss_ax.set_ylim(low / (high / low) ** LOSS_MARGIN, high * (high / low) ** LOSS_MARGIN)
+        labelled_log_ticks(loss_ax)  # 0.2, 0.5, 1, 2, ... as the figures' log axes, not 10^0
     else:
         margin = LOSS_MARGIN * (losses.max() - losses.min()) or 1.0
         loss_ax.set_ylim(losses.min() - margin, losses.max() + margin)

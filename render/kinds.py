@@ -56,13 +56,16 @@ class Kind:
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("figure", spec.Figure, "render.figure:write_figure", "figures",
-         "Render every static figure (PNG at 2x and 1x, SVG, and the CSV data behind it).", twin=True, order=2),
+         "Render every static figure (PNG at 2x and 1x for a column and for a phone, SVG, and the CSV "
+         "data behind it).", twin=True, order=2),
     Kind("video", spec.Animation, "render.video:write_video", "videos",
-         "Render every video (mp4, webm and a poster PNG unless --formats says otherwise).", twin=False, order=1,
+         "Render every video (mp4, webm and a poster PNG for a column and for a phone, unless --formats "
+         "says otherwise).", twin=False, order=1,
          tool="render.encode:ffmpeg_identity", settings=_video_settings),
     # A surface's image is seconds of software WebGL, in one browser the surfaces share: first.
     Kind("surface", spec.Surface, "render.surface:write_surface", "surfaces",
-         "Render the 3D loss surfaces: an interactive page and a PNG each (the PNG needs a Chrome).", twin=True,
+         "Render the 3D loss surfaces: an interactive page, and a PNG for a column and one for a phone "
+         "(the PNGs need a Chrome).", twin=True,
          order=0, tool="render.chrome:chrome_identity", settings=_surface_settings),
 )}
 GROUPS: dict[str, str] = {kind.group: kind.name for kind in KINDS.values()}  # group command -> kind

@@ -7,7 +7,8 @@ a ``javascript:`` or ``../`` URL on the page.  Jinja2 escapes every name,
 caption, alt text and snippet, so a ``<`` or ``&`` in a caption cannot break
 the page.  Each output is shown by the plain HTML snippet a blogger would
 paste (so the page is also a test of it: the 3D views load only when asked,
-which keeps the page light), and every publish target's snippet is there to
+which keeps the page light, and a phone-wide window shows the phone's layout of
+each output that has one), and every publish target's snippet is there to
 copy, the same text ``render publish`` writes.
 
 The page carries a digest of what it was made from (the manifest, this
@@ -54,12 +55,13 @@ def default_description(title: str) -> str:
 
 def _made_from(out_dir: Path, title: str, description: str) -> str:
     """A digest of everything the page is made from: the manifest's bytes, the title, the code that writes the
-    page and its snippets (this module, ``snippets``, ``catalog``), and their templates."""
+    page and its snippets (this module, ``snippets``, ``catalog``, and ``layouts``, whose media query the page
+    holds), and their templates."""
     digest = hashlib.sha256(title.encode())
     if description:
         digest.update(description.encode())
     digest.update(repr(sorted(BACKGROUNDS.items())).encode())
-    code = [Path(__file__).with_name(module) for module in ("gallery.py", "snippets.py", "catalog.py")]
+    code = [Path(__file__).with_name(module) for module in ("gallery.py", "snippets.py", "catalog.py", "layouts.py")]
     for path in (out_dir / MANIFEST_NAME, *code, *sorted(TEMPLATES.rglob("*.j2"))):
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -8,9 +8,13 @@ snippet names, never a list kept apart that could drift from it.
 
 The HTML the targets share (``snippets/markup.j2``) needs no stylesheet of the
 host site: media keep their aspect ratio and scale down to the column with
-inline styles, a video starts muted and loads only its metadata, and the 3D
+inline styles, a video starts muted and loads only its metadata (nothing
+before it is played, where a phone's player is beside it), and the 3D
 view is an image until the reader asks for it (the page and Plotly's
-JavaScript load on that click, not with the post).
+JavaScript load on that click, not with the post).  Where an output has a
+phone's layout (:mod:`render.layouts`), its pictures are offered under the
+phone's media query, ``PHONE.media``, which reaches every template as the global
+``phone_media``: written once, in ``layouts``.
 """
 
 from __future__ import annotations
@@ -71,8 +75,8 @@ TARGETS = {target.name: target for target in (
            templates=(LIQUID,)),
     Target("quarto", "Quarto: paste snippet.md into POST.qmd, copy the files beside it and list them under "
                      "resources: in its front matter."),
-    Target("myst", "MyST in Sphinx: paste snippet.md into the page; a figure's files beside it, a video's or 3D "
-                   "view's in html_extra_path."),
+    Target("myst", "MyST in Sphinx: paste snippet.md into the page and put its files in html_extra_path, under "
+                   "the page's path (a figure rendered without a phone layout: beside the page)."),
     Target("hugo", "Hugo page bundle: paste snippet.md into index.md, copy the files beside it and layouts/ into "
                    "the site's root."),
     Target("github", "A README: paste snippet.md, copy the files beside it (a video as a GIF linking to the MP4, "
@@ -156,6 +160,13 @@ def shortcode_value(text: str) -> str:
     return Markup("`" + " ".join(str(text).replace("`", "'").split()) + "`")
 
 
+def video_class(name: str) -> str:
+    """The class of output ``name``'s two players, by which their ``<style>`` shows one at a time: unique on a page
+    of many outputs.  Any character a class selector would have to escape (``.``, ``@``, ...) is written ``_`` and
+    its code, ``_`` too, so that two names never share a class."""
+    return "render-video-" + re.sub(r"[^A-Za-z0-9-]", lambda match: f"_{ord(match[0]):x}", name)
+
+
 def without_blank_lines(html: str) -> str:
     """A raw HTML block ends at a blank line in Markdown: the HTML parts of a Markdown snippet have none.
     (Only our own templates' markup comes through here, already escaped.)"""
@@ -173,9 +184,11 @@ def environment():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True)
     env.filters.update(markdown_text=markdown_text, pandoc_attribute=pandoc_attribute, option_value=option_value,
-                       shortcode_value=shortcode_value, without_blank_lines=without_blank_lines)
-    # Hugo's shortcode delimiters, which Jinja would otherwise take for its own or escape.
-    env.globals.update(shortcode_open=Markup("{{<"), shortcode_close=Markup(">}}"))
+                       shortcode_value=shortcode_value, without_blank_lines=without_blank_lines,
+                       video_class=video_class)
+    # Hugo's shortcode delimiters, which Jinja would otherwise take for its own or escape; the media query under
+    # which a page offers the phone's layout.
+    env.globals.update(shortcode_open=Markup("{{<"), shortcode_close=Markup(">}}"), phone_media=PHONE.media)
     return env
 
 

@@ -116,9 +116,9 @@ def test_the_words_from_the_data_are_a_descriptions_track_and_no_caption_covers_
     for target in ("html", "markdown", "mkdocs", "jekyll", "quarto", "myst"):
         assert publish(out, "--target", target).exit_code == 0
         folder = out / "publish" / target / "descent-compressed"
-        (track,) = Page((folder / TARGETS[target].snippet).read_text()).tracks
-        assert track["kind"] == "descriptions" and "default" not in track, target
-        assert captions_too_long(track, folder) == []
+        tracks = Page((folder / TARGETS[target].snippet).read_text()).tracks  # a track in each player
+        assert tracks and all(track["kind"] == "descriptions" and "default" not in track for track in tracks), target
+        assert all(captions_too_long(track, folder) == [] for track in tracks)
     assert publish(out, "--target", "hugo").exit_code == 0
     snippet = (out / "publish" / "hugo" / "descent-compressed" / "snippet.md").read_text()
     assert "descriptions=`descent-compressed.vtt`" in snippet

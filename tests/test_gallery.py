@@ -14,8 +14,15 @@ def record(name, kind, files, theme="dark", caption="A caption", alt="An alt tex
             "description": list(description), "parameters": {}, "versions": {}, "files": with_roles(files, kind), "version": MANIFEST_VERSION}
 
 
-def png(path, width=1200, height=800):
-    return {"path": path, "format": "png", "bytes": 1000, "sha256": "0", "width": width, "height": height}
+def png(path, width=1200, height=800, role=None):
+    entry = {"path": path, "format": "png", "bytes": 1000, "sha256": "0", "width": width, "height": height}
+    return {**entry, "role": role} if role else entry
+
+
+def video(path, width=1280, height=720, role=None, n_bytes=1000):
+    entry = {"path": path, "format": path.rsplit(".", 1)[1], "bytes": n_bytes,
+             "sha256": "0", "width": width, "height": height, "frames": 101, "duration": 10.1, "fps": 10.0}
+    return {**entry, "role": role} if role else entry
 
 
 MANIFEST = {
@@ -23,20 +30,24 @@ MANIFEST = {
     "outputs": [
         record("loss-compressed", "figure",
                [png("loss-compressed.png"), png("loss-compressed@1x.png", 600, 400),
-                {"path": "data/loss-compressed.csv", "format": "csv", "bytes": 500, "sha256": "0"}],
+                {"path": "data/loss-compressed.csv", "format": "csv", "bytes": 500, "sha256": "0"},
+                png("loss-compressed-phone.png", 780, 900, "phone-png"),
+                png("loss-compressed-phone@1x.png", 390, 450, "phone-png1x")],
                caption="Loss <falls> & rises", alt='The "loss" < 3'),
         record("loss-compressed", "figure",
-               [png("loss-compressed-light.png"), png("loss-compressed-light@1x.png", 600, 400)], theme="light"),
+               [png("loss-compressed-light.png"), png("loss-compressed-light@1x.png", 600, 400),
+                png("loss-compressed-light-phone.png", 780, 900, "phone-png"),
+                png("loss-compressed-light-phone@1x.png", 390, 450, "phone-png1x")], theme="light"),
         record("descent-compressed", "video", [
-            {"path": "descent-compressed.mp4", "format": "mp4", "bytes": 2_500_000, "sha256": "0", "width": 1280,
-             "height": 720, "frames": 101, "duration": 10.1, "fps": 10.0},
-            {"path": "descent-compressed.webm", "format": "webm", "bytes": 1000, "sha256": "0", "width": 1280,
-             "height": 720, "frames": 101, "duration": 10.1, "fps": 10.0},
-            png("descent-compressed.png", 1280, 720)]),
+            video("descent-compressed.mp4", n_bytes=2_500_000), video("descent-compressed.webm"),
+            png("descent-compressed.png", 1280, 720),
+            video("descent-compressed-phone.mp4", 714, 1254, "phone-mp4"),
+            video("descent-compressed-phone.webm", 714, 1254, "phone-webm"),
+            png("descent-compressed-phone.png", 714, 1254, "phone-poster")]),
         record("surface-compressed", "surface", [
             {"path": "surface-compressed.html", "format": "html", "bytes": 9000, "sha256": "0"},
             {"path": "plotly.min.js", "format": "js", "bytes": 4_000_000, "sha256": "0"},
-            png("surface-compressed.png")]),
+            png("surface-compressed.png"), png("surface-compressed-phone.png", 780, 1000, "phone-png")]),
     ],
 }
 
@@ -87,20 +98,30 @@ def test_figure_offers_1x_2x_and_the_light_twin_and_fits_the_column(tmp_path):
     assert image["srcset"] == "loss-compressed@1x.png 1x, loss-compressed.png 2x"
     assert (image["width"], image["height"]) == ("600", "400")
     assert "max-width:100%" in image["style"] and "height:auto" in image["style"]
-    source = next(a for t, a in tags if t == "source" and a.get("media"))
-    assert source["media"] == "(prefers-color-scheme: light)"
-    assert source["srcset"] == "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x"
+    sources = [(a["media"], a["srcset"], a.get("width"), a.get("height")) for t, a in tags if t == "source"
+               and "srcset" in a and "loss-compressed" in a["srcset"]]
+    assert sources == [
+        ("(max-width: 600px) and (prefers-color-scheme: light)",
+         "loss-compressed-light-phone@1x.png 1x, loss-compressed-light-phone.png 2x", "390", "450"),
+        ("(max-width: 600px)", "loss-compressed-phone@1x.png 1x, loss-compressed-phone.png 2x", "390", "450"),
+        ("(prefers-color-scheme: light)", "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x", None, None)]
 
 
-def test_video_has_poster_both_sources_and_loads_only_metadata(tmp_path):
+def test_video_has_a_player_for_the_column_and_one_for_the_phone_each_with_its_poster_and_sources(tmp_path):
+    """Neither loads anything until played: the phone's, hidden on a wide screen, fetches nothing there."""
     page, tags = gallery(tmp_path)
-    (video,) = [a for t, a in tags if t == "video"]
-    assert video["poster"] == "descent-compressed.png"
-    assert {"controls", "muted", "loop", "playsinline"} <= set(video) and "autoplay" not in video
-    assert video["preload"] == "metadata"
+    column, phone = [a for t, a in tags if t == "video"]
+    assert (column["poster"], phone["poster"]) == ("descent-compressed.png", "descent-compressed-phone.png")
+    for player in (column, phone):
+        assert {"controls", "muted", "loop", "playsinline"} <= set(player) and "autoplay" not in player
+        assert player["preload"] == "none"
+    assert "display:block" in column["style"] and "display:none" in phone["style"]
     sources = [(a["src"], a["type"]) for t, a in tags if t == "source" and "type" in a]
-    assert sources == [("descent-compressed.webm", "video/webm"), ("descent-compressed.mp4", "video/mp4")]
-    assert "10.1 s" in page and "2.5 MB on disk" in page
+    assert sources == [("descent-compressed.webm", "video/webm"), ("descent-compressed.mp4", "video/mp4"),
+                       ("descent-compressed-phone.webm", "video/webm"), ("descent-compressed-phone.mp4", "video/mp4")]
+    assert ("<style>@media (max-width: 600px){.render-video-descent-compressed{display:none!important}"
+            ".render-video-descent-compressed-phone{display:block!important}}</style>") in page
+    assert "10.1 s" in page and "2.5 MB on disk" in page  # every file of both layouts
 
 
 def test_the_3d_view_waits_for_a_click_and_shared_plotlyjs_is_not_counted(tmp_path):
@@ -109,15 +130,17 @@ def test_the_3d_view_waits_for_a_click_and_shared_plotlyjs_is_not_counted(tmp_pa
     assert '<template><iframe src="surface-compressed.html"' in page
     (button,) = [a for t, a in tags if t == "button" and "onclick" in a]
     assert "replaceWith" in button["onclick"]
-    assert "surface · 10.0 KB on disk" in page
+    assert "surface · 11.0 KB on disk" in page  # its still for the phone included
 
 
 def test_every_targets_snippet_to_copy(tmp_path):
     page, tags = gallery(tmp_path)
     headings = [a for t, a in tags if t == "button" and a.get("class") == "copy"]
     assert len(headings) == 3 * 8
-    # quarto: the Markdown escapes "<" as HTML does, and the page escapes that text again
-    assert "![Loss &amp;lt;falls&amp;gt; &amp;amp; rises](loss-compressed.png){#fig-loss-compressed fig-alt=" in page
+    # quarto: the caption in the figure's div, its Markdown escaping "<" as HTML does, and the page escaping that
+    # text again
+    assert "::: {#fig-loss-compressed}\n```{=html}\n&lt;picture&gt;" in page
+    assert "```\n\nLoss &amp;lt;falls&amp;gt; &amp;amp; rises\n:::" in page
     assert "{{&lt; render-video webm=`descent-compressed.webm`" in page  # hugo
     assert "src=&#34;../loss-compressed@1x.png&#34;" in page  # mkdocs: one level up
 

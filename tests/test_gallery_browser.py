@@ -4,7 +4,9 @@ Renders every output (small cat/dog data, low video quality), serves the
 output directory on 127.0.0.1, and checks in the browser that every image
 decoded, every video's metadata loaded with the size and duration the
 manifest promises, every surface page drew its WebGL canvas, and nothing was
-logged as an error.  A screenshot of the page is saved beside the outputs.
+logged as an error; that a phone-wide window shows every output's phone
+layout, and a desktop-wide one the column's.  A screenshot of the page is saved
+beside the outputs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from click.testing import CliRunner
 
 from render.chrome import find_chrome
 from render.cli import main
+from render.layouts import PHONE
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +30,19 @@ CHROME_ARGS = [
     "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--autoplay-policy=no-user-gesture-required",
 ]
+
+
+# The player an output's figure shows (of the column's and the phone's, the other is hidden), played as a reader
+# would: neither loads anything before (preload="none").  Its metadata, once loaded, and its class.
+PLAY_SHOWN_PLAYER = """name => new Promise((resolve) => {
+    const video = [...document.querySelectorAll(`#${name} video`)].find(v => v.checkVisibility());
+    const report = () => { video.pause(); resolve({duration: video.duration, width: video.videoWidth,
+        height: video.videoHeight, error: video.error && video.error.code, src: video.currentSrc,
+        className: video.className}); };
+    if (video.readyState >= 1) report();
+    else { video.addEventListener('loadedmetadata', report); video.addEventListener('error', report);
+           video.play().catch(() => {}); }
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -89,18 +105,8 @@ def test_gallery_loads_every_output_in_chromium(rendered, served):
         videos = {o["name"]: o for o in manifest["outputs"] if o["kind"] == "video" and o["theme"] == "dark"}
         assert videos
         for name, record in videos.items():
-            mp4 = next(f for f in record["files"] if f["format"] == "mp4")
-            state = page.evaluate(
-                """name => new Promise((resolve) => {
-                    const video = document.querySelector(`#${name} video`);
-                    const report = () => resolve({duration: video.duration, width: video.videoWidth,
-                        height: video.videoHeight, error: video.error && video.error.code, src: video.currentSrc});
-                    if (video.readyState >= 1) report();
-                    else { video.addEventListener('loadedmetadata', report); video.addEventListener('error', report);
-                           video.load(); }
-                })""",
-                name,
-            )
+            mp4 = next(f for f in record["files"] if f["role"] == "mp4")  # the column's: a desktop's window
+            state = page.evaluate(PLAY_SHOWN_PLAYER, name)
             assert state["error"] is None, state
             assert (state["width"], state["height"]) == (mp4["width"], mp4["height"])
             assert state["duration"] == pytest.approx(mp4["duration"], abs=0.15)
@@ -178,7 +184,11 @@ def test_a_reader_in_light_mode_sees_the_light_twins(rendered, served):
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_opening_the_gallery_downloads_little(rendered, served, width):
-    """The page and what it shows at first, within 1.5 MB: images below the fold, the 3D views and Plotly wait."""
+    """The page and what it shows at first, within 1.5 MB: images below the fold, the 3D views and Plotly wait.
+
+    Of the player a video's figure hides (the phone's on a desktop, the column's on a phone), Chromium fetches
+    the poster, whatever its preload says: that poster is counted apart, and nothing else of that player is
+    fetched."""
     from playwright.sync_api import sync_playwright
 
     received: dict[str, int] = {}
@@ -188,6 +198,72 @@ def test_opening_the_gallery_downloads_little(rendered, served, width):
         page.on("requestfinished", lambda request: received.__setitem__(request.url, request.sizes()["responseBodySize"]))
         page.goto(served + "index.html", wait_until="load")
         page.wait_for_timeout(1500)
+        hidden = page.eval_on_selector_all("article video", """nodes => nodes.filter(v => !v.checkVisibility())
+            .map(v => ({poster: v.poster, sources: [...v.querySelectorAll('source')].map(s => s.src)}))""")
         browser.close()
-    assert sum(received.values()) <= 1_500_000, sorted(received.items(), key=lambda item: -item[1])[:5]
+    assert hidden and all(player["poster"] for player in hidden)
+    hidden_posters = {player["poster"] for player in hidden}
+    shown = {url: size for url, size in received.items() if url not in hidden_posters}
+    assert sum(shown.values()) <= 1_500_000, sorted(shown.items(), key=lambda item: -item[1])[:5]
+    assert not {source for player in hidden for source in player["sources"]} & set(received)
     assert not any(url.endswith("plotly.min.js") for url in received)
+
+
+def phone_and_column_files(manifest: dict, kind: str) -> dict[str, tuple[dict, dict]]:
+    """Each dark output of ``kind`` with a phone layout: its image (or video) of the phone's and of the column's."""
+    roles = ("png1x", "png") if kind != "video" else ("mp4",)
+    found = {}
+    for record in manifest["outputs"]:
+        files = {f["role"]: f for f in record["files"]}
+        if record["kind"] == kind and record["theme"] == "dark" and any(f"phone-{r}" in files for r in roles):
+            role = next(r for r in roles if f"phone-{r}" in files)
+            found[record["name"]] = files[f"phone-{role}"], files[role]
+    return found
+
+
+@pytest.mark.parametrize("width, phone", [(390, True), (1280, False)])
+def test_a_phone_sees_the_phone_layout_and_a_desktop_the_columns(rendered, served, width, phone):
+    """At a phone's width every figure and 3D still is the phone's picture, at its own aspect ratio, and every
+    video the phone's player (the column's hidden, its video never fetched); at a desktop's, the column's.  No
+    page scrolls sideways."""
+    from playwright.sync_api import sync_playwright
+
+    manifest = json.loads((rendered / "manifest.json").read_text())
+    pictures = {**phone_and_column_files(manifest, "figure"), **phone_and_column_files(manifest, "surface")}
+    videos = phone_and_column_files(manifest, "video")
+    assert pictures and videos
+    requested: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(find_chrome().require()), args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme="dark")
+        page.on("request", lambda request: requested.append(request.url.rsplit("/", 1)[1]))
+        page.goto(served + "index.html", wait_until="load")
+        assert page.evaluate("media => matchMedia(media).matches", PHONE.media) == phone
+        for image in page.query_selector_all("article figure img"):
+            image.scroll_into_view_if_needed()
+        page.wait_for_function("() => [...document.querySelectorAll('article figure img')].every(i => i.complete)",
+                               timeout=30_000)
+        shown = {name: page.eval_on_selector(f"#{name} figure img", """i => { const r = i.getBoundingClientRect();
+            return {src: i.currentSrc.split('/').pop(), ratio: r.width / r.height}; }""") for name in pictures}
+        players = {name: page.eval_on_selector_all(f"#{name} video", """nodes => nodes.map(v => {
+            const r = v.getBoundingClientRect();
+            return {visible: v.checkVisibility(), ratio: r.width / r.height}; })""") for name in videos}
+        played = {name: page.evaluate(PLAY_SHOWN_PLAYER, name) for name in videos}
+        scroll = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+        page.screenshot(path=str(rendered / f"gallery-{width}.png"), full_page=True)
+        browser.close()
+    for name, (phone_file, column_file) in pictures.items():
+        wanted, other = (phone_file, column_file) if phone else (column_file, phone_file)
+        assert shown[name]["src"] == wanted["path"], (name, shown[name])
+        assert shown[name]["ratio"] == pytest.approx(wanted["width"] / wanted["height"], rel=0.02), (name, shown[name])
+        assert other["path"] not in requested, name
+    for name, (phone_file, column_file) in videos.items():
+        wanted, other = (phone_file, column_file) if phone else (column_file, phone_file)
+        (visible,) = [index for index, player in enumerate(players[name]) if player["visible"]]
+        assert visible == (1 if phone else 0), (name, players[name])
+        assert players[name][visible]["ratio"] == pytest.approx(wanted["width"] / wanted["height"], rel=0.02)
+        assert played[name]["error"] is None and played[name]["className"].endswith("-phone") == phone, played[name]
+        assert (played[name]["width"], played[name]["height"]) == (wanted["width"], wanted["height"]), played[name]
+        unwanted = {other["path"], other["path"].replace(".mp4", ".webm")}  # the hidden player's video, not its poster
+        assert not unwanted & set(requested), (name, requested)
+    assert scroll[0] <= scroll[1], f"the gallery scrolls sideways at {width}px: {scroll}"

@@ -7,9 +7,10 @@ Hugo builds holds, for every output, exactly the ``<figure>`` of the
 ``html`` target.  Jekyll's bundle goes to ``assets/`` of a site with a
 ``baseurl``, and its paths must come out under it (each is skipped where
 its generator is not installed).  MyST's goes to a Sphinx project (the test
-extra installs Sphinx and myst-parser): figures through the figure
-directive, videos and 3D views as raw HTML whose files go in
-``html_extra_path`` under the page's path, as the target's help says.
+extra installs Sphinx and myst-parser): every output, a figure with its phone
+layout too, as raw HTML whose files go in ``html_extra_path`` under the page's
+path, as the target's help says (a figure without one would go through the
+figure directive, its image beside the page).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from html.parser import HTMLParser
 import pytest
 
 from render.publish import BUNDLE_MARK
-from tests.test_publish import out, publish  # noqa: F401  (the fixture: a figure, a video, a surface)
+from tests.test_publish import out, publish, without_phone  # noqa: F401  (the fixture: a figure, a video, a surface)
 
 HUGO = shutil.which("hugo")
 JEKYLL = shutil.which("jekyll")
@@ -79,7 +80,10 @@ def figures(html: str) -> list[list[tuple]]:
 
 
 @pytest.mark.skipif(HUGO is None, reason="no hugo on PATH (Debian: apt-get install hugo)")
-def test_hugo_writes_the_same_figures_as_the_html_target(tmp_path, out):  # noqa: F811
+@pytest.mark.parametrize("phone", [True, False], ids=["phone layout", "column only"])
+def test_hugo_writes_the_same_figures_as_the_html_target(tmp_path, out, phone):  # noqa: F811
+    if not phone:
+        without_phone(out)
     assert publish(out, "--target", "hugo").exit_code == 0
     assert publish(out, "--target", "html").exit_code == 0
     page = hugo_site(tmp_path, out)

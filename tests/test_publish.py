@@ -35,15 +35,36 @@ def record(name, kind, files, theme="dark"):
             "version": MANIFEST_VERSION}
 
 
-def tiny_mp4(path, seconds=1):
+def tiny_mp4(path, seconds=1, size="1280x720"):
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
-                    f"testsrc=size=1280x720:rate=10:duration={seconds}", "-pix_fmt", "yuv420p", "-y", str(path)],
+                    f"testsrc=size={size}:rate=10:duration={seconds}", "-pix_fmt", "yuv420p", "-y", str(path)],
                    check=True)
+
+
+def phone_entry(path, role, **facts):
+    """A file of the phone's layout: its role says so (``phone-png``, ...), as the writers record it."""
+    return file_entry(path, role=f"phone-{role}", **facts)
+
+
+# The phone's files of each output, as a render records them beside the column's: a figure's and its light twin's
+# taller images, a video's taller video and poster, a surface's taller still.
+PHONE_FILES = {
+    ("loss-compressed", "dark"): [phone_entry("loss-compressed-phone.png", "png", width=780, height=880),
+                                  phone_entry("loss-compressed-phone@1x.png", "png1x", width=390, height=440)],
+    ("loss-compressed", "light"): [phone_entry("loss-compressed-light-phone.png", "png", width=780, height=880),
+                                   phone_entry("loss-compressed-light-phone@1x.png", "png1x", width=390, height=440)],
+    ("descent-compressed", "dark"): [
+        phone_entry("descent-compressed-phone.mp4", "mp4", width=714, height=1254, frames=10, duration=1.0),
+        phone_entry("descent-compressed-phone.webm", "webm", width=714, height=1254, frames=10, duration=1.0),
+        phone_entry("descent-compressed-phone.png", "poster", width=714, height=1254)],
+    ("surface-compressed", "dark"): [phone_entry("surface-compressed-phone.png", "png", width=780, height=1000)],
+}
 
 
 @pytest.fixture
 def out(tmp_path):
-    """An output directory with a figure (and its light twin), a video with captions, and a surface."""
+    """An output directory with a figure (and its light twin), a video with captions, and a surface, each with its
+    phone layout's files (:data:`PHONE_FILES`), as a render writes them."""
     out = tmp_path / "output"
     (out / "data").mkdir(parents=True)
     outputs = [
@@ -62,15 +83,34 @@ def out(tmp_path):
                                                  file_entry("surface-compressed.png", width=1200, height=900)]),
     ]
     for output in outputs:
+        output["files"] += PHONE_FILES.get((output["name"], output["theme"]), [])
         for file in output["files"]:
             text = f"content of {file['path']}"
             if file["path"].endswith(".html"):  # a whole page, as the surfaces' (sites tell pages from fragments)
                 text = f"<!doctype html><html><body>{text}</body></html>"
             (out / file["path"]).write_text(text)
     tiny_mp4(out / "descent-compressed.mp4")
+    tiny_mp4(out / "descent-compressed-phone.mp4", size="714x1254")
     outputs = vouched(out, outputs)
     (out / "manifest.json").write_text(json.dumps({"version": MANIFEST_VERSION, "outputs": outputs}))
     return out
+
+
+def without_phone(out):
+    """``out`` as a render before the phone's layout left it: no phone file in its manifest or on disk."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    for output in manifest["outputs"]:
+        for file in [f for f in output["files"] if f["role"].startswith("phone-")]:
+            (out / file["path"]).unlink()
+            output["files"].remove(file)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    return out
+
+
+@pytest.fixture
+def column_only(out):
+    """:func:`out` rendered before the phone's layout (:func:`without_phone`)."""
+    return without_phone(out)
 
 
 def publish(out, *args):
@@ -133,19 +173,20 @@ def test_a_figure_fits_any_column_with_its_caption_and_light_twin(out):
     image = tags.first("img")
     assert (image["width"], image["height"]) == ("700", "300") and image["alt"] == "The loss-compressed, described"
     assert "max-width:100%" in image["style"] and "height:auto" in image["style"]
-    assert tags.first("source")["srcset"] == "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x"
+    (light,) = [a for t, a in tags.tags if t == "source" and a["media"] == "(prefers-color-scheme: light)"]
+    assert light["srcset"] == "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x"
 
 
-def test_a_video_is_muted_loops_loads_metadata_and_has_a_descriptions_track_not_shown_over_it(out):
+def test_a_video_is_muted_loops_loads_metadata_and_has_a_descriptions_track_not_shown_over_it(column_only):
     """The words written from the data describe the picture: no captions track covers the plot of a video that has
-    no speech, and no track is on by default."""
-    tags = Tags(html_snippet(out, "descent-compressed"))
+    no speech, and no track is on by default.  (With a phone's video, two players: tests/test_phone_layout.py.)"""
+    tags = Tags(html_snippet(column_only, "descent-compressed"))
     video = tags.first("video")
     assert {"controls", "muted", "loop", "playsinline"} <= set(video) and "autoplay" not in video
     assert video["preload"] == "metadata" and "width:100%" in video["style"] and "aspect-ratio:1280/720" in video["style"]
     track = tags.first("track")
     assert (track["kind"], track["src"], "default" in track) == ("descriptions", "descent-compressed.vtt", False)
-    assert "autoplay" in Tags(html_snippet(out, "descent-compressed", "--autoplay")).first("video")
+    assert "autoplay" in Tags(html_snippet(column_only, "descent-compressed", "--autoplay")).first("video")
 
 
 def test_the_3d_view_is_an_image_until_clicked(out):
@@ -184,7 +225,8 @@ def test_github_gets_a_gif_made_from_the_mp4(out):
     folder = out / "publish" / "github" / "descent-compressed"
     assert (folder / "descent-compressed.gif").read_bytes()[:6] == b"GIF89a"
     snippet = (folder / "snippet.md").read_text()
-    assert '<a href="descent-compressed.mp4"><img src="descent-compressed.gif"' in snippet
+    assert snippet.startswith('<a href="descent-compressed.mp4"><picture>')
+    assert '<img src="descent-compressed.gif"' in snippet
     assert "<video" not in snippet and "<iframe" not in snippet
 
 
@@ -293,26 +335,34 @@ def test_awkward_words_stay_words_in_html(awkward, target):
             assert blocks[-1].content.startswith("<p><em>Caption")
 
 
-def test_awkward_words_stay_words_in_quarto(awkward):
-    """The figure's label is one image's, whatever backquotes or brackets it holds, and reads as it was written;
-    fig-alt too (Pandoc reads backslashes and entities in an attribute); captions in a figure div likewise."""
+@pytest.mark.parametrize("phone", [True, False], ids=["phone layout", "column only"])
+def test_awkward_words_stay_words_in_quarto(awkward, phone):
+    """A figure rendered without a phone layout is a Quarto image: its label is one image's, whatever backquotes or
+    brackets it holds, and reads as it was written; fig-alt too (Pandoc reads backslashes and entities in an
+    attribute).  Captions in a figure div likewise, and the alt text of the raw HTML in it."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark")  # Pandoc reads backslash escapes, code spans and entities alike
+    if not phone:
+        without_phone(awkward)
     assert publish(awkward, "--target", "quarto").exit_code == 0
     folder = awkward / "publish" / "quarto"
-    figure, details = (folder / "loss-compressed" / "snippet.md").read_text().split("\n\n```{=html}\n")
-    assert Words(details).paragraphs == DESCRIPTION and details.endswith("</details>\n```\n")
-    figure += "\n"
-    image = md.parseInline(figure.strip())[0].children[0]
-    assert image.type == "image" and image.attrs["src"] == "loss-compressed.png"
-    assert "".join(child.content for child in image.children) == f"Caption {AWKWARD_WORDS}"
-    alt = re.search(r'\)\{#fig-loss-compressed fig-alt="([^"]*)"\}\n$', figure)[1]  # its quotes are entities
-    assert html.unescape(re.sub(r"\\(.)", r"\1", alt)) == f"Alt {AWKWARD_WORDS}"
-    for name in ("descent-compressed", "surface-compressed"):
+    in_divs = ("loss-compressed", "descent-compressed", "surface-compressed")
+    if not phone:
+        figure, details = (folder / "loss-compressed" / "snippet.md").read_text().split("\n\n```{=html}\n")
+        assert Words(details).paragraphs == DESCRIPTION and details.endswith("</details>\n```\n")
+        figure += "\n"
+        image = md.parseInline(figure.strip())[0].children[0]
+        assert image.type == "image" and image.attrs["src"] == "loss-compressed.png"
+        assert "".join(child.content for child in image.children) == f"Caption {AWKWARD_WORDS}"
+        alt = re.search(r'\)\{#fig-loss-compressed fig-alt="([^"]*)"\}\n$', figure)[1]  # its quotes are entities
+        assert html.unescape(re.sub(r"\\(.)", r"\1", alt)) == f"Alt {AWKWARD_WORDS}"
+        in_divs = in_divs[1:]
+    for name in in_divs:
         text, details = (folder / name / "snippet.md").read_text().split("\n:::\n\n```{=html}\n")
         assert Words(details).paragraphs == DESCRIPTION
-        caption = text.split("```\n\n", 1)[1]
+        raw, caption = text.split("```\n\n", 1)
+        assert set(Words(raw).alts) == {f"Alt {AWKWARD_WORDS}"}
         assert html.unescape(md.render(caption)).startswith(f"<p>Caption {AWKWARD_WORDS}")
 
 

@@ -7,7 +7,9 @@ docs/post.md, the snippets pasted into it between a heading and some text.
 ``mkdocs build --strict`` must pass; the built site is served on 127.0.0.1
 and /post/ opened on a phone-wide and a desktop-wide viewport, in both
 colour schemes.  In the browser every image decodes and keeps its aspect
-ratio, the video's metadata and its captions load, nothing is wider than the
+ratio (the phone's layout on the phone, the column's on the desktop), the
+video's player of that layout alone shows, and once played its metadata and
+its captions load, nothing is wider than the
 viewport, nothing fails to load or logs an error, and the 3D view costs
 nothing until its button is clicked, then draws its WebGL canvas inside the
 column.  A full-page screenshot per viewport is saved beside the site.
@@ -36,6 +38,7 @@ from click.testing import CliRunner
 
 from render.chrome import find_chrome
 from render.cli import main
+from render.layouts import PHONE
 from render.publish import BUNDLE_MARK
 from tests.test_gallery_browser import CHROME_ARGS
 
@@ -47,6 +50,8 @@ NAMES = ("contour-compressed", "descent-compressed", "surface-compressed")
 FIGURE, VIDEO, SURFACE = NAMES
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {390: 844, 1280: 800}
+# The one of a figure's players (the column's, the phone's) that the window's width shows.
+SHOWN_VIDEO = "[...document.querySelectorAll('video')].find(v => v.checkVisibility())"
 # A path a snippet names: in src, srcset (each candidate), poster, href and the 3D view's light page.
 SNIPPET_PATH = re.compile(r'\b(?:src|href|poster|data-light-src)="([^"]+)"|\bsrcset="([^"]+)"')
 
@@ -253,13 +258,16 @@ def test_every_captions_file_is_valid_webvtt(bundles):
 def test_the_post_shows_every_snippet_on_mkdocs(rendered, bundles, site, served_site, width, scheme):
     manifest = json.loads((rendered / "manifest.json").read_text())
     video = next(o for o in manifest["outputs"] if o["name"] == VIDEO and o["theme"] == "dark")
-    mp4 = next(f for f in video["files"] if f["format"] == "mp4")
     light = "-light" if scheme == "light" else ""
     shot = site.parent / f"post-{width}-{scheme}.png"
 
     with browser_page(width, scheme) as page:
         page.goto(served_site + "post/", wait_until="load")
         assert page.locator("figure").count() == 3
+        phone = page.evaluate("media => matchMedia(media).matches", PHONE.media)  # the phone's layout offered
+        assert phone == (width == 390)
+        layout = "-phone" if phone else ""
+        mp4 = next(f for f in video["files"] if f["role"] == ("phone-mp4" if phone else "mp4"))
 
         # Every image decoded, shown at its own aspect ratio (and the light twin for a light reader).
         for image in page.query_selector_all("img"):
@@ -281,37 +289,44 @@ def test_the_post_shows_every_snippet_on_mkdocs(rendered, bundles, site, served_
             assert shown_w > 0 and shown_h > 0, f"not displayed: {image}"
             assert shown_w / shown_h == pytest.approx(natural_w / natural_h, rel=0.02), f"distorted: {image}"
         for image in figure_images:
-            assert (f"{FIGURE}{light}" in image["src"]) or (f"{SURFACE}{light}" in image["src"]), image
+            assert (f"{FIGURE}{light}{layout}" in image["src"]) or (f"{SURFACE}{light}{layout}" in image["src"]), image
             assert light or "-light" not in image["src"], image
+            assert phone or "-phone" not in image["src"], image
 
-        # The video's metadata, with the size and length the manifest says; its descriptions track, off until a
-        # player asks for it (nothing covers the plot), loads when asked; its transcript opens under it.
-        page.locator("video").scroll_into_view_if_needed()
+        # The player of the window's layout alone is shown (the other hidden, its video never fetched), and loads
+        # nothing until played; then its metadata, with the size and length the manifest says; its descriptions
+        # track, off until a player asks for it (nothing covers the plot), loads when asked; its transcript opens
+        # under it.
+        players = page.eval_on_selector_all("video", "nodes => nodes.map(v => [v.className, v.checkVisibility()])")
+        assert [visible for _, visible in players] == [not phone, phone], players
+        assert not [url for url in page.requested if re.search(rf"/{VIDEO}(-phone)?\.(webm|mp4)$", url)]
+        page.locator("video:visible").scroll_into_view_if_needed()
         state = page.evaluate(
-            """() => new Promise((resolve) => {
-                const video = document.querySelector('video');
-                const report = () => resolve({ready: video.readyState, duration: video.duration,
+            f"""() => new Promise((resolve) => {{
+                const video = {SHOWN_VIDEO};
+                const report = () => {{ video.pause(); resolve({{ready: video.readyState, duration: video.duration,
                     width: video.videoWidth, height: video.videoHeight, error: video.error && video.error.code,
-                    src: video.currentSrc, poster: video.poster});
-                if (video.readyState >= 1) report();
-                else { video.addEventListener('loadedmetadata', report); video.addEventListener('error', report); }
-            })"""
+                    src: video.currentSrc, poster: video.poster}}); }};
+                video.addEventListener('loadedmetadata', report); video.addEventListener('error', report);
+                video.play().catch(() => {{}});
+            }})"""
         )
         assert state["error"] is None and state["ready"] >= 1, state
         assert (state["width"], state["height"]) == (mp4["width"], mp4["height"]), state
         assert state["duration"] > 0 and state["duration"] == pytest.approx(mp4["duration"], abs=0.15), state
-        assert state["src"].endswith(f"/{VIDEO}.webm"), state  # the first source Chromium plays
-        assert page.evaluate("() => document.querySelector('video').textTracks[0].mode") == "disabled"
-        page.evaluate("() => { document.querySelector('video').textTracks[0].mode = 'hidden'; }")
+        assert state["src"].endswith(f"/{VIDEO}{layout}.webm"), state  # the first source Chromium plays
+        assert state["poster"].endswith(f"/{VIDEO}{layout}.png"), state
+        assert page.evaluate(f"() => {SHOWN_VIDEO}.textTracks[0].mode") == "disabled"
+        page.evaluate(f"() => {{ {SHOWN_VIDEO}.textTracks[0].mode = 'hidden'; }}")
         page.wait_for_function(
-            """() => { const v = document.querySelector('video'), t = v.querySelector('track');
-                       return t.readyState === 2 || t.readyState === 3; }""", timeout=15_000)
-        captions = page.evaluate("""() => { const v = document.querySelector('video'), t = v.querySelector('track');
-            return {tracks: v.textTracks.length, mode: v.textTracks[0].mode, ready: t.readyState,
-                    cues: v.textTracks[0].cues ? v.textTracks[0].cues.length : 0, src: t.src}; }""")
+            f"""() => {{ const v = {SHOWN_VIDEO}, t = v.querySelector('track');
+                       return t.readyState === 2 || t.readyState === 3; }}""", timeout=15_000)
+        captions = page.evaluate(f"""() => {{ const v = {SHOWN_VIDEO}, t = v.querySelector('track');
+            return {{tracks: v.textTracks.length, mode: v.textTracks[0].mode, ready: t.readyState,
+                    cues: v.textTracks[0].cues ? v.textTracks[0].cues.length : 0, src: t.src}}; }}""")
         assert captions["tracks"] == 1 and captions["mode"] == "hidden", captions
         assert captions["ready"] == 2 and captions["cues"] > 0, captions  # 2 LOADED (3 would be ERROR)
-        transcript = page.locator("video").locator("xpath=ancestor::figure/following-sibling::details[1]")
+        transcript = page.locator("video:visible").locator("xpath=ancestor::figure/following-sibling::details[1]")
         assert transcript.locator("summary").inner_text() == "Transcript"
         assert not transcript.locator("p").first.is_visible()
         transcript.locator("summary").click()

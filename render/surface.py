@@ -44,7 +44,10 @@ SAMPLES_PER_STEP = 16  # points per gradient step, so the line follows the surfa
 # Static images: 1200 x 900 pixels, drawn at 1.2x so the text stays legible in a blog's column; for a phone,
 # its own width (390 CSS px) at 2x, taller than wide for the colour bar under the scene and the legend over it.
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 750, 1.2
-PHONE_HEIGHT, PHONE_SCALE = 420, 2.0  # the phone's still, before its legend's rows
+PHONE_HEIGHT, PHONE_SCALE = 420, 2.0  # the phone's still, before its legend's rows and its bottom margin
+# CSS px at the bottom of the phone's still, under its colour bar: where a page's "Explore in 3D" label lies over
+# the image (render/templates: 12 px from its bottom, about 36 px tall).
+PHONE_LABEL = 52
 PHONE_SCENE_BOTTOM = 0.16  # of the phone's still, under the scene: its colour bar
 # CSS px: a row of the phone's legend, an entry's text width in it, and its symbol's (which plotly adds to it)
 PHONE_LEGEND_ROW, PHONE_LEGEND_ENTRY, PHONE_LEGEND_SYMBOL = 24, 125, 40
@@ -60,7 +63,7 @@ def still_size(view: Descent, layout: Layout) -> tuple[int, int, float]:
     """Width and height of ``view``'s still in ``layout`` (plotly's layout pixels), and the scale it is drawn at."""
     if layout is COLUMN:
         return IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE
-    return layout.css_px, PHONE_HEIGHT + PHONE_LEGEND_ROW * legend_rows(view), PHONE_SCALE
+    return layout.css_px, PHONE_HEIGHT + PHONE_LABEL + PHONE_LEGEND_ROW * legend_rows(view), PHONE_SCALE
 COLUMN_PX, COLUMN_TEXT_PX = 700, 11  # an image shown 700 CSS px wide has no text under 11 px
 PLOTLYJS_FILE = "plotly.min.js"
 INCLUDE_PLOTLYJS = {"directory": "directory", "cdn": "cdn", "inline": True}
@@ -256,10 +259,11 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         figure.update_traces(selector=dict(type="surface"), colorbar=dict(
             orientation="h", x=0.5, xanchor="center", y=0.02 if phone else 0.16, yanchor="bottom", len=0.6,
             thickness=12, title=dict(text=names.loss, side="top")))
-        top = 1 - legend_rows(view) * PHONE_LEGEND_ROW / still_size(view, layout)[1] if phone else 1
+        top = 1 - legend_rows(view) * PHONE_LEGEND_ROW / (still_size(view, layout)[1] - PHONE_LABEL) if phone else 1
         figure.update_layout(scene_domain=dict(x=[0, 1], y=[PHONE_SCENE_BOTTOM if phone else SCENE_BOTTOM, top]))
     if phone:  # the legend in rows over the scene, where beside it, it would cover the surface
-        figure.update_layout(legend=dict(orientation="h", x=0, y=1, yanchor="top", entrywidth=PHONE_LEGEND_ENTRY))
+        figure.update_layout(legend=dict(orientation="h", x=0, y=1, yanchor="top", entrywidth=PHONE_LEGEND_ENTRY),
+                             margin=dict(b=PHONE_LABEL))
     if interactive:
         _add_iteration_slider(figure, placed, names)
     return figure

@@ -198,7 +198,11 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
     if panel.ends:
         mark_ends(ax, panel.trails, landscape, marked_end=coloured is not None)
     if panel.legend and (beyond_marked or panel.ends or any(trail.label for trail in panel.trails)):
-        ax.legend(loc="lower left")
+        if fig.get_size_inches()[0] < NARROW_FIGURE and len(fig.axes) == 1:  # a phone's: the panel is narrow
+            handles, labels = ax.get_legend_handles_labels()
+            fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 2), frameon=False)
+        else:
+            ax.legend(loc="lower left")
     if panel.colorbar:
         if coloured is not None and panel.loss_colorbar:
             loss_colorbar(fig, filled, ax, names.loss)

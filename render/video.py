@@ -55,11 +55,11 @@ DPI_PER_PIXEL_OF_HEIGHT = 160 / 720
 CONTROLS_MARGIN = 0.1  # of the height, kept clear at the bottom for a player's controls
 # The phone's layout: a view's height in inches (at the phone's width, 100 CSS px an inch), by what it shows; the
 # contour over the loss, the loss panel tall enough to follow (its axes over 100 CSS px); the band at the bottom
-# for a player's controls, in inches (a phone's control bar is about 40 CSS px, whatever the video's height).
+# for a player's controls, in inches (a phone's controls take about 60 CSS px, whatever the video's height).
 PHONE_VIEW_HEIGHT = {spec.Descent: 5.4, spec.Boundary: 4.6}
 PHONE_DESCENT_RATIOS = (2.0, 1.15)
 PHONE_TITLE = 0.35  # inches: a line of the animation's title, over its views
-PHONE_CONTROLS = 0.45
+PHONE_CONTROLS = 0.7
 
 CONTOUR_CMAP = "magma"
 LINE_WIDTH = 3  # the article's lw=3, for the path and the loss curve

@@ -370,7 +370,7 @@ def test_the_pngs_show_the_surface_and_the_path_on_it(tmp_path):
         for variant in ("compressed", "normalized"):
             paths = write_surface(f"surface-{variant}", surface_of(variant, 100),
                                   settings(tmp_path, image_formats=("png",)), session)
-            assert paths[-1] == tmp_path / f"surface-{variant}.png"
+            assert paths[-2:] == [tmp_path / f"surface-{variant}.png", tmp_path / f"surface-{variant}-phone.png"]
         exporter = session.shared("chrome", render.chrome.ImageExporter)
         # plotly/Kaleido#475: a Surface at opacity 1 vanishing behind a Scatter3d in static exports.
         # Draw the surface alone: with the path (which hides some of it) most of it must still show.
@@ -385,6 +385,9 @@ def test_the_pngs_show_the_surface_and_the_path_on_it(tmp_path):
         assert surface_pixels(image).mean() > 0.05, f"{variant}: the surface's colours are missing"
         trail = surface_of(variant, 100).view.trails[0]
         assert path_pixels(image, trail).sum() > 300, f"{variant}: the descent path is not visible"
+        phone = np.asarray(Image.open(tmp_path / f"surface-{variant}-phone.png").convert("RGB"))
+        assert phone.shape[1] == 780 and phone.shape[0] > phone.shape[1]  # 390 CSS px at 2x, taller than wide
+        assert surface_pixels(phone).mean() > 0.05 and path_pixels(phone, trail).sum() > 100, variant
     with_path = np.asarray(Image.open(tmp_path / "surface-compressed.png").convert("RGB"))
     alone_pixels = surface_pixels(surface_alone)
     hidden = (alone_pixels & ~surface_pixels(with_path)).sum() / alone_pixels.sum()
@@ -396,7 +399,8 @@ def test_the_pngs_show_the_surface_and_the_path_on_it(tmp_path):
 def test_svg_and_webp_on_request(tmp_path):
     paths = write(tmp_path, image_formats=("svg", "webp"))
     assert [p.name for p in paths] == [
-        "surface-compressed.html", "plotly.min.js", "surface-compressed.svg", "surface-compressed.webp"]
+        "surface-compressed.html", "plotly.min.js", "surface-compressed.svg", "surface-compressed.webp",
+        "surface-compressed-phone.webp"]  # vector graphics to download in the column's layout alone
     svg = (tmp_path / "surface-compressed.svg").read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<svg") and "</svg>" in svg
     webp = Image.open(tmp_path / "surface-compressed.webp")

@@ -199,4 +199,20 @@ def declared_outputs(post: Post, context: Context, reserved: Sequence[str] = ())
     if twice:
         raise PostError(f"post {post.name} declares {len(twice)} name{'s' if len(twice) > 1 else ''} twice: "
                         f"{', '.join(twice)} (each output's name is its file stem: give each its own)")
+    names = {o.name for o in outputs}
+    for output in outputs:  # a twin's or a layout's files are named NAME-light..., NAME-phone...
+        for variant in file_variants():
+            if output.name + variant in names:
+                raise PostError(f"post {post.name}: output {output.name + variant} would share its files with "
+                                f"{output.name}'s (its {variant[1:]} files are {output.name + variant}.*): "
+                                "rename one of them")
     return outputs
+
+
+def file_variants() -> list[str]:
+    """What a theme's twin or a layout adds to an output's file names: ``-light``, ``-phone``, ``-light-phone``."""
+    from render.layouts import LAYOUTS
+    from render.theme import THEMES, theme_suffix
+
+    variants = {theme_suffix(theme) + layout.file_variant() for theme in THEMES for layout in LAYOUTS}
+    return sorted(variant for variant in variants if variant)

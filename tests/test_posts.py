@@ -178,6 +178,18 @@ def test_two_outputs_with_one_name_are_refused(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_output_named_as_another_ones_phone_layout_or_twin_is_refused(tmp_path):
+    for variant in ("phone", "light"):
+        text = POST.replace('Output("{name}-broken"', 'Output("{name}-ok-%s"' % variant)
+        name = f"clash{variant}"  # a module of its own name: the test process imports both
+        result = run("all", "--post", str(write_post(tmp_path, name, text)), "--out", str(tmp_path / "out"))
+        assert result.exit_code == 2
+        assert result.output.strip() == (f"error: post {name}: output {name}-ok-{variant} would share its files "
+                                         f"with {name}-ok's (its {variant} files are {name}-ok-{variant}.*): rename "
+                                         "one of them")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_declaration_that_raises_or_returns_the_wrong_things_is_one_line(tmp_path):
     raising = POST.replace("def outputs(context):\n", "def outputs(context):\n    raise KeyError('size')\n")
     result = run("list", "--post", str(write_post(tmp_path, "raising", raising)))

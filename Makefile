@@ -53,7 +53,7 @@ VIDEOS := descent-compressed descent-normalized descent-comparison boundary-comp
 	optimizers-compressed optimizers-normalized
 SURFACES := surface-compressed surface-normalized optimizers-surface-compressed optimizers-surface-normalized
 
-.PHONY: all figures videos surfaces gallery publish list test test-slow bench doctor chrome clean $(FIGURES) $(VIDEOS) $(SURFACES)
+.PHONY: all figures videos surfaces gallery publish list test test-slow bench doctor chrome cmark-gfm clean $(FIGURES) $(VIDEOS) $(SURFACES)
 
 # With the light twins of every figure and surface (NAME-light.*): the gallery shows
 # each reader the one that matches their colour scheme.
@@ -85,7 +85,7 @@ publish: $(INSTALLED)
 list: $(INSTALLED)
 	@$(BIN)/render list $${POST:+--post "$$POST"}
 
-test: $(INSTALLED) chrome $(NODE_INSTALLED)
+test: $(INSTALLED) chrome cmark-gfm $(NODE_INSTALLED)
 	$(BIN)/python -m pytest -q
 
 test-slow: $(INSTALLED) chrome $(NODE_INSTALLED)
@@ -114,6 +114,18 @@ chrome: $(INSTALLED)
 	echo "trying plotly_get_chrome -y (downloads Chrome for Testing)"; \
 	$(BIN)/plotly_get_chrome -y >/dev/null 2>&1 && $(BIN)/python -m render.chrome && exit 0; \
 	echo "warning: no Chrome: the surface PNGs will fail (the rest renders); install one or set BROWSER_PATH" >&2
+
+# GitHub's Markdown (cmark-gfm), which the tests read the README snippets through: Debian's package when
+# root with apt-get.  This step never fails the make; without it those checks skip, saying why.
+cmark-gfm:
+	@command -v cmark-gfm >/dev/null 2>&1 && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's cmark-gfm (GitHub's Markdown) for the README snippet's tests"; \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmark-gfm >/dev/null 2>&1 || \
+	    { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmark-gfm >/dev/null; }; } && exit 0; \
+	fi; \
+	echo "warning: no cmark-gfm: the README snippet's checks against GitHub's Markdown will skip" >&2
 
 # setuptools' deprecation banners during the editable install are about its own future, not this
 # project: silenced, while a real failure still stops the make with pip's error.

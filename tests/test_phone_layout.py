@@ -125,7 +125,7 @@ def test_a_readme_shows_the_phones_gif_on_a_phone(out):
     assert publish(out, "--target", "github").exit_code == 0
     folder = out / "publish" / "github" / "descent-compressed"
     text = (folder / "snippet.md").read_text()
-    assert text.startswith(f'<a href="descent-compressed.mp4"><picture><source media="{PHONE.media}" '
+    assert text.split("\n", 1)[1].startswith(f'<a href="descent-compressed.mp4"><picture><source media="{PHONE.media}" '
                            'srcset="descent-compressed-phone.gif" width="390" height="684"><img '
                            'src="descent-compressed.gif"')
     gif = (folder / "descent-compressed-phone.gif").read_bytes()
@@ -135,7 +135,9 @@ def test_a_readme_shows_the_phones_gif_on_a_phone(out):
 
     for name in ("descent-compressed", "surface-compressed"):
         text = (out / "publish" / "github" / name / "snippet.md").read_text()
-        first = MarkdownIt("commonmark").parse(text)[0:3]
+        tokens = MarkdownIt("commonmark").parse(text)
+        assert tokens[0].type == "html_block" and tokens[0].content.startswith("<!-- A README"), name  # its note
+        first = tokens[1:4]
         assert [t.type for t in first] == ["paragraph_open", "inline", "paragraph_close"], name
         assert "<picture><source" in first[1].content and first[1].content.endswith("</picture></a>"), name
 

@@ -225,7 +225,8 @@ def test_github_gets_a_gif_made_from_the_mp4(out):
     folder = out / "publish" / "github" / "descent-compressed"
     assert (folder / "descent-compressed.gif").read_bytes()[:6] == b"GIF89a"
     snippet = (folder / "snippet.md").read_text()
-    assert snippet.startswith('<a href="descent-compressed.mp4"><picture>')
+    assert snippet.startswith('<!-- A README plays no video: this is its animated GIF, linking to the MP4. -->\n'
+                              '<a href="descent-compressed.mp4"><picture>')
     assert '<img src="descent-compressed.gif"' in snippet
     assert "<video" not in snippet and "<iframe" not in snippet
 

@@ -322,7 +322,7 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
         end = None if several else end_ring(contour_ax, animated)  # six rings would hide where trails end
         trails.append(TrailArtists(trail, path, point, end))
     if several:  # each trail's name and colour, in rows under the panels: drawn once, where no trail goes
-        width = (fig.figure.get_size_inches()[0] * (fig.bbox.width / fig.figure.bbox.width))
+        width = fig.bbox.width / fig.figure.dpi  # inches: a subfigure's share of the figure
         fig.legend(handles=[Line2D([], [], lw=LINE_WIDTH, c=t.color, label=t.label) for t in descent.trails],
                    loc="outside lower center", ncols=min(len(descent.trails), legend_columns(width)),
                    fontsize="small", frameon=False)
@@ -502,13 +502,13 @@ class DescentFrames:
         # A band at the bottom that a player's control bar may cover without hiding an axis.
         margin = PHONE_CONTROLS / (shape.height / self.figure.dpi) if phone else CONTROLS_MARGIN
         self.figure.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
-        if len(views) == 1 and isinstance(views[0], spec.Descent):
+        if lone_descent(animation):
             if phone:  # the loss under the landscape, each the phone's width
                 contour_ax, loss_ax = self.figure.subplots(2, 1, height_ratios=PHONE_DESCENT_RATIOS)
             else:
                 contour_ax, loss_ax = self.figure.subplots(1, 2, width_ratios=(1.25, 1))
                 self.figure.get_layout_engine().set(wspace=0.06)  # room between colour bar and loss axis
-            title = animation.title or views[0].title  # the post's words, or none
+            title = video_title(animation)
             if title:
                 self.figure.suptitle(fit(title, "large"), fontsize="large")
             self.descents = [draw_descent(self.figure, contour_ax, loss_ax, views[0], animated)]
@@ -522,7 +522,7 @@ class DescentFrames:
                       if phone else self.figure.subfigures(1, len(views), squeeze=False)[0])
             for place, view in zip(places, views):
                 if view.title:
-                    place.suptitle(fit(view.title, VIEW_TITLE))
+                    place.suptitle(fit(view.title, matplotlib.rcParams["figure.titlesize"]))
                 if isinstance(view, spec.Boundary):
                     self.descents.append(draw_boundary(place, place.subplots(), view, animated))
                 else:
@@ -559,25 +559,36 @@ class DescentFrames:
         return np.array(self.figure.canvas.buffer_rgba())
 
 
-def fitted(text: str, size: str, width: float) -> str:
+def fitted(text: str, size: str | float, width: float) -> str:
     """``text`` in lines that fit ``width`` inches at font ``size``, broken between words (a title meant for the
     column, on a phone).  By the mean width of a character, which the layout's margins absorb where it errs."""
     import textwrap
 
-    points = matplotlib.font_manager.FontProperties(
-        size=matplotlib.rcParams["figure.titlesize"] if size == VIEW_TITLE else size).get_size_in_points()
+    points = matplotlib.font_manager.FontProperties(size=size).get_size_in_points()
     return textwrap.fill(text, max(12, int(width * 72 / (points * TEXT_CHARACTER))))
 
 
-VIEW_TITLE = "x-large"  # a view's title, matplotlib's default for a subfigure's (figure.titlesize, 14 pt)
 TEXT_CHARACTER = 0.58  # a character's mean width in its font size (DejaVu Sans, with its capitals and spaces)
+PHONE_LINE = 0.3  # inches: a line of a view's title, or a row of its legend, in the phone's layout
 
 
-def view_height(view: spec.Descent | spec.Boundary) -> float:
-    """How tall a view is in the phone's layout, in inches: its panels, its title and, for several trails, their
-    legend's rows."""
-    rows = -(-len(view.trails) // legend_columns(spec.PHONE)) if isinstance(view, spec.Descent) and len(view.trails) > 1 else 0
-    return PHONE_VIEW_HEIGHT[type(view)] + 0.3 * len(fitted(view.title, VIEW_TITLE, spec.PHONE).splitlines()) + 0.3 * rows
+def lone_descent(animation: spec.Animation) -> bool:
+    """One descent alone: its contour and loss are the whole video, and its title the video's."""
+    return len(animation.views) == 1 and isinstance(animation.views[0], spec.Descent)
+
+
+def video_title(animation: spec.Animation) -> str:
+    """The title over the whole video: the animation's, else a lone descent's own (the post's words, or none)."""
+    return animation.title or (animation.views[0].title if lone_descent(animation) else "")
+
+
+def view_height(view: spec.Descent | spec.Boundary, titled: bool = True) -> float:
+    """How tall a view is in the phone's layout, in inches: its panels, its title where it has one of its own
+    (``titled``), and, for several trails, their legend's rows."""
+    several = isinstance(view, spec.Descent) and len(view.trails) > 1
+    rows = -(-len(view.trails) // legend_columns(spec.PHONE)) if several else 0
+    lines = len(fitted(view.title, matplotlib.rcParams["figure.titlesize"], spec.PHONE).splitlines()) if titled else 0
+    return PHONE_VIEW_HEIGHT[type(view)] + PHONE_LINE * (lines + rows)
 
 
 def video_layout_shape(shape: VideoShape, animation: spec.Animation, layout: Layout) -> VideoShape:
@@ -587,9 +598,9 @@ def video_layout_shape(shape: VideoShape, animation: spec.Animation, layout: Lay
     if layout is COLUMN:
         return shape
     width = 2 * round(shape.width * layout.css_px / COLUMN.css_px / 2)
-    title = animation.title or (animation.views[0].title if len(animation.views) == 1 else "")
-    inches = (sum(view_height(view) for view in animation.views) + PHONE_CONTROLS
-              + PHONE_TITLE * len(fitted(title, "large", layout.inches).splitlines()))
+    titled = not lone_descent(animation)  # a lone descent's title is the video's
+    inches = (sum(view_height(view, titled) for view in animation.views) + PHONE_CONTROLS
+              + PHONE_TITLE * len(fitted(video_title(animation), "large", layout.inches).splitlines()))
     return replace(shape, width=width, height=2 * round(inches * width / layout.inches / 2))
 
 

@@ -25,7 +25,7 @@ from render.publish import BUNDLE_MARK
 from render.snippets import TARGETS
 from tests.test_generators import HUGO, JEKYLL, NAMES, hugo_site
 from tests.test_publish import out, publish  # noqa: F401  (the fixture: a figure, a video, a surface)
-from tests.test_sites import node_package
+from tests.site_checks import node_package
 
 # Tags and expressions of every template language a host of ours could run (Liquid, Jinja, Go templates, Hugo's
 # and Quarto's shortcodes), some left open, some closing nothing.

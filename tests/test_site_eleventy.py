@@ -1,0 +1,211 @@
+"""The published snippets as a blog's reader sees them: a real Eleventy 3 site, opened in headless Chromium.
+
+Renders :data:`~tests.site_checks.NAMES` (low video quality, with the light
+twins), bundles them with ``render publish --target eleventy`` and builds
+the smallest site a blogger has: Eleventy's defaults (Liquid over Markdown
+and HTML, markdown-it with HTML on, the project's root as its input), an
+eleventy.config.js holding the one line the bundle prints and nothing else,
+a Nunjucks layout for posts (a column, as the base blog's), the bundles'
+files copied into public/ and the snippets pasted into posts/POST.md.
+
+The line matters twice over: Eleventy 3 copies no file it is not told to,
+and it takes every .html file of its input for a template, which it would
+write at NAME/index.html (so the snippet's NAME.html would not be found, and
+the 3D view would be run through Liquid and counted among the site's pages).
+Copying public/ to the root and keeping it from the templates, every bundle
+file must be served byte for byte as the bundle holds it, and Eleventy must
+write the post alone.  The base blog (input content/, its own line copying
+public/ to the root) serves them without ours: one build checks that too.
+
+The served post is then checked as every site test checks one
+(:func:`~tests.site_checks.check_post`), at a phone's and a desktop's width
+and in both colour schemes, our figures with axe-core.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from render.cli import main
+from render.publish import BUNDLE_MARK, SETUP_README
+from tests.site_checks import (NAMES, NODE_MODULES, SURFACE, VIEWPORTS, axe_violations, browser_page, check_post,
+                               describe_violations, node_package, post_text, serve, snippet_paths)
+
+pytestmark = pytest.mark.slow
+
+PREFIX = "/"  # where the snippets' paths start: the site's root, where public/ is copied
+POST = "posts/why-normalization-matters/"  # Eleventy's default permalink of posts/why-normalization-matters.md
+SETUP_LINE = "once per site, in eleventy.config.js, in its function: "  # how publish prints the site's line
+# A post's page as the base blog lays it out: a column, and the viewport a phone needs.
+LAYOUT = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{{ title }}</title>
+<style>body{font-family:system-ui,sans-serif;margin:0 auto;padding:0 1em;max-width:40em}</style>
+</head>
+<body>
+<main>
+<h1>{{ title }}</h1>
+{{ content | safe }}
+</main>
+</body>
+</html>
+"""
+
+
+def bundle_files(folder: Path) -> list[Path]:
+    """What a blogger copies out of a bundle: everything but the snippet, its README and publish's mark."""
+    return [file for file in folder.iterdir()
+            if file.is_file() and file.name not in ("snippet.md", SETUP_README, BUNDLE_MARK)]
+
+
+def eleventy(project: Path, *args: str) -> float:
+    """Eleventy's own CLI over ``project``; the seconds it took (a failed build fails the test)."""
+    (project / "node_modules").symlink_to(node_package("@11ty/eleventy").parent.parent)
+    start = time.monotonic()
+    run = subprocess.run(["node", "node_modules/@11ty/eleventy/cmd.cjs", *args], cwd=project, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, f"eleventy failed:\n{run.stdout}\n{run.stderr}"
+    return time.monotonic() - start
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("eleventy") / "output"
+    result = CliRunner().invoke(
+        main, [*NAMES, "--twins", "--quality", "low", "--out", str(out)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def published(rendered) -> tuple[dict[str, Path], str]:
+    """The bundles by output name, and the line of configuration publish printed for the site."""
+    to = rendered.parent / "publish"
+    result = CliRunner().invoke(
+        main, ["publish", "--target", "eleventy", "--out", str(rendered), "--to", str(to), *NAMES],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    printed = [line[len(SETUP_LINE):] for line in result.output.splitlines() if line.startswith(SETUP_LINE)]
+    assert len(printed) == 1, f"publish printed no line of configuration for eleventy.config.js:\n{result.output}"
+    folders = {name: to / name for name in NAMES}
+    for name, folder in folders.items():
+        assert (folder / "snippet.md").is_file(), f"{name}: no snippet.md in {folder}"
+        assert f"    {printed[0]}\n" in (folder / SETUP_README).read_text(encoding="utf-8"), name
+    return folders, printed[0]
+
+
+@pytest.fixture(scope="module")
+def bundles(published) -> dict[str, Path]:
+    return published[0]
+
+
+@pytest.fixture(scope="module")
+def site(published, rendered) -> Path:
+    """An Eleventy project with the printed line as its whole configuration, built; the built site's folder."""
+    bundles, setup = published
+    project = rendered.parent / "site"
+    (project / "_includes" / "layouts").mkdir(parents=True)
+    (project / "posts").mkdir()
+    (project / "public").mkdir()
+    (project / "eleventy.config.js").write_text(
+        f"export default function(eleventyConfig) {{\n\t{setup}\n}}\n", encoding="utf-8")
+    (project / "_includes" / "layouts" / "post.njk").write_text(LAYOUT, encoding="utf-8")
+    (project / "posts" / "posts.json").write_text('{"layout": "layouts/post.njk", "tags": "posts"}\n')
+    (project / "index.md").write_text("---\ntitle: Home\nlayout: layouts/post.njk\n---\n\n"
+                                      "The article is [here](/posts/why-normalization-matters/).\n")
+    snippets = {name: (folder / "snippet.md").read_text(encoding="utf-8") for name, folder in bundles.items()}
+    (project / "posts" / "why-normalization-matters.md").write_text(
+        "---\ntitle: Why normalization matters\ndate: 2026-01-01\n---\n\n" + post_text(snippets), encoding="utf-8")
+    for folder in bundles.values():
+        for file in bundle_files(folder):
+            shutil.copyfile(file, project / "public" / file.name)
+    seconds = eleventy(project)
+    print(f"eleventy built the site in {seconds:.1f} s")
+    return project / "_site"
+
+
+@pytest.fixture(scope="module")
+def served_site(site):
+    with serve(site) as url:
+        yield url
+
+
+def test_every_file_a_snippet_names_is_in_its_bundle_at_the_root(bundles):
+    for name, folder in bundles.items():
+        paths = snippet_paths((folder / "snippet.md").read_text(encoding="utf-8"))
+        assert paths, f"{name}: the snippet names no file"
+        for path in paths:
+            assert path.startswith(PREFIX) and "/" not in path[len(PREFIX):], f"{name}: {path} is not at the root"
+            assert (folder / path[len(PREFIX):]).is_file(), f"{name}: the snippet names {path}, not in {folder}"
+
+
+def test_eleventy_writes_the_pages_alone_and_copies_every_bundle_file_as_it_is(bundles, site, served_site):
+    """No bundle file became a template (NAME/index.html), nothing but public/ was copied (no node_modules), and
+    every file, the 3D view's pages first, is served byte for byte."""
+    written = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+    shipped = {file.name: file for folder in bundles.values() for file in bundle_files(folder)}
+    assert written == sorted(["index.html", f"{POST}index.html",
+                              *(name for name in shipped if name.endswith(".html"))]), written
+    assert sorted(path.name for path in site.iterdir() if path.is_file()) == sorted([*shipped, "index.html"])
+    for name in (f"{SURFACE}.html", f"{SURFACE}-light.html", *shipped):
+        with urllib.request.urlopen(served_site + name, timeout=30) as response:
+            assert response.read() == shipped[name].read_bytes(), f"{name} is not served as the bundle holds it"
+
+
+def test_the_post_holds_every_snippet(bundles, site):
+    """Liquid and markdown-it leave the snippets' HTML as pasted (its <style>, <template> and onclick)."""
+    page = (site / POST / "index.html").read_text(encoding="utf-8")
+    for name, folder in bundles.items():
+        assert (folder / "snippet.md").read_text(encoding="utf-8").strip() in page, f"{name}: changed on the page"
+
+
+@pytest.mark.parametrize("width, scheme", [(390, "dark"), (1280, "dark"), (1280, "light")])
+def test_the_post_shows_every_snippet_on_eleventy(rendered, site, served_site, width, scheme):
+    check_post(served_site + POST, rendered, site.parent / f"post-{width}-{scheme}.png", width, scheme, PREFIX)
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_our_figures_on_the_post_pass_axe(site, served_site, width):
+    with browser_page(width, "dark") as page:
+        page.goto(served_site + POST, wait_until="load")
+        violations = axe_violations(page, {"include": [["figure"]]})
+        page.locator("figure button:visible").click()  # and with the 3D view in place of its button
+        page.frame_locator("figure iframe").locator(".js-plotly-plot").wait_for(state="attached", timeout=30_000)
+        after_click = axe_violations(page, {"include": [["figure"]]})
+    assert violations == [], "axe-core, the snippets on Eleventy:\n" + describe_violations(violations)
+    assert after_click == [], "axe-core, the 3D view on Eleventy:\n" + describe_violations(after_click)
+
+
+def test_the_base_blog_serves_the_files_without_our_line(bundles, rendered):
+    """eleventy-base-blog's shape: input content/, and its own line copying public/ (outside the input) to the
+    root.  The bundles' files in its public/ are served as they are, with no line of ours."""
+    project = rendered.parent / "base-blog"
+    (project / "content" / "blog").mkdir(parents=True)
+    (project / "public").mkdir()
+    (project / "eleventy.config.js").write_text(
+        'export default function(eleventyConfig) {\n\televentyConfig.addPassthroughCopy({"./public/": "/"});\n}\n'
+        'export const config = {dir: {input: "content", includes: "../_includes", data: "../_data"}};\n',
+        encoding="utf-8")
+    snippets = {name: (folder / "snippet.md").read_text(encoding="utf-8") for name, folder in bundles.items()}
+    (project / "content" / "blog" / "post.md").write_text("---\ntitle: Post\n---\n\n" + post_text(snippets))
+    shipped = {file.name: file for folder in bundles.values() for file in bundle_files(folder)}
+    for file in shipped.values():
+        shutil.copyfile(file, project / "public" / file.name)
+    eleventy(project)
+    built = project / "_site"
+    assert sorted(path.relative_to(built).as_posix() for path in built.rglob("*.html")) == sorted(
+        ["blog/post/index.html", *(name for name in shipped if name.endswith(".html"))])
+    for name, file in shipped.items():
+        assert (built / name).read_bytes() == file.read_bytes(), f"{name} is not copied as the bundle holds it"

@@ -69,8 +69,21 @@ PLOTLYJS_FILE = "plotly.min.js"
 INCLUDE_PLOTLYJS = {"directory": "directory", "cdn": "cdn", "inline": True}
 FRAGMENT_HEIGHT = "600px"
 CONFIG = {"responsive": True, "displaylogo": False}
-SCENE_BOTTOM = 0.22  # of the page's height, below the 3D scene: the colour bar and the slider
+SCENE_BOTTOM = 0.22  # of the page's height, below the 3D scene, until the page has measured its controls
 NARROWEST_SCENE = 0.8  # width / height below which the page draws the scene smaller, not cut at its sides
+# The page's controls, in CSS px whatever its size (a fraction of its height would run them into each other in a
+# short frame): along the bottom the play and pause buttons, then the slider's rail to the right edge, its current
+# value over the rail's start; the colour bar over that row, the scene over the colour bar.
+CONTROLS_EDGE = 12  # from the frame's sides to the buttons and to the rail's ends
+SLIDER_START = 110  # from the frame's left edge to the rail: right of the two buttons
+SLIDER_ROW = 72  # from the bottom: the buttons, the rail and the current value over it, and a gap over them
+GAP = 8  # between the colour bar and the scene, and between a legend in rows and the scene
+# A page narrower than this lays its legend out as the phone's still does, in rows over the scene (under the mode
+# bar); a wider one in a column at its top left, over the scene's empty corner.
+NARROW_PAGE = 600
+LEGEND_CORNER = dict(x=0.01, y=0.99)  # the top left corner, in a column (plotly anchors it by its own top left)
+WIDE_LEGEND = dict(LEGEND_CORNER, orientation="v", xanchor="left", yanchor="top", entrywidth=0)
+NARROW_LEGEND = dict(orientation="h", x=0, xanchor="left", yanchor="top", entrywidth=PHONE_LEGEND_ENTRY)
 
 PAGE = jinja2.Environment(autoescape=True).from_string("""\
 <!DOCTYPE html>
@@ -84,16 +97,34 @@ PAGE = jinja2.Environment(autoescape=True).from_string("""\
 <body>
 {{ plot }}
 <script>
-// A 3D scene is fitted to its frame's height: in a frame narrower than 4:3 (a phone)
-// its sides would be cut off, so it is drawn smaller in proportion.
+// The page lays itself out in CSS px for its frame's size, on load and on every resize: its controls keep their
+// size along the bottom; a legend goes in rows over the scene in a narrow frame (as in the phone's still), in a
+// column at its top left in a wide one; the scene takes what is left between them.  A 3D scene is fitted to its
+// domain's height: in a domain narrower than NARROWEST its sides would be cut off, so it is drawn smaller in
+// proportion.  When done, the plot's data-fitted says for which size.
 (function () {
-  var SCENE_HEIGHT = {{ scene_height }}, NARROWEST = {{ narrowest }};
+  var NARROW = {{ narrow }}, NARROWEST = {{ narrowest }}, GAP = {{ gap }}, LEGENDS = {{ legends | tojson }};
   var plot = document.getElementById({{ div_id | tojson }});
+  function box(selector) {
+    var element = plot.querySelector(selector), frame = plot.getBoundingClientRect();
+    if (!element) return null;
+    var r = element.getBoundingClientRect();
+    return {top: r.top - frame.top, bottom: r.bottom - frame.top};
+  }
   function fit() {
-    // Zoom is the scene's aspect ratio (plotly.js zooms an orthographic scene so on a scroll).
-    var scene = plot.clientWidth / (plot.clientHeight * SCENE_HEIGHT);  // the scene's own aspect ratio
-    var k = Math.min(1, scene / NARROWEST);
-    Plotly.relayout(plot, {"scene.aspectmode": "manual", "scene.aspectratio": {x: k, y: k, z: k}});
+    var width = plot.clientWidth, height = plot.clientHeight, narrow = width < NARROW;
+    var legend = {}, chosen = narrow ? LEGENDS.narrow : LEGENDS.wide, modebar = box(".modebar");
+    for (var key in chosen) legend["legend." + key] = chosen[key];
+    if (narrow) legend["legend.y"] = 1 - ((modebar ? modebar.bottom : 0) + GAP) / height;  // under the mode bar
+    return Plotly.relayout(plot, legend).then(function () {
+      var shown = box(".legend"), bar = box(".colorbar .cbtitle") || box(".colorbar .cbfills");  // its top
+      var domain = [bar ? (height - bar.top + GAP) / height : {{ scene_bottom }},
+                    narrow && shown ? 1 - (shown.bottom + GAP) / height : 1];
+      // Zoom is the scene's aspect ratio (plotly.js zooms an orthographic scene so on a scroll).
+      var k = Math.min(1, width / (height * (domain[1] - domain[0])) / NARROWEST);
+      return Plotly.relayout(plot, {"scene.domain.y": domain, "scene.aspectmode": "manual",
+                                    "scene.aspectratio": {x: k, y: k, z: k}});
+    }).then(function () { plot.dataset.fitted = width + "x" + height; });
   }
   if (window.Plotly && plot) {
     window.addEventListener("load", fit);  // once the first plot is drawn
@@ -247,7 +278,7 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         # the tick labels, unreadable in a column and gone on a phone.
         scene=dict(camera=dict(projection=dict(type=camera.projection), eye=camera_eye(view, camera)),
                    xaxis_title_text=first_name, yaxis_title_text=second_name, zaxis_title_text=""),
-        legend=dict(x=0.01, y=0.99, bgcolor="rgba(0,0,0,0)"),
+        legend=dict(LEGEND_CORNER, bgcolor="rgba(0,0,0,0)"),
     )
     figure = go.Figure(data=traces, layout=look)
     phone = not interactive and layout is not COLUMN
@@ -255,14 +286,15 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         width = still_size(view, layout)[0]
         figure.update_layout(font_size=math.ceil(COLUMN_TEXT_PX * width / layout.css_px))
     if interactive or phone:
-        # A page may be a phone's width: the colour bar goes below the scene instead of beside it.
+        # A page may be a phone's width: the colour bar goes below the scene instead of beside it (on the page,
+        # over the row of the slider and its buttons).
         figure.update_traces(selector=dict(type="surface"), colorbar=dict(
-            orientation="h", x=0.5, xanchor="center", y=0.02 if phone else 0.16, yanchor="bottom", len=0.6,
-            thickness=12, title=dict(text=names.loss, side="top")))
+            orientation="h", x=0.5, xanchor="center", y=0.02 if phone else 0, yanchor="bottom", len=0.6,
+            thickness=12, title=dict(text=names.loss, side="top"), **({} if phone else {"ypad": SLIDER_ROW})))
         top = 1 - legend_rows(view) * PHONE_LEGEND_ROW / (still_size(view, layout)[1] - PHONE_LABEL) if phone else 1
         figure.update_layout(scene_domain=dict(x=[0, 1], y=[PHONE_SCENE_BOTTOM if phone else SCENE_BOTTOM, top]))
     if phone:  # the legend in rows over the scene, where beside it, it would cover the surface
-        figure.update_layout(legend=dict(orientation="h", x=0, y=1, yanchor="top", entrywidth=PHONE_LEGEND_ENTRY),
+        figure.update_layout(legend=dict(NARROW_LEGEND, y=1),
                              margin=dict(b=PHONE_LABEL))
     if interactive:
         _add_iteration_slider(figure, placed, names)
@@ -296,14 +328,17 @@ def _add_iteration_slider(figure: go.Figure, placed: list[PlacedTrail], names: N
     play = {"fromcurrent": True, "frame": {"duration": 100, "redraw": True}, "transition": {"duration": 0}}
     figure.update_layout(
         sliders=[dict(
-            active=0, x=0.03, len=0.94, y=0, yanchor="bottom", pad=dict(t=0, b=10),
+            active=0, x=0, len=1, y=0, yanchor="bottom",
+            pad=dict(t=0, b=CONTROLS_EDGE, l=SLIDER_START, r=CONTROLS_EDGE),
             currentvalue=dict(prefix=f"{names.step} ", font=dict(size=14, color=foreground)),
-            font=dict(color="rgba(0,0,0,0)"),  # 101 tick labels would overlap; the current value says it
+            # 101 tick labels would overlap, and the current value says the step: none shown, and no row taken.
+            font=dict(color="rgba(0,0,0,0)", size=1), ticklen=0, minorticklen=0,
             steps=[dict(label=str(i), method="animate", args=[[str(i)], still]) for i in iterations],
         )],
         updatemenus=[dict(
-            # Above the slider's left end, inside the frame at any width.
-            type="buttons", direction="left", x=0.03, y=0.11, xanchor="left", yanchor="bottom", pad=dict(l=0, b=0),
+            # Left of the slider, inside the frame at any width.
+            type="buttons", direction="left", x=0, y=0, xanchor="left", yanchor="bottom",
+            pad=dict(l=CONTROLS_EDGE, b=CONTROLS_EDGE),
             showactive=False,
             buttons=[dict(label="▶", method="animate", args=[None, play]),
                      dict(label="❚❚", method="animate", args=[[None], still])],
@@ -329,7 +364,8 @@ def surface_html(name: str, figure: go.Figure, plotlyjs: str = "directory", frag
     background = figure.layout.paper_bgcolor or figure.layout.template.layout.paper_bgcolor or "white"
     # plotly's markup is trusted as is; the title goes through Jinja2's escaping.
     return PAGE.render(title=title or name, background=background, plot=Markup(plot.strip()), div_id=name,
-                       scene_height=1 - SCENE_BOTTOM, narrowest=NARROWEST_SCENE)
+                       narrow=NARROW_PAGE, narrowest=NARROWEST_SCENE, gap=GAP, scene_bottom=SCENE_BOTTOM,
+                       legends={"narrow": NARROW_LEGEND, "wide": WIDE_LEGEND})
 
 
 def write_plotlyjs(directory: Path) -> Path:

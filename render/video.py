@@ -43,7 +43,7 @@ from render.encode import CAPTIONS_EXTENSION, FORMATS, EncodeError, Poster, Vide
 from render.errors import RenderError
 from render.figure import drawn_color, filled_contour, labelled_log_ticks, loss_colorbar
 from render.files import write_text_atomic
-from render.layouts import COLUMN, LAYOUTS, Layout
+from render.layouts import COLUMN, CSS_PX_PER_INCH, LAYOUTS, Layout
 from render.settings import DEFAULT_FPS, RenderSettings, RunSession, VideoSettings, Written
 from render.sides import sides
 from render.tables import write_table
@@ -52,14 +52,18 @@ from render.theme import theme_context
 # Text is sized in points; a dpi proportional to the height keeps the same layout at every size, and
 # this one makes 10-point text 11.7 px tall when a 16:9 video is shown 700 px wide, whatever its size.
 DPI_PER_PIXEL_OF_HEIGHT = 160 / 720
-CONTROLS_MARGIN = 0.1  # of the height, kept clear at the bottom for a player's controls
+# CSS px at the bottom of a video that a player's native controls cover while they show (paused, or hovered):
+# kept clear in every layout, so that no axis label lies under them.  Measured in Chromium on a <video controls>
+# shown 700 and 390 px wide, 16:9 and taller than wide: its control panel (the row of buttons, 48 px, over the
+# timeline, 24 px) is 72 CSS px tall at every width and height, its bottom on the video's (the boxes of the
+# panel's parts in the element's user-agent shadow tree).  A faint shade rises some 30 px above it; text there
+# still reads.
+PLAYER_CONTROLS = 72
 # The phone's layout: a view's height in inches (at the phone's width, 100 CSS px an inch), by what it shows; the
-# contour over the loss, the loss panel tall enough to follow (its axes over 100 CSS px); the band at the bottom
-# for a player's controls, in inches (a phone's controls take about 60 CSS px, whatever the video's height).
+# contour over the loss, the loss panel tall enough to follow (its axes over 100 CSS px).
 PHONE_VIEW_HEIGHT = {spec.Descent: 5.4, spec.Boundary: 4.6}
 PHONE_DESCENT_RATIOS = (2.0, 1.15)
 PHONE_TITLE = 0.35  # inches: a line of the animation's title, over its views
-PHONE_CONTROLS = 0.7
 
 CONTOUR_CMAP = "magma"
 LINE_WIDTH = 3  # the article's lw=3, for the path and the loss curve
@@ -500,18 +504,21 @@ class DescentFrames:
             return fitted(text, size, layout.inches) if phone else text
 
         # A band at the bottom that a player's control bar may cover without hiding an axis.
-        margin = PHONE_CONTROLS / (shape.height / self.figure.dpi) if phone else CONTROLS_MARGIN
+        margin = controls_band(shape, layout)
         self.figure.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
         if lone_descent(animation):
+            # Its panels in a subfigure, which the layout keeps above the band: a legend of the whole figure would
+            # sit on the figure's bottom edge, in the band.
+            place = self.figure.subfigures(1, 1)
             if phone:  # the loss under the landscape, each the phone's width
-                contour_ax, loss_ax = self.figure.subplots(2, 1, height_ratios=PHONE_DESCENT_RATIOS)
+                contour_ax, loss_ax = place.subplots(2, 1, height_ratios=PHONE_DESCENT_RATIOS)
             else:
-                contour_ax, loss_ax = self.figure.subplots(1, 2, width_ratios=(1.25, 1))
+                contour_ax, loss_ax = place.subplots(1, 2, width_ratios=(1.25, 1))
                 self.figure.get_layout_engine().set(wspace=0.06)  # room between colour bar and loss axis
             title = video_title(animation)
             if title:
                 self.figure.suptitle(fit(title, "large"), fontsize="large")
-            self.descents = [draw_descent(self.figure, contour_ax, loss_ax, views[0], animated)]
+            self.descents = [draw_descent(place, contour_ax, loss_ax, views[0], animated)]
         else:
             if animation.title:
                 self.figure.suptitle(fit(animation.title, "large"), fontsize="large")
@@ -599,9 +606,16 @@ def video_layout_shape(shape: VideoShape, animation: spec.Animation, layout: Lay
         return shape
     width = 2 * round(shape.width * layout.css_px / COLUMN.css_px / 2)
     titled = not lone_descent(animation)  # a lone descent's title is the video's
-    inches = (sum(view_height(view, titled) for view in animation.views) + PHONE_CONTROLS
+    inches = (sum(view_height(view, titled) for view in animation.views) + PLAYER_CONTROLS / CSS_PX_PER_INCH
               + PHONE_TITLE * len(fitted(video_title(animation), "large", layout.inches).splitlines()))
     return replace(shape, width=width, height=2 * round(inches * width / layout.inches / 2))
+
+
+def controls_band(shape: VideoShape, layout: Layout) -> float:
+    """The share of a video's height, at its bottom, that a player's controls cover when it is shown at
+    ``layout``'s width: :data:`PLAYER_CONTROLS` CSS px of the height the video has there.  Nothing is drawn in it
+    but the background, so that it reads as the picture's margin."""
+    return PLAYER_CONTROLS * shape.width / (layout.css_px * shape.height)
 
 
 def sized_figure(width: int, height: int, dpi: float | None = None) -> MplFigure:

@@ -20,11 +20,12 @@ import render.chrome
 from render.chrome import find_chrome
 from render.cli import main
 from render.files import PARTIAL_MARK
+from render.layouts import COLUMN, PHONE
 from render.settings import RenderSettings, RunSession, SurfaceSettings
 from render.spec import Descent, Surface, Trail
 from render.surface import (
     IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, SURFACE_COLORS, SurfaceExportError, camera_eye,
-    path_on_surface, surface_figure, surface_height,
+    path_on_surface, still_size, surface_figure, surface_height,
 )
 from render.surface import write_surface as surface_writer
 from render.theme import SERIES, resolve
@@ -435,3 +436,85 @@ def test_make_surfaces_through_the_cli(tmp_path):
     for variant in ("compressed", "normalized"):
         assert (tmp_path / f"surface-{variant}.html").is_file()
         assert Image.open(tmp_path / f"surface-{variant}.png").format == "PNG"
+
+
+# Every text and control of a 3D page that is not the scene, as a box in CSS px of its frame: the legend, the colour
+# bar, its title and tick labels, the mode bar, the play and pause buttons, the slider (its grip on its rail) and
+# the step it shows.  (The slider's 101 tick labels are drawn transparent: none is shown.)
+PAGE_PARTS = """() => {
+    const parts = [], box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    const add = (what, selector) => document.querySelectorAll(selector).forEach(
+        (e, k) => parts.push([`${what} ${k} ${e.tagName === 'text' ? e.textContent : ''}`.trim(), box(e)]));
+    add('legend', '.legend .bg'); add('colour bar', '.colorbar .cbfills'); add('colour bar title', '.cbtitle text');
+    add('colour bar tick label', '.colorbar .cbaxis text'); add('mode bar', '.modebar');
+    add('button', '.updatemenu-button'); add('slider', '.slider-rail-rect, .slider-grip-rect');
+    add('current step', '.slider-group > text.slider-label');
+    return parts; }"""
+
+
+def page_parts(page) -> dict[str, tuple[float, float, float, float]]:
+    """:data:`PAGE_PARTS` by name, the slider's grip and rail as one box."""
+    parts: dict[str, tuple[float, float, float, float]] = {}
+    for name, box in page.evaluate(PAGE_PARTS):
+        name = "slider" if name.startswith("slider") else name
+        if name in parts:
+            old = parts[name]
+            box = (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
+        parts[name] = tuple(box)
+    return parts
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> tuple[Path, dict[str, Descent]]:
+    """The 3D pages of a surface with one descent and of one with six (a legend of seven entries), and their views."""
+    from scenes import article_outputs
+
+    out = tmp_path_factory.mktemp("pages")
+    outputs = {o.name: o for o in article_outputs(SceneContext(grid_size=30))}
+    views = {}
+    with RunSession() as session:
+        for name in ("surface-compressed", "optimizers-surface-compressed"):
+            content = outputs[name].build()
+            write_surface(name, content, settings(out), session)
+            views[name] = content.view
+    return out, views
+
+
+@pytest.mark.slow
+@needs_chrome
+@pytest.mark.parametrize("name", ["surface-compressed", "optimizers-surface-compressed"])
+@pytest.mark.parametrize("width, layout", [(390, PHONE), (700, COLUMN), (1280, COLUMN)], ids=["390", "700", "1280"])
+def test_a_3d_page_lays_out_its_legend_colour_bar_and_controls_apart_in_the_images_box(pages, name, width, layout):
+    """The page in a frame of the box its image had (the phone's or the column's aspect ratio) at a phone's, a
+    column's and a desktop's width: every part inside the frame, no two overlapping."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.site_checks import serve
+    from tests.test_gallery_browser import CHROME_ARGS
+
+    folder, views = pages
+    still_width, still_height, _ = still_size(views[name], layout)
+    height = round(width * still_height / still_width)
+    errors: list[str] = []
+    with serve(folder) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(find_chrome().require()), args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{url}{name}.html", wait_until="load")
+        page.wait_for_function(f"() => document.getElementById({name!r}).dataset.fitted === '{width}x{height}'",
+                               timeout=60_000)
+        parts = page_parts(page)
+        page.screenshot(path=str(folder / f"{name}-{width}x{height}.png"))
+        browser.close()
+    assert errors == []
+    for part in ("legend 0", "colour bar 0", "colour bar title 0", "colour bar tick label 0", "mode bar 0",
+                 "button 0", "button 1", "slider", "current step 0"):
+        assert any(shown.startswith(part) for shown in parts), f"{name} at {width} px: no {part} in {sorted(parts)}"
+    outside = {part: box for part, box in parts.items()
+               if box[0] < -0.5 or box[1] < -0.5 or box[2] > width + 0.5 or box[3] > height + 0.5}
+    assert outside == {}, f"{name} in {width}x{height}: outside the frame"
+    overlapping = [(a, b) for k, (a, first) in enumerate(parts.items()) for b, second in list(parts.items())[k + 1:]
+                   if min(first[2], second[2]) > max(first[0], second[0]) + 0.5
+                   and min(first[3], second[3]) > max(first[1], second[1]) + 0.5]
+    assert overlapping == [], f"{name} in {width}x{height}: {[(a, parts[a], b, parts[b]) for a, b in overlapping]}"

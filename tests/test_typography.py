@@ -20,12 +20,14 @@ from __future__ import annotations
 import matplotlib
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.transforms import Affine2D
 
 from render.figure import draw_figure
 from render.settings import PRESETS
-from render.layouts import COLUMN, PHONE, Layout
+from render.layouts import COLUMN, LAYOUTS, PHONE, Layout
 from render.surface import IMAGE_WIDTH, still_size, surface_figure
 from render.theme import THEMES, theme_context
+from render.video import PLAYER_CONTROLS
 from scenes import SceneContext, article_outputs
 from tests.reference import video_frames
 
@@ -40,6 +42,12 @@ def text_sizes(fig, shown_px: int = COLUMN_PX) -> list[tuple[str, float]]:
     """Every text the renderer draws, with its size in CSS px when ``fig`` is shown ``shown_px`` wide;
     fails if a text lies outside the canvas.  (Recorded at the renderer, so only what is drawn counts:
     not the labels of ticks outside the axes, which exist but are never drawn.)"""
+    return [(text, size) for text, size, _ in drawn_texts(fig, shown_px)]
+
+
+def drawn_texts(fig, shown_px: int = COLUMN_PX) -> list[tuple[str, float, object]]:
+    """:func:`text_sizes`, each text with its extent in CSS px from the picture's bottom left when shown
+    ``shown_px`` wide (``None`` for a text drawn by no text artist)."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()  # the layout, once
     renderer = canvas.get_renderer()
@@ -60,11 +68,13 @@ def text_sizes(fig, shown_px: int = COLUMN_PX) -> list[tuple[str, float]]:
     for text, points, artist in drawn:
         if not text.strip():
             continue
+        box = None
         if artist is not None:
             box = artist.get_window_extent(renderer)
             assert -1 <= box.x0 and box.x1 <= width + 1 and -1 <= box.y0 and box.y1 <= height + 1, \
                 f"{text!r} lies outside the picture: {box}"
-        sizes.append((text, points * fig.dpi / 72 * shown_px / width))
+            box = box.transformed(Affine2D().scale(shown_px / width))
+        sizes.append((text, points * fig.dpi / 72 * shown_px / width, box))
     return sizes
 
 
@@ -107,10 +117,16 @@ def video_text(content, size: tuple[int, int] | None = None, layout: Layout = CO
                theme: str = "dark") -> list[tuple[str, float]]:
     """The texts of a video's last frame (the poster) as the video writer draws it in ``layout``, sizes at the
     layout's width."""
+    return [(text, px) for text, px, _ in video_texts(content, size, layout, theme)]
+
+
+def video_texts(content, size: tuple[int, int] | None = None, layout: Layout = COLUMN,
+                theme: str = "dark") -> list[tuple[str, float, object]]:
+    """:func:`video_text`, each text with its extent on the frame."""
     with theme_context(theme):
         frames = video_frames(content, animated=False, size=size, layout=layout)  # the moving artists drawn too
         frames.update(frames.shape.frames - 1)
-        return text_sizes(frames.figure, layout.css_px)
+        return drawn_texts(frames.figure, layout.css_px)
 
 
 def surface_text(content, theme: str = "dark", layout: Layout = COLUMN) -> list[tuple[str, float]]:
@@ -215,6 +231,18 @@ def test_the_column_layout_would_not_read_at_a_phones_width(measured):
     """The check itself: the column's pictures shown 390 px wide have text under 11 px (7.7 px tick labels)."""
     for name in ("contour-compressed", "descent-compressed", "surface-compressed"):
         assert min(px for _, px in measured(name)) * PHONE_PX / COLUMN_PX < SMALLEST_PX, name
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.name)
+@pytest.mark.parametrize("name", VIDEOS)
+def test_no_text_of_a_video_lies_under_a_players_controls(outputs, name, layout):
+    """The last frame (the poster, what a paused player shows under its controls) shown at its layout's width: its
+    lowest text (an axis label, a legend) lies above the band the player's controls cover."""
+    lowest = min((box.y0, text) for text, _, box in video_texts(outputs[name].build(), layout=layout)
+                 if box is not None)
+    assert lowest[0] >= PLAYER_CONTROLS, \
+        f"{name}: {lowest[1]!r} lies {lowest[0]:.0f} px over the bottom at {layout.css_px} px wide, under the " \
+        f"player's controls ({PLAYER_CONTROLS} px)"
 
 
 SMALLEST_PANEL_PX = 100  # a loss panel under a contour: tall enough to follow its curve

@@ -242,8 +242,11 @@ def test_several_trails_on_one_landscape_each_draw_their_path_point_and_curve(vi
                                    [(second.x[30] + second.x[31]) / 2, (second.y[30] + second.y[31]) / 2])
         assert drawn.counter.get_text() == "iteration 30 / 100"
 
-        # A legend (on the panel or on the figure) names both trails, each in its colour.
-        legends = [legend for legend in (contour_ax.get_legend(), *frames.figure.legends) if legend is not None]
+        # A legend (on the panel, on the figure or on the subfigure of its panels) names both trails, each in its
+        # colour.
+        figures = (frames.figure, *frames.figure.subfigs)
+        legends = [legend for legend in (contour_ax.get_legend(), *(one for f in figures for one in f.legends))
+                   if legend is not None]
         assert len(legends) == 1
         assert [text.get_text() for text in legends[0].get_texts()] == ["compressed", "mirrored"]
         assert [to_rgba(handle.get_color()) for handle in legends[0].legend_handles] == [

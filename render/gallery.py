@@ -9,7 +9,10 @@ the page.  Each output is shown by the plain HTML snippet a blogger would
 paste (so the page is also a test of it: the 3D views load only when asked,
 which keeps the page light, and a phone-wide window shows the phone's layout of
 each output that has one), and every publish target's snippet is there to
-copy, the same text ``render publish`` writes.
+copy, the same text ``render publish`` writes, on a page of its own
+(``snippets.html``): every target's text for every output is several times the
+page's own weight, which a reader looking at the outputs would download for
+nothing.
 
 The page carries a digest of what it was made from (the manifest, this
 module and its templates): when that has not changed, the page is not
@@ -29,6 +32,7 @@ from render.snippets import TARGETS, TEMPLATES, Links, environment, for_target, 
 from render.theme import BACKGROUNDS
 
 INDEX_NAME = "index.html"
+SNIPPETS_NAME = "snippets.html"  # every target's snippet of every output, to copy: linked from each output
 
 
 @dataclass(frozen=True)
@@ -68,24 +72,32 @@ def _made_from(out_dir: Path, title: str, description: str) -> str:
 
 
 def write_gallery(out_dir: Path, title: str, description: str = "") -> Path | None:
-    """Write ``index.html`` from ``manifest.json``; ``None`` if there is no valid manifest.
+    """Write ``index.html`` and ``snippets.html`` from ``manifest.json``; the index, or ``None`` if there is no
+    valid manifest.
 
-    The first line of the page names the digest it was made from; a page
-    already made from the same digest is left as it is.
+    The first line of each page names the digest it was made from; pages
+    already made from the same digest are left as they are.
     """
     manifest = read_manifest(out_dir)
     if manifest is None:
         return None
-    index = out_dir / INDEX_NAME
+    index, snippets = out_dir / INDEX_NAME, out_dir / SNIPPETS_NAME
     stamp = f"<!-- made from {_made_from(out_dir, title, description)} -->"
-    try:
-        with open(index, encoding="utf-8") as page:
-            if page.readline().rstrip("\n") == stamp:
-                return index
-    except (OSError, UnicodeDecodeError):
-        pass
+    if all(_stamped(page, stamp) for page in (index, snippets)):
+        return index
     outputs = rendered_outputs(manifest)
-    page = environment().get_template("gallery.html.j2").render(
-        title=title, description=description or default_description(title), backgrounds=BACKGROUNDS, targets=TARGETS,
-        items=[shown(output, first=index == 0) for index, output in enumerate(outputs)])
-    return write_text_atomic(index, f"{stamp}\n{page}")
+    items = [shown(output, first=number == 0) for number, output in enumerate(outputs)]
+    words = dict(title=title, description=description or default_description(title), backgrounds=BACKGROUNDS,
+                 targets=TARGETS, items=items, index_page=INDEX_NAME, snippets_page=SNIPPETS_NAME)
+    for page, template in ((snippets, "gallery-snippets.html.j2"), (index, "gallery.html.j2")):  # index last
+        write_text_atomic(page, f"{stamp}\n{environment().get_template(template).render(**words)}")
+    return index
+
+
+def _stamped(page: Path, stamp: str) -> bool:
+    """Whether ``page`` was made from the digest ``stamp`` names (its first line)."""
+    try:
+        with open(page, encoding="utf-8") as text:
+            return text.readline().rstrip("\n") == stamp
+    except (OSError, UnicodeDecodeError):
+        return False

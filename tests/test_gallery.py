@@ -3,9 +3,10 @@
 import json
 from html.parser import HTMLParser
 
-from render.gallery import write_gallery
+from render.gallery import SNIPPETS_NAME, write_gallery
 from tests.conftest import with_roles
 from render.manifest import MANIFEST_VERSION
+from render.snippets import TARGETS
 
 
 def record(name, kind, files, theme="dark", caption="A caption", alt="An alt text",
@@ -133,10 +134,22 @@ def test_the_3d_view_waits_for_a_click_and_shared_plotlyjs_is_not_counted(tmp_pa
     assert "surface · 11.0 KB on disk" in page  # its still for the phone included
 
 
-def test_every_targets_snippet_to_copy(tmp_path):
-    page, tags = gallery(tmp_path)
+def test_every_targets_snippet_to_copy_on_a_page_of_its_own(tmp_path):
+    """The outputs' page links each output to its snippets; the text of all of them, several times the page's own
+    weight, is on snippets.html."""
+    index, index_tags = gallery(tmp_path)
+    assert not [a for t, a in index_tags if t == "button" and a.get("class") == "copy"] and "<pre>" not in index
+    links = [a["href"] for t, a in index_tags if t == "a" and a.get("href", "").startswith(SNIPPETS_NAME + "#")]
+    assert links == [f"{SNIPPETS_NAME}#{name}" for name in ("loss-compressed", "descent-compressed",
+                                                             "surface-compressed")]
+    page = (tmp_path / SNIPPETS_NAME).read_text()
+    collector = Collector()
+    collector.feed(page)
+    tags = collector.tags
+    assert [a["id"] for t, a in tags if t == "article"] == ["loss-compressed", "descent-compressed",
+                                                           "surface-compressed"]
     headings = [a for t, a in tags if t == "button" and a.get("class") == "copy"]
-    assert len(headings) == 3 * 8
+    assert len(headings) == 3 * len(TARGETS)
     # quarto: the caption in the figure's div, its Markdown escaping "<" as HTML does, and the page escaping that
     # text again
     assert "::: {#fig-loss-compressed}\n```{=html}\n&lt;picture&gt;" in page

@@ -7,7 +7,7 @@ exactly what was rendered, and the two write the same snippets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from render.layouts import PHONE, phone_files
@@ -40,6 +40,7 @@ class RenderedOutput:
     description: tuple[str, ...] = ()
     light: dict[str, dict[str, Any]] = field(default_factory=dict)
     total_bytes: int = 0
+    theme: str = "dark"  # the theme ``files`` were drawn in: the default's, else (rendered alone) the light one
 
     @property
     def phone(self) -> dict[str, dict[str, Any]]:
@@ -62,6 +63,18 @@ class RenderedOutput:
         if not image or not image.get("width"):
             return None
         return PHONE.css_px, round(image["height"] * PHONE.css_px / image["width"])
+
+    def in_scheme(self, scheme: str) -> RenderedOutput | None:
+        """The output with the files of one colour scheme alone (``light``, ``dark``), or as it is (``auto``):
+        a site that is always light shows its light twin to every reader, whatever their system's scheme.
+        ``None`` where it has no file of that scheme."""
+        if scheme == "auto":
+            return self
+        if self.theme == scheme:
+            return replace(self, light={})
+        if scheme == "light" and self.light:
+            return replace(self, files=self.light, light={}, theme="light")
+        return None
 
     @property
     def size(self) -> str:
@@ -122,5 +135,6 @@ def rendered_outputs(manifest: dict[str, Any]) -> list[RenderedOutput]:
             files=roles(main["files"]),
             light=roles(twin["files"]) if twin else {},
             total_bytes=sum(f["bytes"] for f in main["files"] if f["path"] not in SHARED_FILES),
+            theme=main["theme"],
         ))
     return outputs

@@ -65,7 +65,7 @@ from render.settings import (
     VideoSettings,
     unknown_choices,
 )
-from render.snippets import TARGETS, check_base_url
+from render.snippets import SCHEMES, TARGETS, check_base_url
 from render.spec import Output
 from render.theme import DEFAULT_THEME, THEMES
 
@@ -127,7 +127,7 @@ def _shared_options(command):
         click.option("--scheduler", metavar="ADDRESS", default=None,
                      help="The Dask scheduler for --backend dask, e.g. tcp://10.0.0.5:8786."),
         click.option("--twins", is_flag=True,
-                     help="Also render the other theme's twin of every figure and surface (what `make all` does: "
+                     help="Also render the other theme's twin of every output (what `make all` does: "
                           "NAME-light.*, which pages show to readers in a light colour scheme)."),
         click.option("--verbose", "-v", is_flag=True,
                      help="With an unexpected error in an output, print its full traceback too."),
@@ -355,7 +355,7 @@ def run_render(
     _prepare_out_dir(out_dir)
     settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
     runs = [(settings, "", selected)]
-    if twins:  # the other theme's figures and surfaces, in the same process
+    if twins:  # the other theme's outputs, in the same process
         twin = next(name for name in sorted(THEMES) if name != theme)
         runs.append((replace(settings, theme=twin), f" ({twin})", [o for o in selected if KINDS[o.kind].twin]))
     outcomes: list[Outcome] = []
@@ -541,11 +541,14 @@ def _out_of(found: Found, out_dir: Path | None, post_value: str | None) -> Path:
               help="Directory of rendered files.  [default: the post's folder]")
 @with_post
 def render_gallery(out_dir: Path | None, post_value: str | None) -> None:
-    """Write manifest.json and index.html from what is already rendered (renders nothing)."""
+    """Write manifest.json and the gallery (index.html, snippets.html) from what is rendered (renders nothing)."""
+    from render.gallery import INDEX_NAME, SNIPPETS_NAME
+
     found = found_post(click.get_current_context())
     out_dir = _out_of(found, out_dir, post_value)
     _publish(out_dir, _declared(found, Context()), found)
-    click.echo(f"wrote {out_dir / 'manifest.json'} and {out_dir / 'index.html'}")
+    click.echo(f"wrote {out_dir / 'manifest.json'} and the gallery, {out_dir / INDEX_NAME} (its snippets in "
+               f"{SNIPPETS_NAME})")
 
 
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -557,7 +560,8 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 def _targets_help() -> str:
     """The targets, each with what a blogger does with it, wrapped for a terminal (``\\b``: as written)."""
-    lines = [textwrap.fill(target.help, 78, initial_indent=f"  {name:<9} ", subsequent_indent=" " * 12)
+    width = max(map(len, TARGETS)) + 1
+    lines = [textwrap.fill(target.help, 78, initial_indent=f"  {name:<{width}} ", subsequent_indent=" " * (width + 3))
              for name, target in TARGETS.items()]
     return "\b\nTargets:\n" + "\n".join(lines)
 
@@ -572,15 +576,19 @@ def _targets_help() -> str:
 @click.option("--base-url", metavar="URL", default=None, callback=_base_url,
               help="Write paths under this URL (where you will upload the files) instead of beside the page.")
 @click.option("--autoplay", is_flag=True, help="Videos start by themselves (muted, looping).")
+@click.option("--scheme", type=click.Choice(SCHEMES), default="auto", show_default=True,
+              help="The colour scheme shown: auto follows the site's own switch where the target knows it "
+                   "(Material for MkDocs, Docusaurus), else the reader's system; light or dark for a site "
+                   "that is always one (light needs the light twins: render --twins).")
 @with_post
 @click.argument("names", nargs=-1)
 def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None, base_url: str | None,
-                    autoplay: bool, post_value: str | None, names: tuple[str, ...]) -> None:
+                    autoplay: bool, scheme: str, post_value: str | None, names: tuple[str, ...]) -> None:
     """Bundle rendered outputs for a blog: per output, a snippet to paste and the files it uses.
 
     NAMES are outputs to bundle (default: every rendered one).  Each goes to
     its own folder, TO/NAME/: copy its files beside your post and paste its
-    snippet (snippet.md, or snippet.html for --target html).
+    snippet (snippet.md; snippet.html for html, snippet.mdx for docusaurus).
     """
     from render.publish import publish
 
@@ -593,7 +601,8 @@ def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None,
             _usage_error(_unknown_output(unknown, known))
     to_dir = to_dir if to_dir is not None else out_dir / "publish" / target_name
     try:
-        bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay, _again(found, post_value))
+        bundles = publish(out_dir, target_name, to_dir, names, base_url, autoplay, _again(found, post_value),
+                          scheme)
     except RenderError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_FAILED)
@@ -604,6 +613,9 @@ def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None,
     for bundle in bundles:
         click.echo(f"{bundle.snippet}  ({len(bundle.files)} files, {human_size(bundle.bytes)})")
     click.echo(f"{len(bundles)} {'bundle' if len(bundles) == 1 else 'bundles'} for {target_name} in {to_dir}")
+    target = TARGETS[target_name]
+    if target.setup and bundles:
+        click.echo(f"once per site, in {target.setup_in}: {target.setup}")
 
 
 @main.command("doctor", cls=PostCommand, doctor_only=True)

@@ -38,8 +38,8 @@ class Kind:
     ``module:function`` naming the external program the writer drives (by path and version: another one
     re-renders), if any; ``settings``: the settings that change its files (part of the rebuild key);
     ``group``: the command rendering every output of the kind; ``twin``: whether ``--twins`` renders it in
-    the other theme too (a video plays in the theme it was drawn in, so a poster of the other theme would only
-    flash before it); ``order``: lower renders first (longest first, so that on N workers the last to finish is
+    the other theme too (a video plays in the theme it was drawn in: its twin is a whole video, posters and
+    all, for a page of the other scheme); ``order``: lower renders first (longest first, so that on N workers the last to finish is
     a short one).
     """
 
@@ -60,7 +60,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "data behind it).", twin=True, order=2),
     Kind("video", spec.Animation, "render.video:write_video", "videos",
          "Render every video (mp4, webm and a poster PNG for a column and for a phone, unless --formats "
-         "says otherwise).", twin=False, order=1,
+         "says otherwise).", twin=True, order=1,
          tool="render.encode:ffmpeg_identity", settings=_video_settings),
     # A surface's image is seconds of software WebGL, in one browser the surfaces share: first.
     Kind("surface", spec.Surface, "render.surface:write_surface", "surfaces",

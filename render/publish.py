@@ -43,6 +43,8 @@ from render.snippets import TARGETS, Links, Target, for_target, hugo_shortcodes,
 
 HUGO_LAYOUTS = Path("layouts") / "shortcodes"
 SNIPPETS = {target.snippet for target in TARGETS.values()}  # what a bundle of an earlier version is told by
+# Where a bundle says the one line of configuration its site needs (README.txt: no generator takes it for a page).
+SETUP_README = "README.txt"
 BUNDLE_MARK = ".render-bundle.json"  # in each bundle: which output and target, and every file publish put there
 
 
@@ -144,6 +146,9 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
                 shutil.copyfile(shortcode, staging / HUGO_LAYOUTS / shortcode.name)
                 files.append(str(HUGO_LAYOUTS / shortcode.name))
         (staging / target.snippet).write_text(text, encoding="utf-8")
+        if target.setup:
+            (staging / SETUP_README).write_text(target.readme(), encoding="utf-8")
+            files.append(SETUP_README)
         mark = {"output": output.name, "target": target.name, "files": sorted([target.snippet, *files])}
         (staging / BUNDLE_MARK).write_text(json.dumps(mark, indent=1) + "\n", encoding="utf-8")
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the bundle from a web server
@@ -158,7 +163,7 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
 def _copy_checked(output: RenderedOutput, path: str, out_dir: Path, destination: Path, again: RenderAgain) -> None:
     """Copy the rendered file ``path`` to ``destination``, then check the copy (what ships, not the file that a
     render may replace meanwhile) against the size and sha256 the manifest records of it."""
-    entries = {entry["path"]: (entry, None) for entry in output.files.values()}
+    entries = {entry["path"]: (entry, None if output.theme == "dark" else "light") for entry in output.files.values()}
     entries.update({entry["path"]: (entry, "light") for entry in output.light.values()})
     entry, theme = entries[path]
     render_again = f"render it again ('{again.command([output.name], out_dir, theme)}')"
@@ -273,12 +278,26 @@ def _leftovers(to_dir: Path, names: list[str]) -> list[Path]:
             and not path.is_symlink()]
 
 
+def in_scheme(outputs: list[RenderedOutput], scheme: str, out_dir: Path,
+              again: RenderAgain) -> list[RenderedOutput]:
+    """Each output as ``scheme`` shows it (:meth:`~render.catalog.RenderedOutput.in_scheme`), or one :class:`RenderError`
+    naming every output without a render of that scheme, and the command that renders them."""
+    shown = [output.in_scheme(scheme) for output in outputs]
+    missing = [output.name for output, seen in zip(outputs, shown) if seen is None]
+    if missing:
+        command = again.command(missing, out_dir, "light" if scheme == "light" else None)
+        raise RenderError(f"no {scheme} render of {', '.join(missing)} in {out_dir}: render "
+                          f"{'it' if len(missing) == 1 else 'them'} first ('{command}'), or publish --scheme auto")
+    return shown
+
+
 def publish(out_dir: Path, target_name: str, to_dir: Path, names: tuple[str, ...] = (),
-            base_url: str | None = None, autoplay: bool = False, again: RenderAgain = RenderAgain()) -> list[Bundle]:
-    """A bundle per output named (every rendered one if none) for ``target_name``'s kind of site; ``again`` says
-    how a message tells to render what is missing."""
+            base_url: str | None = None, autoplay: bool = False, again: RenderAgain = RenderAgain(),
+            scheme: str = "auto") -> list[Bundle]:
+    """A bundle per output named (every rendered one if none) for ``target_name``'s kind of site, in ``scheme``
+    (see :data:`~render.snippets.SCHEMES`); ``again`` says how a message tells to render what is missing."""
     target = TARGETS[target_name]
-    outputs = published_outputs(out_dir, names, again)
+    outputs = in_scheme(published_outputs(out_dir, names, again), scheme, out_dir, again)
     check_destination(out_dir, to_dir)
     to_dir.mkdir(parents=True, exist_ok=True)
     with locked(to_dir, fcntl.LOCK_EX):  # another publish into it waits: no two replace one bundle at once

@@ -56,6 +56,19 @@ class Target:
     template: str = ""  # the template under templates/snippets/, if not the target's name
     # The template languages the target's hosts run over the page the snippet is pasted into (see shown_words).
     templates: tuple[str, ...] = ()
+    # The configuration the site needs once for the bundles' files to reach its readers (a line of its config
+    # file), where it needs any: written into each bundle's README.txt and printed by publish.
+    setup: str = ""
+    setup_in: str = ""  # the configuration file that line goes into
+    # How the site says its own colour scheme, where it has a switch of its own: the CSS selectors of a page in
+    # its light scheme and in its dark one (an attribute its theme sets, its value unquoted: a <style> decodes no
+    # escaped quote), which an ``auto`` snippet follows before the reader's system.
+    site_schemes: tuple[str, str] = ()
+
+    def readme(self) -> str:
+        """The text of a bundle's README.txt: where its files go, and the site's one line of configuration."""
+        return (f"{self.help}\n\nOnce per site, in {self.setup_in} (what the site needs to publish these files "
+                f"as they are):\n\n    {self.setup}\n")
 
     @property
     def template_name(self) -> str:
@@ -66,10 +79,12 @@ TARGETS = {target.name: target for target in (
     # Any page includes a Jekyll or Eleventy one, which Liquid runs over.
     Target("html", "Any page: paste snippet.html and copy the files beside the page (inline styles: no CSS needed).",
            snippet="snippet.html", templates=(LIQUID,)),
-    Target("markdown", "CommonMark sites (Eleventy, Astro, ...): paste snippet.md into the post, copy the files "
-                       "beside it.", templates=(LIQUID,)),
+    Target("markdown", "Any other Markdown site: paste snippet.md into the post, copy the files beside it.",
+           templates=(LIQUID,)),
+    # Material for MkDocs sets its palette's scheme on <body>: "default" (light) or "slate" (dark).
     Target("mkdocs", "MkDocs: paste snippet.md into docs/POST.md, copy the files beside it (paths go up one "
-                     "level: POST.md is served at POST/).", paths="above", template="markdown"),
+                     "level: POST.md is served at POST/).", paths="above", template="markdown",
+           site_schemes=("[data-md-color-scheme=default]", "[data-md-color-scheme=slate]")),
     Target("jekyll", "Jekyll: paste snippet.md into a post, copy the files into assets/ (paths go through "
                      "relative_url, so baseurl holds).", paths="jekyll", default_base="/assets/", template="markdown",
            templates=(LIQUID,)),
@@ -81,6 +96,29 @@ TARGETS = {target.name: target for target in (
                    "the site's root."),
     Target("github", "A README: paste snippet.md, copy the files beside it (a video as a GIF linking to the MP4, "
                      "a 3D view as its image)."),
+    # MDX (Docusaurus reads .md as MDX too): JSX, where HTML's void elements are closed and attributes are React's.
+    Target("docusaurus", "Docusaurus 3: paste snippet.mdx into a blog post or doc (.mdx or .md), copy the files "
+                         "into static/ (paths start at the site's root: --base-url for a baseUrl).",
+           snippet="snippet.mdx", default_base="/",
+           site_schemes=("[data-theme=light]", "[data-theme=dark]")),
+    Target("astro", "Astro: paste snippet.md into a Markdown post (src/content/blog/POST.md), copy the files into "
+                    "public/ (paths start at the site's root: --base-url for a base).",
+           default_base="/", template="markdown"),
+    # Eleventy 3 copies no file it is not told to, and takes every .html file of its input for a template (the 3D
+    # view's page would become NAME/index.html): public/ is copied whole and kept from its templates (the base
+    # blog copies public/ to the root already).  No glob over the project: passthrough globs search node_modules.
+    Target("eleventy", "Eleventy: paste snippet.md into a post (posts/POST.md), copy the files into public/ "
+                       "(paths start at the site's root: --base-url for a pathPrefix, unless HtmlBasePlugin adds "
+                       "it); README.txt holds the line "
+                       "for eleventy.config.js.",
+           default_base="/", template="markdown", templates=(LIQUID,),
+           setup='eleventyConfig.addPassthroughCopy({"public": "/"}).ignores.add("public/**");',
+           setup_in="eleventy.config.js, in its function"),
+    # Root paths, not Pelican's {static} links: it rewrites one URL attribute per tag, and never a srcset.
+    Target("pelican", "Pelican: paste snippet.md into the article, copy the files into content/images/ (paths "
+                      "start at /images/: --base-url SITEURL/images/ for a site below its domain's root); "
+                      "README.txt holds the line for pelicanconf.py.", default_base="/images/", template="markdown",
+           setup='ARTICLE_EXCLUDES = ["images"]', setup_in="pelicanconf.py"),
 )}
 
 # A base URL is pasted into attributes and Liquid strings: an http(s) URL or a path, with no quote,
@@ -162,9 +200,20 @@ def shortcode_value(text: str) -> str:
 
 def video_class(name: str) -> str:
     """The class of output ``name``'s two players, by which their ``<style>`` shows one at a time: unique on a page
-    of many outputs.  Any character a class selector would have to escape (``.``, ``@``, ...) is written ``_`` and
-    its code, ``_`` too, so that two names never share a class."""
-    return "render-video-" + re.sub(r"[^A-Za-z0-9-]", lambda match: f"_{ord(match[0]):x}", name)
+    of many outputs."""
+    return "render-video-" + class_safe(name)
+
+
+def scheme_class(name: str) -> str:
+    """The class of output ``name``'s media in each colour scheme (``-dark``, ``-light`` after it), by which their
+    ``<style>`` shows the one of the site's or the reader's scheme."""
+    return "render-scheme-" + class_safe(name)
+
+
+def class_safe(name: str) -> str:
+    """``name`` as a class: any character a class selector would have to escape (``.``, ``@``, ...) is written
+    ``_`` and its code, ``_`` too, so that two names never share a class."""
+    return re.sub(r"[^A-Za-z0-9-]", lambda match: f"_{ord(match[0]):x}", name)
 
 
 def without_blank_lines(html: str) -> str:
@@ -185,7 +234,9 @@ def environment():
                              lstrip_blocks=True)
     env.filters.update(markdown_text=markdown_text, pandoc_attribute=pandoc_attribute, option_value=option_value,
                        shortcode_value=shortcode_value, without_blank_lines=without_blank_lines,
-                       video_class=video_class)
+                       video_class=video_class, scheme_class=scheme_class)
+    from render.mdx import FILTERS as MDX_FILTERS  # the docusaurus template's: CSS and words as MDX reads them
+    env.filters.update(MDX_FILTERS)
     # Hugo's shortcode delimiters, which Jinja would otherwise take for its own or escape; the media query under
     # which a page offers the phone's layout.
     env.globals.update(shortcode_open=Markup("{{<"), shortcode_close=Markup(">}}"), phone_media=PHONE.media)
@@ -197,13 +248,18 @@ def snippet(output: RenderedOutput, target: Target, links: Links, eager: bool = 
     """The text to paste for ``output`` on ``target``'s site; ``links`` learns every file it names.
 
     ``eager`` loads an image with the page (the first on a page: it is what a reader sees first);
-    ``autoplay`` starts a video by itself (muted, as browsers require).
+    ``autoplay`` starts a video by itself (muted, as browsers require).  ``output`` is shown in the colour
+    schemes it has files for (see :meth:`RenderedOutput.in_scheme`): both, each where the site's or the reader's scheme asks.
     """
     template = environment().get_template(target.template_name)
     output = replace(output, caption=shown_words(output.caption, target), alt=shown_words(output.alt, target),
                      description=tuple(shown_words(paragraph, target) for paragraph in output.description))
-    text = template.render(output=output, link=links, eager=eager, autoplay=autoplay)
+    text = template.render(output=output, link=links, eager=eager, autoplay=autoplay,
+                           site_schemes=target.site_schemes)
     return text.strip() + "\n"
+
+
+SCHEMES = ("auto", "light", "dark")  # what publish --scheme takes; auto: the site's scheme, else the reader's
 
 
 def shown_words(text: str, target: Target) -> str:

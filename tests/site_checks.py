@@ -20,6 +20,7 @@ import http.server
 import json
 import re
 import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -37,8 +38,9 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {390: 844, 1280: 800}
 # The one of a figure's players (the column's, the phone's) that the window's width shows.
 SHOWN_VIDEO = "[...document.querySelectorAll('video')].find(v => v.checkVisibility())"
-# A path a snippet names: in src, srcset (each candidate), poster, href and the 3D view's light page.
-SNIPPET_PATH = re.compile(r'\b(?:src|href|poster|data-light-src)="([^"]+)"|\bsrcset="([^"]+)"')
+# A path a snippet names: in src, srcset (each candidate), poster, href and the 3D view's pages (MDX writes
+# React's srcSet, and the 3D view's page in data-src).
+SNIPPET_PATH = re.compile(r'\b(?:src|href|poster|data-src|data-light-src)="([^"]+)"|\bsrcset="([^"]+)"', re.I)
 
 
 def node_package(name: str) -> Path:
@@ -55,6 +57,34 @@ def node_package(name: str) -> Path:
     return folder
 
 
+# Each MDX text of a JSON list on stdin compiled as Docusaurus compiles a page (MDX 3, JSX into React elements) and
+# rendered by React's server renderer: the HTML a reader's browser gets, as a JSON list on stdout.
+MDX_TO_HTML = """
+import {evaluate} from "@mdx-js/mdx";
+import * as runtime from "react/jsx-runtime";
+import {renderToStaticMarkup} from "react-dom/server";
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const pages = [];
+for (const text of JSON.parse(input)) {
+  const {default: Content} = await evaluate(text, {...runtime});
+  pages.push(renderToStaticMarkup(runtime.jsx(Content, {})));
+}
+console.log(JSON.stringify(pages));
+"""
+
+
+def mdx_html(texts: list[str]) -> list[str]:
+    """The HTML React renders of each MDX text (a ``docusaurus`` snippet): MDX is JSX, which an HTML parser misreads
+    (its words are JavaScript strings, its styles objects), so a test reads the page it becomes.  A text MDX
+    cannot compile fails the test with MDX's message."""
+    node_package("@mdx-js/mdx")
+    run = subprocess.run(["node", "--input-type=module", "-e", MDX_TO_HTML], input=json.dumps(texts), cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, f"MDX does not compile:\n{run.stderr}"
+    return json.loads(run.stdout)
+
+
 @contextlib.contextmanager
 def serve(directory: Path):
     """``directory`` over HTTP on 127.0.0.1 (a free port), as a static host serves it; yields its base URL."""
@@ -62,7 +92,11 @@ def serve(directory: Path):
         def log_message(self, *args):  # a line per request would bury pytest's report
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):  # a download the browser dropped is not the test's
+            pass
+
+    server = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -92,8 +126,10 @@ def browser_page(width: int, scheme: str):
             page.on("request", lambda request: requested.append(request.url))
             # A video's download stopped by Chromium itself once preload="metadata" has what it asked for is
             # net::ERR_ABORTED, the browser's choice and no failure; any other failed request is one.
+            # An image the browser stops fetching because a <picture> chose another source meanwhile (a full-page
+            # screenshot resizes the page for a moment) is its choice too: an image that fails shows undecoded.
             page.on("requestfailed", lambda request: None
-                    if request.resource_type == "media" and request.failure == "net::ERR_ABORTED"
+                    if request.resource_type in ("media", "image") and request.failure == "net::ERR_ABORTED"
                     else problems.append(f"request failed: {request.url} ({request.failure})"))
             page.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}")
                     if response.status >= 400 else None)
@@ -152,15 +188,17 @@ def post_text(snippets: dict[str, str]) -> str:
             "That is all, and the text goes on after the figures.\n")
 
 
-def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: str, prefix: str) -> None:
+def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: str, prefix: str,
+               system: str | None = None) -> None:
     """The post at ``post_url`` in Chromium at ``width`` px in ``scheme``, as the module says; ``rendered`` is the
     output directory (its manifest gives the video's size and length), ``shot`` the full-page screenshot to save
-    and ``prefix`` what the snippets write before a file's name (``../``, ``/``, ...)."""
+    and ``prefix`` what the snippets write before a file's name (``../``, ``/``, ...).  ``system`` is the reader's
+    system's colour scheme, where the site's own switch shows ``scheme`` whatever the system's (default: the same)."""
     manifest = json.loads((rendered / "manifest.json").read_text())
-    video = next(o for o in manifest["outputs"] if o["name"] == VIDEO and o["theme"] == "dark")
     light = "-light" if scheme == "light" else ""
+    video = next(o for o in manifest["outputs"] if o["name"] == VIDEO and o["theme"] == scheme)
 
-    with browser_page(width, scheme) as page:
+    with browser_page(width, system or scheme) as page:
         page.goto(post_url, wait_until="load")
         assert page.locator("figure").count() == 3
         phone = page.evaluate("media => matchMedia(media).matches", PHONE.media)  # the phone's layout offered
@@ -168,12 +206,15 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
         layout = "-phone" if phone else ""
         mp4 = next(f for f in video["files"] if f["role"] == ("phone-mp4" if phone else "mp4"))
 
-        # Every image decoded, shown at its own aspect ratio (and the light twin for a light reader).
+        # Every image shown decoded, at its own aspect ratio (and the light twin for a light reader); the other
+        # scheme's, hidden, never fetched.
         for image in page.query_selector_all("img"):
-            image.scroll_into_view_if_needed()
-        page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=30_000)
+            if image.evaluate("i => i.checkVisibility()"):
+                image.scroll_into_view_if_needed()
+        page.wait_for_function("() => [...document.images].every(i => i.complete || !i.checkVisibility())",
+                               timeout=30_000)
         # Shown: the content box, inside any padding and border a theme frames images with (MkDocs' does).
-        images = page.eval_on_selector_all("img", """nodes => nodes.map(i => {
+        images = page.eval_on_selector_all("img", """nodes => nodes.filter(i => i.checkVisibility()).map(i => {
             const r = i.getBoundingClientRect(), s = getComputedStyle(i),
                   px = (...names) => names.reduce((sum, name) => sum + (parseFloat(s[name]) || 0), 0);
             return {src: i.currentSrc, natural: [i.naturalWidth, i.naturalHeight],
@@ -196,9 +237,10 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
         # nothing until played; then its metadata, with the size and length the manifest says; its descriptions
         # track, off until a player asks for it (nothing covers the plot), loads when asked; its transcript opens
         # under it.
-        players = page.eval_on_selector_all("video", "nodes => nodes.map(v => [v.className, v.checkVisibility()])")
-        assert [visible for _, visible in players] == [not phone, phone], players
-        assert not [url for url in page.requested if re.search(rf"/{VIDEO}(-phone)?\.(webm|mp4)$", url)]
+        players = page.eval_on_selector_all("video", "nodes => nodes.filter(v => v.checkVisibility())"
+                                                     ".map(v => v.querySelector('source').src)")
+        assert len(players) == 1 and players[0].endswith(f"/{VIDEO}{light}{layout}.webm"), players
+        assert not [url for url in page.requested if re.search(rf"/{VIDEO}(-light)?(-phone)?\.(webm|mp4)$", url)]
         page.locator("video:visible").scroll_into_view_if_needed()
         state = page.evaluate(
             f"""() => new Promise((resolve) => {{
@@ -213,8 +255,8 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
         assert state["error"] is None and state["ready"] >= 1, state
         assert (state["width"], state["height"]) == (mp4["width"], mp4["height"]), state
         assert state["duration"] > 0 and state["duration"] == pytest.approx(mp4["duration"], abs=0.15), state
-        assert state["src"].endswith(f"/{VIDEO}{layout}.webm"), state  # the first source Chromium plays
-        assert state["poster"].endswith(f"/{VIDEO}{layout}.png"), state
+        assert state["src"].endswith(f"/{VIDEO}{light}{layout}.webm"), state  # the first source Chromium plays
+        assert state["poster"].endswith(f"/{VIDEO}{light}{layout}.png"), state
         assert page.evaluate(f"() => {SHOWN_VIDEO}.textTracks[0].mode") == "disabled"
         page.evaluate(f"() => {{ {SHOWN_VIDEO}.textTracks[0].mode = 'hidden'; }}")
         page.wait_for_function(
@@ -240,7 +282,8 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
             assert left >= 0 and right <= layout["inner"] + 0.5, f"a figure overflows the viewport: {layout}"
 
         # The 3D view's button shows its label on the image, whatever margins a theme gives images.
-        label = page.evaluate("""() => { const b = document.querySelector('figure button'),
+        label = page.evaluate("""() => { const b = [...document.querySelectorAll('figure button')].find(
+                b => b.checkVisibility()),
             box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
             return {image: box(b.querySelector('img')), label: box(b.querySelector('span'))}; }""")
         (image_left, image_top, image_right, image_bottom), (label_left, label_top, label_right, label_bottom) = (
@@ -256,8 +299,9 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
         assert lazy == [], f"the 3D view's page or plotly.js loaded before any click: {lazy}"
         assert page.locator("iframe").count() == 0
 
-        button = page.locator("figure button")
+        button = page.locator("figure button:visible")
         button.scroll_into_view_if_needed()
+        closed = button.evaluate("b => b.closest('figure').getBoundingClientRect().height")
         button.click()
         iframe = page.wait_for_selector("figure iframe", timeout=10_000)
         assert iframe.get_attribute("src") == f"{prefix}{SURFACE}{light}.html"
@@ -277,6 +321,9 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
         assert frame_w > 0 and frame_h > 0, fit
         assert left >= column_left - 0.5 and right <= column_right + 0.5, f"the 3D view is wider than the column: {fit}"
         assert fit["scroll"] <= fit["inner"], f"the page scrolls sideways with the 3D view: {fit}"
+        # In the image's box: the figure keeps its height, and nothing under it moves.
+        opened = iframe.evaluate("f => f.closest('figure').getBoundingClientRect().height")
+        assert abs(opened - closed) <= 1, f"the figure is {closed:.1f} px tall, {opened:.1f} px with the 3D view"
         page.wait_for_timeout(500)  # a last frame of plotly, for the screenshot
         page.evaluate("scrollTo(0, 0)")
         page.screenshot(path=str(shot.with_name(f"{shot.stem}-3d.png")), full_page=True)

@@ -149,16 +149,17 @@ def test_console_script_renders_everything_end_to_end(tmp_path, catdog_dir):
     assert not list(tmp_path.rglob(".*partial*"))
 
 
-def test_twins_render_the_other_theme_in_the_same_run_but_not_for_videos(tmp_path):
-    """A video plays in the theme it was drawn in: a poster of the other theme would only flash before it."""
+def test_twins_render_the_other_theme_in_the_same_run_videos_too(tmp_path):
+    """A video plays in the theme it was drawn in: a page of the other scheme needs a whole video of its own."""
     result = run("blobs-compressed", "descent-normalized", "--twins", "--out", str(tmp_path), "--jobs", "1",
                  "--grid-size", "12", "--duration", "0.5", "--formats", "mp4")
     assert result.exit_code == 0, result.output
-    lines = [line.split(" in ")[0] for line in result.output.splitlines()[:3]]
-    assert lines == ["[1/3] rendered blobs-compressed", "[2/3] rendered descent-normalized",
-                     "[3/3] rendered blobs-compressed (light)"]
+    lines = [line.split(" in ")[0] for line in result.output.splitlines()[:4]]
+    assert lines == ["[1/4] rendered blobs-compressed", "[2/4] rendered descent-normalized",
+                     "[3/4] rendered blobs-compressed (light)", "[4/4] rendered descent-normalized (light)"]
     assert (tmp_path / "blobs-compressed-light.png").is_file() and (tmp_path / "descent-normalized.mp4").is_file()
-    assert not list(tmp_path.glob("descent-normalized-light*"))
+    assert (tmp_path / "descent-normalized-light.mp4").is_file()
+    assert (tmp_path / "descent-normalized-light-phone.mp4").is_file()
     again = run("blobs-compressed", "descent-normalized", "--twins", "--out", str(tmp_path), "--jobs", "1",
                 "--grid-size", "12", "--duration", "0.5", "--formats", "mp4")
-    assert again.output.splitlines()[-1].startswith("3 up to date in ")
+    assert again.output.splitlines()[-1].startswith("4 up to date in ")

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from render.cli import main
 from render.manifest import MANIFEST_VERSION
-from render.publish import BUNDLE_MARK
+from render.publish import BUNDLE_MARK, SETUP_README
 from render.snippets import TARGETS
 from tests.conftest import vouched, with_roles
 
@@ -132,13 +132,17 @@ def test_a_bundle_holds_its_snippet_and_exactly_the_files_it_names(out, target):
         snippet = (folder / TARGETS[target].snippet).read_text()
         named = set(NAMED.findall(snippet)) - {f"render-{kind}.html" for kind in ("figure", "video", "surface")}
         files = set(bundle_files(folder)) - {TARGETS[target].snippet}
-        shipped = {f for f in files if f.startswith("layouts/")}
+        shipped = {f for f in files if f.startswith("layouts/") or f == SETUP_README}
         loaded_by_pages = {"plotly.min.js"} if name == "surface-compressed" else set()
         assert named == files - shipped - loaded_by_pages, snippet
         assert not any(f.endswith((".csv", ".json", ".lock")) for f in files)  # no data, records or locks
         for file in files - shipped:
             if not file.endswith(".gif"):
                 assert (folder / file).read_bytes() == (out / file).read_bytes()
+        if TARGETS[target].setup:  # the site's one line of configuration, beside the snippet
+            assert shipped >= {SETUP_README} and TARGETS[target].setup in (folder / SETUP_README).read_text()
+            assert f"once per site, in {TARGETS[target].setup_in}: {TARGETS[target].setup}" in result.output
+            shipped -= {SETUP_README}
         if target == "hugo":
             shortcodes = ("figure", "video", "surface", "details", "paragraph")
             assert shipped == {f"layouts/shortcodes/render-{k}.html" for k in shortcodes}
@@ -579,3 +583,49 @@ def test_a_video_whose_size_the_manifest_does_not_say_still_gets_its_gif(out):
     assert result.exit_code == 0, result.output
     snippet = (out / "publish" / "github" / "descent-compressed" / "snippet.md").read_text()
     assert '<img src="descent-compressed.gif"' in snippet and 'width="700"' in snippet
+
+
+@pytest.mark.parametrize("target", ["html", "markdown", "mkdocs", "github"])
+def test_a_light_site_gets_the_light_twins_alone(out, target):
+    """--scheme light: a site that is always light shows the light twin to every reader, and its bundle holds no
+    file of the dark one."""
+    result = publish(out, "--target", target, "--scheme", "light", "loss-compressed")
+    assert result.exit_code == 0, result.output
+    folder = out / "publish" / target / "loss-compressed"
+    snippet = (folder / TARGETS[target].snippet).read_text()
+    named = set(NAMED.findall(snippet))
+    assert named and all("-light" in name for name in named), named
+    assert "prefers-color-scheme" not in snippet
+    assert all("-light" in name for name in bundle_files(folder) if name != TARGETS[target].snippet)
+
+
+def test_a_dark_site_gets_the_dark_files_alone(out):
+    result = publish(out, "--target", "mkdocs", "--scheme", "dark", "loss-compressed")
+    assert result.exit_code == 0, result.output
+    snippet = (out / "publish" / "mkdocs" / "loss-compressed" / "snippet.md").read_text()
+    assert "-light" not in snippet and "prefers-color-scheme" not in snippet and "data-md-color-scheme" not in snippet
+
+
+def test_a_light_scheme_without_light_twins_is_refused_in_one_line_and_writes_nothing(out):
+    result = publish(out, "--target", "html", "--scheme", "light")
+    assert result.exit_code == 1
+    assert result.output == (f"error: no light render of descent-compressed, surface-compressed in {out}: render "
+                             f"them first ('render descent-compressed surface-compressed --out {out} --theme "
+                             "light'), or publish --scheme auto\n")
+    assert not (out / "publish").exists()
+
+
+def test_auto_follows_the_sites_own_scheme_where_the_target_knows_it(out):
+    """Material for MkDocs says its palette on <body>: the snippet's <style> follows it before the reader's
+    system, and a host stripping <style> shows the dark picture alone."""
+    assert publish(out, "--target", "mkdocs", "loss-compressed").exit_code == 0
+    snippet = (out / "publish" / "mkdocs" / "loss-compressed" / "snippet.md").read_text()
+    style = re.search(r"<style>(.*?)</style>", snippet).group(1)
+    dark, light = "render-scheme-loss-compressed-dark", "render-scheme-loss-compressed-light"
+    assert f"[data-md-color-scheme=default] .{light}{{display:block!important}}" in style
+    assert f"[data-md-color-scheme=slate] .{dark}{{display:block!important}}" in style
+    assert f"@media (prefers-color-scheme: light){{.{dark}{{display:none!important}}" in style
+    assert f'<div class="{light}" style="display:none">' in snippet
+    assert publish(out, "--target", "html", "loss-compressed").exit_code == 0  # no switch of its own: <picture>
+    html = (out / "publish" / "html" / "loss-compressed" / "snippet.html").read_text()
+    assert "<style>" not in html and '<source media="(prefers-color-scheme: light)"' in html

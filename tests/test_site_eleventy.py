@@ -35,7 +35,7 @@ from click.testing import CliRunner
 
 from render.cli import main
 from render.publish import BUNDLE_MARK, SETUP_README
-from tests.site_checks import (NAMES, NODE_MODULES, SURFACE, VIEWPORTS, axe_violations, browser_page, check_post,
+from tests.site_checks import (NAMES, SURFACE, VIEWPORTS, axe_violations, browser_page, check_post,
                                describe_violations, node_package, post_text, serve, snippet_paths)
 
 pytestmark = pytest.mark.slow

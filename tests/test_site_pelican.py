@@ -225,13 +225,10 @@ def test_the_post_shows_every_snippet_on_pelican(rendered, site, served_site, wi
     check_post(served_site + POST, rendered, site.parent / f"post-{width}-{scheme}.png", width, scheme, PREFIX)
 
 
-@pytest.mark.xfail(strict=True, reason="notmyidea's `#featured figure {float:right}` and `#featured figure img "
-                   "{float:right}` reach the newest article on the home, category and author pages: the figure "
-                   "floats and the video covers its transcript's summary, until the snippets' inline styles say "
-                   "float:none on the figure and the image")
 def test_the_category_page_shows_the_post_whole_one_level_down(rendered, site, served_site):
     """The theme shows the newest article in full on the home, category and author pages too: from
-    category/misc.html, one level down, the root paths still reach the files (paths beside the post would not)."""
+    category/misc.html, one level down, the root paths still reach the files (paths beside the post would not),
+    and the theme's `#featured figure {float:right}` does not float ours (its inline style says float:none)."""
     check_post(served_site + "category/misc.html", rendered, site.parent / "category-1280-dark.png", 1280, "dark",
                PREFIX)
 

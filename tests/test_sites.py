@@ -63,19 +63,13 @@ def bundles(rendered) -> dict[str, Path]:
     return folders
 
 
-@pytest.fixture(scope="module")
-def site(bundles) -> Path:
-    """A MkDocs project with the snippets pasted into docs/post.md, built strictly; the built site's folder."""
-    project = next(iter(bundles.values())).parent.parent / "mkdocs"
+def mkdocs_site(bundles: dict[str, Path], name: str, theme: str) -> Path:
+    """A MkDocs project ``name`` with the snippets pasted into docs/post.md, in ``theme`` (mkdocs.yml's lines),
+    built strictly; the built site's folder."""
+    project = next(iter(bundles.values())).parent.parent / name
     docs = project / "docs"
     docs.mkdir(parents=True)
-    # The default theme, without highlight.js, which it would fetch from a CDN (the post has no code, and a
-    # test has no network).  Its color_mode stays light: with highlight.js off, `auto` throws (mkdocs 1.6).
-    (project / "mkdocs.yml").write_text(
-        "site_name: Snippets on MkDocs\n"
-        "theme:\n  name: mkdocs\n  highlightjs: false\n"
-        "nav:\n  - index.md\n  - post.md\n"
-    )
+    (project / "mkdocs.yml").write_text(f"site_name: Snippets on MkDocs\n{theme}nav:\n  - index.md\n  - post.md\n")
     (docs / "index.md").write_text("# Home\n\nThe article is [here](post.md).\n")
     snippets = {name: (folder / "snippet.md").read_text(encoding="utf-8") for name, folder in bundles.items()}
     (docs / "post.md").write_text("# Why normalization matters\n\n" + post_text(snippets), encoding="utf-8")
@@ -91,9 +85,46 @@ def site(bundles) -> Path:
 
 
 @pytest.fixture(scope="module")
+def site(bundles) -> Path:
+    # The default theme, without highlight.js, which it would fetch from a CDN (the post has no code, and a
+    # test has no network).  Its color_mode stays light: with highlight.js off, `auto` throws (mkdocs 1.6).
+    return mkdocs_site(bundles, "mkdocs", "theme:\n  name: mkdocs\n  highlightjs: false\n")
+
+
+@pytest.fixture(scope="module")
+def material_site(bundles) -> Path:
+    """Material for MkDocs in its default palette, light whatever the reader's system says (no web fonts: a
+    test has no network)."""
+    return mkdocs_site(bundles, "material", "theme:\n  name: material\n  font: false\n  palette:\n"
+                                            "    scheme: default\n")
+
+
+@pytest.fixture(scope="module")
 def served_site(site):
     with serve(site) as url:
         yield url
+
+
+def test_the_post_follows_materials_colour_scheme_not_the_readers(material_site):
+    """A reader whose system is dark, on a Material site in its light palette, sees the light twins (images, the
+    3D view's image, the video's player); switched to the dark palette (``slate``), the dark ones."""
+    shown = """() => [...document.querySelectorAll('figure img, figure video')].filter(e => e.checkVisibility())
+        .map(e => e.currentSrc || e.querySelector('source').src)"""
+    with serve(material_site) as url, browser_page(1280, "dark") as page:
+        page.goto(url + "post/", wait_until="load")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+        light = page.evaluate(shown)
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")  # what its toggle does
+        for image in page.query_selector_all("figure img"):
+            if image.evaluate("i => i.checkVisibility()"):
+                image.scroll_into_view_if_needed()
+        page.wait_for_function("() => [...document.images].every(i => i.complete || !i.checkVisibility())",
+                               timeout=30_000)
+        dark = page.evaluate(shown)
+        problems = list(page.problems)
+    assert len(light) == 3 and all("-light" in src for src in light), light
+    assert len(dark) == 3 and not any("-light" in src for src in dark), dark
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +147,7 @@ def test_every_file_a_snippet_names_is_in_its_bundle_one_level_up(bundles):
 def test_every_captions_file_is_valid_webvtt(bundles):
     node_package("webvtt-parser")
     captions = sorted(file for folder in bundles.values() for file in folder.glob("*.vtt"))
-    assert [file.name for file in captions] == [f"{VIDEO}.vtt"]
+    assert [file.name for file in captions] == [f"{VIDEO}-light.vtt", f"{VIDEO}.vtt"]  # each scheme's player its own
     script = ('const fs = require("fs"); const {WebVTTParser} = require("webvtt-parser");'
               'const result = new WebVTTParser().parse(fs.readFileSync(process.argv[1], "utf8"), "metadata");'
               'console.log(JSON.stringify({cues: result.cues.length, errors: result.errors}));')
@@ -139,7 +170,7 @@ def test_our_figures_on_the_post_pass_axe(site, served_site, width):
     with browser_page(width, "dark") as page:
         page.goto(served_site + "post/", wait_until="load")
         violations = axe_violations(page, {"include": [["figure"]]})
-        page.locator("figure button").click()  # and with the 3D view in place of its button
+        page.locator("figure button:visible").click()  # and with the 3D view in place of its button
         page.frame_locator("figure iframe").locator(".js-plotly-plot").wait_for(state="attached", timeout=30_000)
         after_click = axe_violations(page, {"include": [["figure"]]})
     assert violations == [], "axe-core, the snippets on MkDocs:\n" + describe_violations(violations)

@@ -224,6 +224,25 @@ def without_blank_lines(html: str) -> str:
     return Markup("\n".join(line for line in str(html).splitlines() if line.strip()))
 
 
+# The inline styles the HTML snippets write (snippets/markup.j2 as style="...", docusaurus.j2 as React's objects):
+# they need no stylesheet of the host site.  A figure and its image say float:none, which a theme's rule for figures
+# (Pelican's notmyidea floats the newest article's) would otherwise change.
+INLINE_STYLES = {
+    "figure": "margin:1.5em 0;max-width:100%;float:none",
+    "image": "display:block;max-width:100%;height:auto;float:none",
+    "bare": "margin:0;padding:0;border:0",  # an image that is a button's: no margin or frame of the site's
+    "caption": "margin-top:.5em;font-size:.9em",
+    "caption_link": "color:inherit;text-decoration:underline",
+    # The long description: its negative top margin takes 1em off the figure's bottom one (margins collapse).
+    "details": "margin:-1em 0 1.5em;max-width:100%;font-size:.9em",
+    "summary": "cursor:pointer",
+    "paragraph": "margin:.5em 0",
+    "surface_box": "max-width:100%",
+    "label": "position:absolute;left:50%;bottom:12px;transform:translateX(-50%);padding:8px 16px;border-radius:20px;"
+             "background:rgba(0,0,0,.8);color:#fff;font:600 16px/1.2 system-ui,sans-serif;white-space:nowrap",
+}
+
+
 @functools.cache
 def environment():
     """The Jinja environment of every template: the snippets, and the gallery page that shows them."""
@@ -238,8 +257,9 @@ def environment():
     from render.mdx import FILTERS as MDX_FILTERS  # the docusaurus template's: CSS and words as MDX reads them
     env.filters.update(MDX_FILTERS)
     # Hugo's shortcode delimiters, which Jinja would otherwise take for its own or escape; the media query under
-    # which a page offers the phone's layout.
-    env.globals.update(shortcode_open=Markup("{{<"), shortcode_close=Markup(">}}"), phone_media=PHONE.media)
+    # which a page offers the phone's layout; the inline styles.
+    env.globals.update(shortcode_open=Markup("{{<"), shortcode_close=Markup(">}}"), phone_media=PHONE.media,
+                       styles=INLINE_STYLES)
     return env
 
 

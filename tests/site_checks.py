@@ -25,9 +25,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from render.chrome import find_chrome
+from render.cli import main
 from render.layouts import PHONE
+from render.publish import BUNDLE_MARK, SETUP_README
+from render.snippets import TARGETS
 from tests.test_gallery_browser import CHROME_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,6 +177,36 @@ def snippet_paths(text: str) -> set[str]:
             paths.add(candidate.split()[0])
     return paths
 
+
+
+def render_for_site(tmp_path_factory, site: str) -> Path:
+    """:data:`NAMES` rendered with their light twins (low video quality) into a fresh folder named after the site:
+    the output directory a site test publishes from."""
+    out = tmp_path_factory.mktemp(site) / "output"
+    result = CliRunner().invoke(main, [*NAMES, "--twins", "--quality", "low", "--out", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def publish_for_site(rendered: Path, target: str) -> tuple[dict[str, Path], str]:
+    """The bundles of :data:`NAMES` for ``target`` by output name, each holding its snippet, published beside
+    ``rendered``; and what publish printed."""
+    to = rendered.parent / "publish"
+    result = CliRunner().invoke(main, ["publish", "--target", target, "--out", str(rendered), "--to", str(to),
+                                       *NAMES], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    folders = {name: to / name for name in NAMES}
+    for name, folder in folders.items():
+        assert (folder / TARGETS[target].snippet).is_file(), f"{name}: no {TARGETS[target].snippet} in {folder}"
+    return folders, result.output
+
+
+def bundle_files(folder: Path) -> list[Path]:
+    """What a blogger copies out of a bundle into the site: everything but its snippet, its README.txt (for the
+    blogger) and publish's mark."""
+    return [file for file in folder.iterdir()
+            if file.is_file() and file.name not in (*{t.snippet for t in TARGETS.values()}, SETUP_README, BUNDLE_MARK)]
 
 
 def post_text(snippets: dict[str, str]) -> str:

@@ -30,12 +30,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from render.cli import main
-from render.publish import BUNDLE_MARK
-from tests.site_checks import (NAMES, SURFACE, VIEWPORTS, axe_violations, browser_page, check_post,
-                               describe_violations, node_package, post_text, serve, snippet_paths)
+from tests.site_checks import (NAMES, SURFACE, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
+                               describe_violations, node_package, post_text, publish_for_site, render_for_site,
+                               serve, snippet_paths)
 
 pytestmark = pytest.mark.slow
 
@@ -118,33 +116,15 @@ const { title, description } = Astro.props;
 }
 
 
-def bundle_files(folder: Path) -> list[Path]:
-    """What a blogger copies out of a bundle: everything but the snippet and publish's mark."""
-    return [file for file in folder.iterdir() if file.is_file() and file.name not in ("snippet.md", BUNDLE_MARK)]
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("astro") / "output"
-    result = CliRunner().invoke(
-        main, [*NAMES, "--twins", "--quality", "low", "--out", str(out)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return render_for_site(tmp_path_factory, "astro")
 
 
 @pytest.fixture(scope="module")
 def bundles(rendered) -> dict[str, Path]:
-    to = rendered.parent / "publish"
-    result = CliRunner().invoke(
-        main, ["publish", "--target", "astro", "--out", str(rendered), "--to", str(to), *NAMES],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    assert "once per site" not in result.output  # nothing to configure
-    folders = {name: to / name for name in NAMES}
-    for name, folder in folders.items():
-        assert (folder / "snippet.md").is_file(), f"{name}: no snippet.md in {folder}"
+    folders, output = publish_for_site(rendered, "astro")
+    assert "once per site" not in output  # nothing to configure
     return folders
 
 

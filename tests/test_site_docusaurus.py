@@ -37,13 +37,10 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from render.cli import main
-from render.publish import BUNDLE_MARK
-from tests.site_checks import (NAMES, ROOT, SURFACE, VIDEO, VIEWPORTS, axe_violations, browser_page,
-                               check_post, describe_violations, mdx_html, node_package, post_text, serve,
-                               snippet_paths)
+from tests.site_checks import (ROOT, SURFACE, VIDEO, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
+                               describe_violations, mdx_html, node_package, post_text, publish_for_site,
+                               render_for_site, serve, snippet_paths)
 from tests.test_publish import AWKWARD_WORDS, DESCRIPTION, Words, awkward, out, publish  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
@@ -80,26 +77,12 @@ export default {
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("docusaurus") / "output"
-    result = CliRunner().invoke(
-        main, [*NAMES, "--twins", "--quality", "low", "--out", str(folder)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return folder
+    return render_for_site(tmp_path_factory, "docusaurus")
 
 
 @pytest.fixture(scope="module")
 def bundles(rendered) -> dict[str, Path]:
-    to = rendered.parent / "publish"
-    result = CliRunner().invoke(
-        main, ["publish", "--target", "docusaurus", "--out", str(rendered), "--to", str(to), *NAMES],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    folders = {name: to / name for name in NAMES}
-    for name, folder in folders.items():
-        assert (folder / SNIPPET).is_file(), f"{name}: no {SNIPPET} in {folder}"
-    return folders
+    return publish_for_site(rendered, "docusaurus")[0]
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +103,8 @@ def project(bundles) -> Path:
             f"---\ntitle: Why normalization matters ({slug})\nslug: {slug}\n---\n\n" + post_text(snippets),
             encoding="utf-8")
     for folder in bundles.values():
-        for file in folder.iterdir():
-            if file.is_file() and file.name not in (SNIPPET, BUNDLE_MARK):
-                shutil.copyfile(file, project / "static" / file.name)
+        for file in bundle_files(folder):
+            shutil.copyfile(file, project / "static" / file.name)
     env = {**os.environ, "DOCUSAURUS_NO_PERSISTENT_CACHE": "true", "NO_UPDATE_NOTIFIER": "1",
            "BROWSERSLIST_IGNORE_OLD_DATA": "1"}
     start = time.monotonic()

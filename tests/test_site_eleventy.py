@@ -31,12 +31,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from render.cli import main
-from render.publish import BUNDLE_MARK, SETUP_README
-from tests.site_checks import (NAMES, SURFACE, VIEWPORTS, axe_violations, browser_page, check_post,
-                               describe_violations, node_package, post_text, serve, snippet_paths)
+from render.publish import SETUP_README
+from tests.site_checks import (SURFACE, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
+                               describe_violations, node_package, post_text, publish_for_site, render_for_site,
+                               serve, snippet_paths)
 
 pytestmark = pytest.mark.slow
 
@@ -62,12 +61,6 @@ LAYOUT = """<!doctype html>
 """
 
 
-def bundle_files(folder: Path) -> list[Path]:
-    """What a blogger copies out of a bundle: everything but the snippet, its README and publish's mark."""
-    return [file for file in folder.iterdir()
-            if file.is_file() and file.name not in ("snippet.md", SETUP_README, BUNDLE_MARK)]
-
-
 def eleventy(project: Path, *args: str) -> float:
     """Eleventy's own CLI over ``project``; the seconds it took (a failed build fails the test)."""
     (project / "node_modules").symlink_to(node_package("@11ty/eleventy").parent.parent)
@@ -80,28 +73,16 @@ def eleventy(project: Path, *args: str) -> float:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("eleventy") / "output"
-    result = CliRunner().invoke(
-        main, [*NAMES, "--twins", "--quality", "low", "--out", str(out)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return render_for_site(tmp_path_factory, "eleventy")
 
 
 @pytest.fixture(scope="module")
 def published(rendered) -> tuple[dict[str, Path], str]:
     """The bundles by output name, and the line of configuration publish printed for the site."""
-    to = rendered.parent / "publish"
-    result = CliRunner().invoke(
-        main, ["publish", "--target", "eleventy", "--out", str(rendered), "--to", str(to), *NAMES],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    printed = [line[len(SETUP_LINE):] for line in result.output.splitlines() if line.startswith(SETUP_LINE)]
-    assert len(printed) == 1, f"publish printed no line of configuration for eleventy.config.js:\n{result.output}"
-    folders = {name: to / name for name in NAMES}
+    folders, output = publish_for_site(rendered, "eleventy")
+    printed = [line[len(SETUP_LINE):] for line in output.splitlines() if line.startswith(SETUP_LINE)]
+    assert len(printed) == 1, f"publish printed no line of configuration for eleventy.config.js:\n{output}"
     for name, folder in folders.items():
-        assert (folder / "snippet.md").is_file(), f"{name}: no snippet.md in {folder}"
         assert f"    {printed[0]}\n" in (folder / SETUP_README).read_text(encoding="utf-8"), name
     return folders, printed[0]
 

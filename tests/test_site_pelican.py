@@ -36,12 +36,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from render.cli import main
-from render.publish import BUNDLE_MARK, SETUP_README
-from tests.site_checks import (NAMES, SURFACE, VIEWPORTS, axe_violations, browser_page, check_post,
-                               describe_violations, post_text, serve, snippet_paths)
+from render.publish import SETUP_README
+from tests.site_checks import (SURFACE, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
+                               describe_violations,
+                               post_text, publish_for_site, render_for_site, serve, snippet_paths)
 
 pytestmark = pytest.mark.slow
 
@@ -90,28 +89,15 @@ DEFAULT_PAGINATION = 10
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pelican") / "output"
-    result = CliRunner().invoke(
-        main, [*NAMES, "--twins", "--quality", "low", "--out", str(out)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return render_for_site(tmp_path_factory, "pelican")
 
 
 @pytest.fixture(scope="module")
 def published(rendered) -> tuple[dict[str, Path], str]:
     """The bundles by output name, and the line of configuration publish printed for the site."""
-    to = rendered.parent / "publish"
-    result = CliRunner().invoke(
-        main, ["publish", "--target", "pelican", "--out", str(rendered), "--to", str(to), *NAMES],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    printed = [line[len(SETUP_LINE):] for line in result.output.splitlines() if line.startswith(SETUP_LINE)]
-    assert len(printed) == 1, f"publish printed no line of configuration for pelicanconf.py:\n{result.output}"
-    folders = {name: to / name for name in NAMES}
-    for name, folder in folders.items():
-        assert (folder / "snippet.md").is_file(), f"{name}: no snippet.md in {folder}"
+    folders, output = publish_for_site(rendered, "pelican")
+    printed = [line[len(SETUP_LINE):] for line in output.splitlines() if line.startswith(SETUP_LINE)]
+    assert len(printed) == 1, f"publish printed no line of configuration for pelicanconf.py:\n{output}"
     return folders, printed[0]
 
 
@@ -131,9 +117,8 @@ def build(project: Path, bundles: dict[str, Path], setup: str, fatal: bool = Tru
         "Title: Why normalization matters\nDate: 2024-05-01 10:00\n\n" + post_text(snippets),
         encoding="utf-8")
     for folder in bundles.values():
-        for file in folder.iterdir():
-            if file.is_file() and file.name not in ("snippet.md", SETUP_README, BUNDLE_MARK):
-                shutil.copyfile(file, images / file.name)
+        for file in bundle_files(folder):
+            shutil.copyfile(file, images / file.name)
     return subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "--log-handler",
          "plain", *(["--fatal", "warnings"] if fatal else [])],
@@ -200,11 +185,10 @@ def test_every_bundled_file_is_served_as_the_bundle_holds_it(bundles, site, serv
     """The 3D view's pages above all: copied verbatim, not read as articles."""
     served = set()
     for folder in bundles.values():
-        for file in folder.iterdir():
-            if file.is_file() and file.name not in ("snippet.md", SETUP_README, BUNDLE_MARK):
-                with urllib.request.urlopen(served_site + PREFIX.lstrip("/") + file.name, timeout=30) as response:
-                    assert response.read() == file.read_bytes(), f"{file.name} is not served as bundled"
-                served.add(file.name)
+        for file in bundle_files(folder):
+            with urllib.request.urlopen(served_site + PREFIX.lstrip("/") + file.name, timeout=30) as response:
+                assert response.read() == file.read_bytes(), f"{file.name} is not served as bundled"
+            served.add(file.name)
     assert {f"{SURFACE}.html", f"{SURFACE}-light.html", "plotly.min.js"} <= served
 
 

@@ -29,38 +29,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from render.cli import main
-from render.publish import BUNDLE_MARK
-from tests.site_checks import (NAMES, ROOT, VIDEO, VIEWPORTS, axe_violations, browser_page, check_post,
-                               describe_violations, node_package, post_text, serve, snippet_paths)
+from tests.site_checks import (ROOT, VIDEO, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
+                               describe_violations, node_package, post_text, publish_for_site, render_for_site,
+                               serve, snippet_paths)
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sites") / "output"
-    result = CliRunner().invoke(
-        main, [*NAMES, "--twins", "--quality", "low", "--out", str(out)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return render_for_site(tmp_path_factory, "sites")
 
 
 @pytest.fixture(scope="module")
 def bundles(rendered) -> dict[str, Path]:
-    to = rendered.parent / "publish"
-    result = CliRunner().invoke(
-        main, ["publish", "--target", "mkdocs", "--out", str(rendered), "--to", str(to), *NAMES],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    folders = {name: to / name for name in NAMES}
-    for name, folder in folders.items():
-        assert (folder / "snippet.md").is_file(), f"{name}: no snippet.md in {folder}"
-    return folders
+    return publish_for_site(rendered, "mkdocs")[0]
 
 
 def mkdocs_site(bundles: dict[str, Path], name: str, theme: str) -> Path:
@@ -74,9 +58,8 @@ def mkdocs_site(bundles: dict[str, Path], name: str, theme: str) -> Path:
     snippets = {name: (folder / "snippet.md").read_text(encoding="utf-8") for name, folder in bundles.items()}
     (docs / "post.md").write_text("# Why normalization matters\n\n" + post_text(snippets), encoding="utf-8")
     for folder in bundles.values():
-        for file in folder.iterdir():
-            if file.is_file() and file.name not in ("snippet.md", BUNDLE_MARK):
-                shutil.copyfile(file, docs / file.name)
+        for file in bundle_files(folder):
+            shutil.copyfile(file, docs / file.name)
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
                            capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stdout}\n{build.stderr}"

@@ -8,6 +8,7 @@
 #   make test / make bench       the tests / the benchmarks
 #   make doctor                  what works here (ffmpeg, Chrome, dataset) before a long render
 #   make publish TARGET=mkdocs   a bundle per output for a kind of site, in OUT/publish/TARGET/
+#   make publish TARGET=pelican SCHEME=light   for a site whose theme is always light
 #                                (render publish --help lists the targets and what to do with them)
 #   make figures OUT=DIR VIDEO_FORMATS=mp4,gif RENDER_FLAGS="--theme light --seed 3"
 #                                into DIR (gallery too), in those formats, with more options;
@@ -24,6 +25,7 @@ VIDEO_FORMATS ?=
 JOBS ?=
 RENDER_FLAGS ?=
 TARGET ?=
+SCHEME ?=
 # These six are data, never code.  Make pastes a $(VAR) into the shell command as text, where a
 # blank splits it and a quote, `;` or `$(...)` in it runs, whatever quoting surrounds it; so the
 # recipes read them from their environment instead, as "$$OUT".  `:= $(value VAR)` keeps a value
@@ -33,8 +35,9 @@ override VIDEO_FORMATS := $(value VIDEO_FORMATS)
 override JOBS := $(value JOBS)
 override RENDER_FLAGS := $(value RENDER_FLAGS)
 override TARGET := $(value TARGET)
+override SCHEME := $(value SCHEME)
 override POST := $(value POST)
-export OUT VIDEO_FORMATS JOBS RENDER_FLAGS TARGET POST
+export OUT VIDEO_FORMATS JOBS RENDER_FLAGS TARGET SCHEME POST
 # Shell text holding no value, only names: RENDER_FLAGS is left unquoted to split it into words,
 # under `set -f` so that a `*` stays a `*`; splitting never runs a `;`, `$(...)` or backquote.
 RENDER = set -f; $(BIN)/render
@@ -74,13 +77,14 @@ $(FIGURES) $(VIDEOS) $(SURFACES): $(INSTALLED)
 
 $(SURFACES): chrome
 
-# manifest.json and index.html from what is rendered (every render command also refreshes them).
+# manifest.json and the gallery (index.html, snippets.html) from what is rendered (every render
+# command also refreshes them).
 gallery: $(INSTALLED)
 	$(BIN)/render gallery $(CHOSEN)
 
 # Without TARGET, render says which targets there are.
 publish: $(INSTALLED)
-	$(BIN)/render publish $${TARGET:+--target "$$TARGET"} $(CHOSEN)
+	$(BIN)/render publish $${TARGET:+--target "$$TARGET"} $${SCHEME:+--scheme "$$SCHEME"} $(CHOSEN)
 
 list: $(INSTALLED)
 	@$(BIN)/render list $${POST:+--post "$$POST"}

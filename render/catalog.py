@@ -12,6 +12,7 @@ from typing import Any
 
 from render.layouts import PHONE, phone_files
 from render.spec import COLUMN
+from render.theme import DEFAULT_THEME
 
 # One copy serves every surface page: not counted in each one's size.
 SHARED_FILES = {"plotly.min.js"}
@@ -40,7 +41,7 @@ class RenderedOutput:
     description: tuple[str, ...] = ()
     light: dict[str, dict[str, Any]] = field(default_factory=dict)
     total_bytes: int = 0
-    theme: str = "dark"  # the theme ``files`` were drawn in: the default's, else (rendered alone) the light one
+    theme: str = DEFAULT_THEME  # the theme ``files`` were drawn in: the default's, else (rendered alone) the twin's
 
     @property
     def phone(self) -> dict[str, dict[str, Any]]:

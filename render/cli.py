@@ -355,9 +355,9 @@ def run_render(
     _prepare_out_dir(out_dir)
     settings = RenderSettings(out_dir=out_dir, theme=theme, video=video, surface=surface, force=force)
     runs = [(settings, "", selected)]
-    if twins:  # the other theme's outputs, in the same process
+    if twins:  # the other theme's outputs, videos too (each plays in the theme it was drawn in), in one process
         twin = next(name for name in sorted(THEMES) if name != theme)
-        runs.append((replace(settings, theme=twin), f" ({twin})", [o for o in selected if KINDS[o.kind].twin]))
+        runs.append((replace(settings, theme=twin), f" ({twin})", list(selected)))
     outcomes: list[Outcome] = []
     total = sum(len(run_selected) for _, _, run_selected in runs)
     known = KeyParts(post_module=found.module)
@@ -561,7 +561,7 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 def _targets_help() -> str:
     """The targets, each with what a blogger does with it, wrapped for a terminal (``\\b``: as written)."""
     width = max(map(len, TARGETS)) + 1
-    lines = [textwrap.fill(target.help, 78, initial_indent=f"  {name:<{width}} ", subsequent_indent=" " * (width + 3))
+    lines = [textwrap.fill(target.usage, 78, initial_indent=f"  {name:<{width}} ", subsequent_indent=" " * (width + 3))
              for name, target in TARGETS.items()]
     return "\b\nTargets:\n" + "\n".join(lines)
 
@@ -587,8 +587,9 @@ def publish_bundles(target_name: str, out_dir: Path | None, to_dir: Path | None,
     """Bundle rendered outputs for a blog: per output, a snippet to paste and the files it uses.
 
     NAMES are outputs to bundle (default: every rendered one).  Each goes to
-    its own folder, TO/NAME/: copy its files beside your post and paste its
-    snippet (snippet.md; snippet.html for html, snippet.mdx for docusaurus).
+    its own folder, TO/NAME/: copy its files where the target says (Targets
+    below) and paste its snippet (snippet.md; snippet.html for html,
+    snippet.mdx for docusaurus) into your post.
     """
     from render.publish import publish
 

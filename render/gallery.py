@@ -59,13 +59,14 @@ def default_description(title: str) -> str:
 
 def _made_from(out_dir: Path, title: str, description: str) -> str:
     """A digest of everything the page is made from: the manifest's bytes, the title, the code that writes the
-    page and its snippets (this module, ``snippets``, ``catalog``, and ``layouts``, whose media query the page
-    holds), and their templates."""
+    page and its snippets (this module, ``snippets`` and ``mdx``, ``catalog``, and ``layouts``, whose media query
+    the page holds), and their templates."""
     digest = hashlib.sha256(title.encode())
     if description:
         digest.update(description.encode())
     digest.update(repr(sorted(BACKGROUNDS.items())).encode())
-    code = [Path(__file__).with_name(module) for module in ("gallery.py", "snippets.py", "catalog.py", "layouts.py")]
+    code = [Path(__file__).with_name(module)
+            for module in ("gallery.py", "snippets.py", "mdx.py", "catalog.py", "layouts.py")]
     for path in (out_dir / MANIFEST_NAME, *code, *sorted(TEMPLATES.rglob("*.j2"))):
         digest.update(path.read_bytes())
     return digest.hexdigest()

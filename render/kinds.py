@@ -4,8 +4,8 @@ Every fact about a kind lives in its :class:`Kind` here, and nowhere else:
 the content a post's ``build`` returns for it, its writer (named, imported
 only when an output of the kind renders), the external program whose
 identity is part of its rebuild keys, the settings that change its files,
-the group command that renders all of its kind, whether it has a twin in the
-other theme, and where it goes in the render order.  Adding a kind is one
+the group command that renders all of its kind, and where it goes in the
+render order.  Adding a kind is one
 entry in :data:`KINDS` and a writer.
 """
 
@@ -37,9 +37,7 @@ class Kind:
     ``content``: the type its ``build`` returns; ``writer``: ``module:function`` writing it; ``tool``:
     ``module:function`` naming the external program the writer drives (by path and version: another one
     re-renders), if any; ``settings``: the settings that change its files (part of the rebuild key);
-    ``group``: the command rendering every output of the kind; ``twin``: whether ``--twins`` renders it in
-    the other theme too (a video plays in the theme it was drawn in: its twin is a whole video, posters and
-    all, for a page of the other scheme); ``order``: lower renders first (longest first, so that on N workers the last to finish is
+    ``group``: the command rendering every output of the kind; ``order``: lower renders first (longest first, so that on N workers the last to finish is
     a short one).
     """
 
@@ -48,7 +46,6 @@ class Kind:
     writer: str
     group: str
     help: str
-    twin: bool
     order: int
     tool: str | None = None
     settings: Callable[[RenderSettings], dict[str, object]] = lambda settings: {}
@@ -57,15 +54,15 @@ class Kind:
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("figure", spec.Figure, "render.figure:write_figure", "figures",
          "Render every static figure (PNG at 2x and 1x for a column and for a phone, SVG, and the CSV "
-         "data behind it).", twin=True, order=2),
+         "data behind it).", order=2),
     Kind("video", spec.Animation, "render.video:write_video", "videos",
          "Render every video (mp4, webm and a poster PNG for a column and for a phone, unless --formats "
-         "says otherwise).", twin=True, order=1,
+         "says otherwise).", order=1,
          tool="render.encode:ffmpeg_identity", settings=_video_settings),
     # A surface's image is seconds of software WebGL, in one browser the surfaces share: first.
     Kind("surface", spec.Surface, "render.surface:write_surface", "surfaces",
          "Render the 3D loss surfaces: an interactive page, and a PNG for a column and one for a phone "
-         "(the PNGs need a Chrome).", twin=True,
+         "(the PNGs need a Chrome).",
          order=0, tool="render.chrome:chrome_identity", settings=_surface_settings),
 )}
 GROUPS: dict[str, str] = {kind.group: kind.name for kind in KINDS.values()}  # group command -> kind

@@ -50,7 +50,8 @@ class Layout:
 COLUMN = Layout("column", COLUMN_INCHES, "", "")
 # Below 600 CSS px a column's picture would be shown at under 85% of its size (text under 9.4 px): a phone's
 # layout then reads better, even shown narrower than the column beside the page's margins.
-PHONE = Layout("phone", PHONE_INCHES, "-phone", "(max-width: 600px)")
+PHONE_WIDEST = 600  # CSS px: the widest window offered the phone's layout
+PHONE = Layout("phone", PHONE_INCHES, "-phone", f"(max-width: {PHONE_WIDEST}px)")
 LAYOUTS = (COLUMN, PHONE)
 # The roles whose files have a phone's layout too: what a page shows (not the SVG, the data or the 3D page).
 LAID_OUT_ROLES = ("png", "png1x", "webp", "mp4", "webm", "gif", "poster")

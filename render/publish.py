@@ -1,10 +1,13 @@
 """``render publish``: for each rendered output, a folder with the snippet to paste and every file it names.
 
-``DIR/NAME/`` holds ``snippet.md`` (``snippet.html`` for plain HTML), the
-files the snippet names, side by side, and for Hugo the shortcodes it calls
-under ``layouts/shortcodes/``.  Copying the files next to the post and
-pasting the snippet is all a blogger does; nothing else of the output
-directory (its records, its data, other outputs) is ever in a bundle.
+``DIR/NAME/`` holds the target's snippet (``snippet.md``, ``snippet.html``
+for plain HTML, ``snippet.mdx`` for Docusaurus), the files the snippet names,
+side by side, for Hugo the shortcodes it calls under ``layouts/shortcodes/``,
+and where the site needs a line of configuration to publish them, a
+``README.txt`` saying it.  Copying the files where the target says (beside
+the post, or into the site's static folder) and pasting the snippet is all a
+blogger does; nothing else of the output directory (its records, its data,
+other outputs) is ever in a bundle.
 
 A bundle is made from one record: the manifest is read once, and every file
 copied into a bundle is checked against the size and sha256 it records, so a
@@ -40,6 +43,7 @@ from render.files import BOOKKEEPING_DIR, locked
 from render.manifest import read_manifest, sha256_of
 from render.post import POSTS_OUT
 from render.snippets import TARGETS, Links, Target, for_target, hugo_shortcodes, snippet
+from render.theme import DEFAULT_THEME
 
 HUGO_LAYOUTS = Path("layouts") / "shortcodes"
 SNIPPETS = {target.snippet for target in TARGETS.values()}  # what a bundle of an earlier version is told by
@@ -146,10 +150,11 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
                 shutil.copyfile(shortcode, staging / HUGO_LAYOUTS / shortcode.name)
                 files.append(str(HUGO_LAYOUTS / shortcode.name))
         (staging / target.snippet).write_text(text, encoding="utf-8")
+        for_blogger = [target.snippet]  # what the bundle holds to read, not to copy into the site
         if target.setup:
             (staging / SETUP_README).write_text(target.readme(), encoding="utf-8")
-            files.append(SETUP_README)
-        mark = {"output": output.name, "target": target.name, "files": sorted([target.snippet, *files])}
+            for_blogger.append(SETUP_README)
+        mark = {"output": output.name, "target": target.name, "files": sorted([*for_blogger, *files])}
         (staging / BUNDLE_MARK).write_text(json.dumps(mark, indent=1) + "\n", encoding="utf-8")
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the bundle from a web server
         _replace(staging, folder)
@@ -163,7 +168,8 @@ def write_bundle(output: RenderedOutput, target: Target, out_dir: Path, to_dir: 
 def _copy_checked(output: RenderedOutput, path: str, out_dir: Path, destination: Path, again: RenderAgain) -> None:
     """Copy the rendered file ``path`` to ``destination``, then check the copy (what ships, not the file that a
     render may replace meanwhile) against the size and sha256 the manifest records of it."""
-    entries = {entry["path"]: (entry, None if output.theme == "dark" else "light") for entry in output.files.values()}
+    theme = None if output.theme == DEFAULT_THEME else output.theme  # what `render --theme` is told, if anything
+    entries = {entry["path"]: (entry, theme) for entry in output.files.values()}
     entries.update({entry["path"]: (entry, "light") for entry in output.light.values()})
     entry, theme = entries[path]
     render_again = f"render it again ('{again.command([output.name], out_dir, theme)}')"

@@ -63,7 +63,14 @@ class Target:
     # How the site says its own colour scheme, where it has a switch of its own: the CSS selectors of a page in
     # its light scheme and in its dark one (an attribute its theme sets, its value unquoted: a <style> decodes no
     # escaped quote), which an ``auto`` snippet follows before the reader's system.
-    site_schemes: tuple[str, str] = ()
+    site_schemes: tuple[str, str] | tuple[()] = ()
+
+    @property
+    def usage(self) -> str:
+        """What a blogger does with the bundle, as ``--help`` and the gallery say it: ``help``, and where the site's
+        line of configuration is, if it needs one."""
+        return f"{self.help[:-1]}; README.txt (not to copy) holds the line for {self.setup_in}." if self.setup \
+            else self.help
 
     def readme(self) -> str:
         """The text of a bundle's README.txt: where its files go, and the site's one line of configuration."""
@@ -109,15 +116,14 @@ TARGETS = {target.name: target for target in (
     # blog copies public/ to the root already).  No glob over the project: passthrough globs search node_modules.
     Target("eleventy", "Eleventy: paste snippet.md into a post (posts/POST.md), copy the files into public/ "
                        "(paths start at the site's root: --base-url for a pathPrefix, unless HtmlBasePlugin adds "
-                       "it); README.txt holds the line "
-                       "for eleventy.config.js.",
+                       "it).",
            default_base="/", template="markdown", templates=(LIQUID,),
            setup='eleventyConfig.addPassthroughCopy({"public": "/"}).ignores.add("public/**");',
            setup_in="eleventy.config.js, in its function"),
     # Root paths, not Pelican's {static} links: it rewrites one URL attribute per tag, and never a srcset.
     Target("pelican", "Pelican: paste snippet.md into the article, copy the files into content/images/ (paths "
-                      "start at /images/: --base-url SITEURL/images/ for a site below its domain's root); "
-                      "README.txt holds the line for pelicanconf.py.", default_base="/images/", template="markdown",
+                      "start at /images/: --base-url SITEURL/images/ for a site below its domain's root).",
+           default_base="/images/", template="markdown",
            setup='ARTICLE_EXCLUDES = ["images"]', setup_in="pelicanconf.py"),
 )}
 
@@ -305,20 +311,22 @@ def for_target(output: RenderedOutput, target: Target) -> RenderedOutput:
         return output
     files = dict(output.files)
     for layout, width in ((COLUMN, COLUMN_PX), (PHONE, PHONE.css_px)):
-        gif = readme_gif_entry(output.name + layout.file_variant(), files, layout, width)
+        gif = readme_gif_entry(files, layout, width)
         if gif is not None:
             files[layout.role("gif")] = gif
     return replace(output, files=files)
 
 
-def readme_gif_entry(stem: str, files: dict, layout: Layout, width: int) -> dict | None:
+def readme_gif_entry(files: dict, layout: Layout, width: int) -> dict | None:
     """The file entry of the GIF a README shows for a video's ``layout``, ``width`` CSS px wide at most, made from
-    its MP4 (else WebM); ``None`` where it has one already or no video to make it from."""
+    its MP4 (else WebM) and named after it (a light twin's GIF is ``NAME-light.gif``); ``None`` where it has one
+    already or no video to make it from."""
     if layout.role("gif") in files:
         return None
     source = files.get(layout.role("mp4")) or files.get(layout.role("webm"))
     if source is None:
         return None
+    stem = Path(source["path"]).stem
     size = source.get("width"), source.get("height")
     width = min(width, size[0] or width)  # a column wide where a hand-edited manifest does not say
     gif = {"path": f"{stem}.gif", "role": layout.role("gif"), "format": "gif", "width": width,

@@ -30,7 +30,7 @@ from scipy.interpolate import RegularGridInterpolator
 from render.chrome import ImageExporter
 from render.errors import PartlyWritten, RenderError
 from render.files import atomic_path, write_text_atomic
-from render.layouts import COLUMN, LAYOUTS, PHONE, Layout
+from render.layouts import COLUMN, LAYOUTS, PHONE, PHONE_WIDEST, Layout
 from render.settings import ROLES, RenderSettings, RunSession, Written
 from render.spec import Camera, Content, Descent, Landscape, Names, Surface, Trail
 from render.theme import BACKGROUNDS, resolve
@@ -78,9 +78,9 @@ CONTROLS_EDGE = 12  # from the frame's sides to the buttons and to the rail's en
 SLIDER_START = 110  # from the frame's left edge to the rail: right of the two buttons
 SLIDER_ROW = 72  # from the bottom: the buttons, the rail and the current value over it, and a gap over them
 GAP = 8  # between the colour bar and the scene, and between a legend in rows and the scene
-# A page narrower than this lays its legend out as the phone's still does, in rows over the scene (under the mode
-# bar); a wider one in a column at its top left, over the scene's empty corner.
-NARROW_PAGE = 600
+# A page as narrow as a phone's window (PHONE_WIDEST, where a page offers the phone's layout) lays its legend out
+# as the phone's still does, in rows over the scene (under the mode bar); a wider one in a column at its top left,
+# over the scene's empty corner.
 LEGEND_CORNER = dict(x=0.01, y=0.99)  # the top left corner, in a column (plotly anchors it by its own top left)
 WIDE_LEGEND = dict(LEGEND_CORNER, orientation="v", xanchor="left", yanchor="top", entrywidth=0)
 NARROW_LEGEND = dict(orientation="h", x=0, xanchor="left", yanchor="top", entrywidth=PHONE_LEGEND_ENTRY)
@@ -112,7 +112,7 @@ PAGE = jinja2.Environment(autoescape=True).from_string("""\
     return {top: r.top - frame.top, bottom: r.bottom - frame.top};
   }
   function fit() {
-    var width = plot.clientWidth, height = plot.clientHeight, narrow = width < NARROW;
+    var width = plot.clientWidth, height = plot.clientHeight, narrow = width <= NARROW;
     var legend = {}, chosen = narrow ? LEGENDS.narrow : LEGENDS.wide, modebar = box(".modebar");
     for (var key in chosen) legend["legend." + key] = chosen[key];
     if (narrow) legend["legend.y"] = 1 - ((modebar ? modebar.bottom : 0) + GAP) / height;  // under the mode bar
@@ -364,7 +364,7 @@ def surface_html(name: str, figure: go.Figure, plotlyjs: str = "directory", frag
     background = figure.layout.paper_bgcolor or figure.layout.template.layout.paper_bgcolor or "white"
     # plotly's markup is trusted as is; the title goes through Jinja2's escaping.
     return PAGE.render(title=title or name, background=background, plot=Markup(plot.strip()), div_id=name,
-                       narrow=NARROW_PAGE, narrowest=NARROWEST_SCENE, gap=GAP, scene_bottom=SCENE_BOTTOM,
+                       narrow=PHONE_WIDEST, narrowest=NARROWEST_SCENE, gap=GAP, scene_bottom=SCENE_BOTTOM,
                        legends={"narrow": NARROW_LEGEND, "wide": WIDE_LEGEND})
 
 

@@ -96,6 +96,14 @@ def test_publish_takes_its_target_as_typed_and_runs_nothing(project, target):
     assert_nothing_ran(project)
 
 
+@pytest.mark.parametrize("scheme", INJECTIONS)
+def test_publish_takes_its_scheme_as_typed_and_runs_nothing(project, scheme):
+    result = make(project, "publish", "TARGET=pelican", f"SCHEME={scheme}")
+    assert result.returncode == 0, result.stderr
+    assert calls(project) == [["publish", "--target", "pelican", "--scheme", scheme]]
+    assert_nothing_ran(project)
+
+
 def test_publish_without_a_target_leaves_the_choice_to_render(project):
     assert make(project, "publish").returncode == 0
     assert calls(project) == [["publish"]]  # and the folder too: the post's own

@@ -233,7 +233,9 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
     video = next(o for o in manifest["outputs"] if o["name"] == VIDEO and o["theme"] == scheme)
 
     with browser_page(width, system or scheme) as page:
-        page.goto(post_url, wait_until="load")
+        # "networkidle": a site that renders in the browser too (Docusaurus' React) has fetched its code and taken
+        # over the page before the checks click anything.
+        page.goto(post_url, wait_until="networkidle")
         assert page.locator("figure").count() == 3
         phone = page.evaluate("media => matchMedia(media).matches", PHONE.media)  # the phone's layout offered
         assert phone == (width == 390)
@@ -305,7 +307,8 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
         assert transcript.locator("summary").inner_text() == "Transcript"
         assert not transcript.locator("p").first.is_visible()
         transcript.locator("summary").click()
-        assert transcript.locator("p").count() >= 2 and transcript.locator("p").first.is_visible()
+        transcript.locator("p").first.wait_for(state="visible", timeout=5_000)
+        assert transcript.locator("p").count() >= 2
 
         # Nothing wider than the viewport.
         layout = page.evaluate("""() => ({scroll: document.documentElement.scrollWidth, inner: innerWidth,

@@ -56,7 +56,8 @@ VIDEOS := descent-compressed descent-normalized descent-comparison boundary-comp
 	optimizers-compressed optimizers-normalized
 SURFACES := surface-compressed surface-normalized optimizers-surface-compressed optimizers-surface-normalized
 
-.PHONY: all figures videos surfaces gallery publish list test test-slow bench doctor chrome cmark-gfm clean $(FIGURES) $(VIDEOS) $(SURFACES)
+.PHONY: all figures videos surfaces gallery publish list test test-slow bench doctor chrome cmark-gfm generators clean \
+	$(FIGURES) $(VIDEOS) $(SURFACES)
 
 # With the light twins of every figure and surface (NAME-light.*): the gallery shows
 # each reader the one that matches their colour scheme.
@@ -89,7 +90,7 @@ publish: $(INSTALLED)
 list: $(INSTALLED)
 	@$(BIN)/render list $${POST:+--post "$$POST"}
 
-test: $(INSTALLED) chrome cmark-gfm $(NODE_INSTALLED)
+test: $(INSTALLED) chrome cmark-gfm generators $(NODE_INSTALLED)
 	$(BIN)/python -m pytest -q
 
 test-slow: $(INSTALLED) chrome $(NODE_INSTALLED)
@@ -130,6 +131,20 @@ cmark-gfm:
 	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmark-gfm >/dev/null; }; } && exit 0; \
 	fi; \
 	echo "warning: no cmark-gfm: the README snippet's checks against GitHub's Markdown will skip" >&2
+
+# Hugo and Jekyll, which the tests build sites with from the hugo and jekyll bundles: Debian's
+# packages when root with apt-get (each installs in about 15 s).  This step never fails the make;
+# without them those checks skip, saying why.
+generators:
+	@missing=""; for tool in hugo jekyll; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's$$missing for the site generators' tests"; \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	    { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; } && exit 0; \
+	fi; \
+	echo "warning: no$$missing: the tests that build a site with it will skip" >&2
 
 # setuptools' deprecation banners during the editable install are about its own future, not this
 # project: silenced, while a real failure still stops the make with pip's error.

@@ -37,8 +37,8 @@ class Kind:
     ``content``: the type its ``build`` returns; ``writer``: ``module:function`` writing it; ``tool``:
     ``module:function`` naming the external program the writer drives (by path and version: another one
     re-renders), if any; ``settings``: the settings that change its files (part of the rebuild key);
-    ``group``: the command rendering every output of the kind; ``order``: lower renders first (longest first, so that on N workers the last to finish is
-    a short one).
+    ``group``: the command rendering every output of the kind; ``order``: lower renders first (longest first,
+    so that on N workers the last to finish is a short one).
     """
 
     name: str

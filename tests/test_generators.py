@@ -79,7 +79,7 @@ def figures(html: str) -> list[list[tuple]]:
     return [Parsed(f).items for f in re.findall(r"<figure.*?</figure>\s*(?:<details.*?</details>)?", html, flags=re.S)]
 
 
-@pytest.mark.skipif(HUGO is None, reason="no hugo on PATH (Debian: apt-get install hugo)")
+@pytest.mark.skipif(HUGO is None, reason="no hugo on PATH (make test installs it as root: apt-get install hugo)")
 @pytest.mark.parametrize("phone", [True, False], ids=["phone layout", "column only"])
 def test_hugo_writes_the_same_figures_as_the_html_target(tmp_path, out, phone):  # noqa: F811
     if not phone:
@@ -96,7 +96,8 @@ def test_hugo_writes_the_same_figures_as_the_html_target(tmp_path, out, phone): 
                 assert (page / file.name).is_file()
 
 
-@pytest.mark.skipif(JEKYLL is None, reason="no jekyll on PATH (Debian: apt-get install jekyll)")
+@pytest.mark.skipif(JEKYLL is None,
+                    reason="no jekyll on PATH (make test installs it as root: apt-get install jekyll)")
 def test_jekyll_finds_every_file_under_its_baseurl(tmp_path, out):  # noqa: F811
     assert publish(out, "--target", "jekyll").exit_code == 0
     assert publish(out, "--target", "html").exit_code == 0

@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -207,6 +208,40 @@ def bundle_files(folder: Path) -> list[Path]:
     blogger) and publish's mark."""
     return [file for file in folder.iterdir()
             if file.is_file() and file.name not in (*{t.snippet for t in TARGETS.values()}, SETUP_README, BUNDLE_MARK)]
+
+
+def check_snippet_paths(bundles: dict[str, Path], snippet: str, prefix: str) -> None:
+    """Every path each bundle's ``snippet`` names is written ``prefix`` + a file's name, and that file is in the
+    bundle (a bundle is flat: nothing under the prefix but the name)."""
+    for name, folder in bundles.items():
+        paths = snippet_paths((folder / snippet).read_text(encoding="utf-8"))
+        assert paths, f"{name}: the snippet names no file"
+        for path in paths:
+            assert path.startswith(prefix) and "/" not in path[len(prefix):], f"{name}: {path} is not under {prefix}"
+            assert (folder / path[len(prefix):]).is_file(), f"{name}: the snippet names {path}, not in {folder}"
+
+
+def check_served_as_bundled(files_url: str, bundles: dict[str, Path]) -> None:
+    """Every file a blogger copies out of the bundles is served under ``files_url`` byte for byte, the 3D view's
+    pages above all (a generator that takes them for pages of its own would change or drop them)."""
+    shipped = {file.name: file for folder in bundles.values() for file in bundle_files(folder)}
+    assert {f"{SURFACE}.html", f"{SURFACE}-light.html"} <= set(shipped), sorted(shipped)
+    for name, file in shipped.items():
+        with urllib.request.urlopen(files_url + name, timeout=30) as response:
+            assert response.read() == file.read_bytes(), f"{name} is not served as the bundle holds it"
+
+
+def check_figures_pass_axe(post_url: str, width: int, site: str) -> None:
+    """axe-core's WCAG 2.1 A/AA checks on our figures of the post alone (the site's own theme is not ours to fix),
+    and again with the 3D view in place of its button."""
+    with browser_page(width, "dark") as page:
+        page.goto(post_url, wait_until="networkidle")
+        violations = axe_violations(page, {"include": [["figure"]]})
+        page.locator("figure button:visible").click()
+        page.frame_locator("figure iframe").locator(".js-plotly-plot").wait_for(state="attached", timeout=30_000)
+        after_click = axe_violations(page, {"include": [["figure"]]})
+    assert violations == [], f"axe-core, the snippets on {site}:\n" + describe_violations(violations)
+    assert after_click == [], f"axe-core, the 3D view on {site}:\n" + describe_violations(after_click)
 
 
 def post_text(snippets: dict[str, str]) -> str:

@@ -26,14 +26,13 @@ import os
 import shutil
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.site_checks import (NAMES, SURFACE, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
-                               describe_violations, node_package, post_text, publish_for_site, render_for_site,
-                               serve, snippet_paths)
+from tests.site_checks import (NAMES, VIEWPORTS, browser_page, bundle_files, check_figures_pass_axe, check_post,
+                               check_served_as_bundled, check_snippet_paths, node_package, post_text,
+                               publish_for_site, render_for_site, serve)
 
 pytestmark = pytest.mark.slow
 
@@ -161,19 +160,11 @@ def served_site(site):
 
 
 def test_every_file_a_snippet_names_is_in_its_bundle_at_the_root(bundles):
-    for name, folder in bundles.items():
-        paths = snippet_paths((folder / "snippet.md").read_text(encoding="utf-8"))
-        assert paths, f"{name}: the snippet names no file"
-        for path in paths:
-            assert path.startswith(PREFIX) and "/" not in path[len(PREFIX):], f"{name}: {path} is not at the root"
-            assert (folder / path[len(PREFIX):]).is_file(), f"{name}: the snippet names {path}, not in {folder}"
+    check_snippet_paths(bundles, "snippet.md", PREFIX)
 
 
 def test_every_bundle_file_is_served_as_it_is(bundles, served_site):
-    shipped = {file.name: file for folder in bundles.values() for file in bundle_files(folder)}
-    for name in (f"{SURFACE}.html", f"{SURFACE}-light.html", *shipped):
-        with urllib.request.urlopen(served_site + name, timeout=30) as response:
-            assert response.read() == shipped[name].read_bytes(), f"{name} is not served as the bundle holds it"
+    check_served_as_bundled(served_site, bundles)
 
 
 def test_the_post_holds_the_elements_of_every_snippet(bundles, served_site):
@@ -204,12 +195,4 @@ def test_the_post_shows_every_snippet_on_astro(rendered, site, served_site, widt
 
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_our_figures_on_the_post_pass_axe(site, served_site, width):
-    """Only the snippets' markup: the template's own page is not ours to fix."""
-    with browser_page(width, "dark") as page:
-        page.goto(served_site + POST, wait_until="load")
-        violations = axe_violations(page, {"include": [["figure"]]})
-        page.locator("figure button:visible").click()  # and with the 3D view in place of its button
-        page.frame_locator("figure iframe").locator(".js-plotly-plot").wait_for(state="attached", timeout=30_000)
-        after_click = axe_violations(page, {"include": [["figure"]]})
-    assert violations == [], "axe-core, the snippets on Astro:\n" + describe_violations(violations)
-    assert after_click == [], "axe-core, the 3D view on Astro:\n" + describe_violations(after_click)
+    check_figures_pass_axe(served_site + POST, width, "Astro")

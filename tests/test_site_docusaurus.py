@@ -38,9 +38,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_checks import (ROOT, SURFACE, VIDEO, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
-                               describe_violations, mdx_html, node_package, post_text, publish_for_site,
-                               render_for_site, serve, snippet_paths)
+from tests.site_checks import (ROOT, SURFACE, VIDEO, VIEWPORTS, browser_page, bundle_files,
+                               check_figures_pass_axe, check_post, check_snippet_paths, mdx_html, node_package,
+                               post_text, publish_for_site, render_for_site, serve)
 from tests.test_publish import AWKWARD_WORDS, DESCRIPTION, Words, awkward, out, publish  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
@@ -130,13 +130,7 @@ def served_site(site):
 
 
 def test_every_file_a_snippet_names_is_in_its_bundle_at_the_sites_root(bundles):
-    for name, folder in bundles.items():
-        text = (folder / SNIPPET).read_text(encoding="utf-8")
-        paths = snippet_paths(text)
-        assert paths, f"{name}: the snippet names no file"
-        for path in paths:
-            assert path.startswith(PREFIX) and "/" not in path[1:], f"{name}: {path} is not at the site's root"
-            assert (folder / path[1:]).is_file(), f"{name}: the snippet names {path}, not in the bundle {folder}"
+    check_snippet_paths(bundles, SNIPPET, PREFIX)
     assert f'<track kind="descriptions" src="/{VIDEO}.vtt"' in (bundles[VIDEO] / SNIPPET).read_text()
 
 
@@ -214,15 +208,7 @@ def test_the_3d_view_follows_the_sites_scheme(served_site):
 
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_our_figures_on_the_post_pass_axe(served_site, width):
-    """Only the snippets' markup: Docusaurus' own theme is not ours to fix."""
-    with browser_page(width, "dark") as page:
-        page.goto(served_site + "mdx/", wait_until="load")
-        violations = axe_violations(page, {"include": [["figure"]]})
-        page.locator("figure button:visible").click()  # and with the 3D view in place of its button
-        page.frame_locator("figure iframe").locator(".js-plotly-plot").wait_for(state="attached", timeout=30_000)
-        after_click = axe_violations(page, {"include": [["figure"]]})
-    assert violations == [], "axe-core, the snippets on Docusaurus:\n" + describe_violations(violations)
-    assert after_click == [], "axe-core, the 3D view on Docusaurus:\n" + describe_violations(after_click)
+    check_figures_pass_axe(served_site + "mdx/", width, "Docusaurus")
 
 
 def test_the_words_reach_the_page_as_written(rendered, site):

@@ -27,15 +27,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from render.publish import SETUP_README
-from tests.site_checks import (SURFACE, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
-                               describe_violations, node_package, post_text, publish_for_site, render_for_site,
-                               serve, snippet_paths)
+from tests.site_checks import (VIEWPORTS, bundle_files, check_figures_pass_axe, check_post,
+                               check_served_as_bundled, check_snippet_paths, node_package, post_text,
+                               publish_for_site, render_for_site, serve)
 
 pytestmark = pytest.mark.slow
 
@@ -124,12 +123,7 @@ def served_site(site):
 
 
 def test_every_file_a_snippet_names_is_in_its_bundle_at_the_root(bundles):
-    for name, folder in bundles.items():
-        paths = snippet_paths((folder / "snippet.md").read_text(encoding="utf-8"))
-        assert paths, f"{name}: the snippet names no file"
-        for path in paths:
-            assert path.startswith(PREFIX) and "/" not in path[len(PREFIX):], f"{name}: {path} is not at the root"
-            assert (folder / path[len(PREFIX):]).is_file(), f"{name}: the snippet names {path}, not in {folder}"
+    check_snippet_paths(bundles, "snippet.md", PREFIX)
 
 
 def test_eleventy_writes_the_pages_alone_and_copies_every_bundle_file_as_it_is(bundles, site, served_site):
@@ -140,9 +134,7 @@ def test_eleventy_writes_the_pages_alone_and_copies_every_bundle_file_as_it_is(b
     assert written == sorted(["index.html", f"{POST}index.html",
                               *(name for name in shipped if name.endswith(".html"))]), written
     assert sorted(path.name for path in site.iterdir() if path.is_file()) == sorted([*shipped, "index.html"])
-    for name in (f"{SURFACE}.html", f"{SURFACE}-light.html", *shipped):
-        with urllib.request.urlopen(served_site + name, timeout=30) as response:
-            assert response.read() == shipped[name].read_bytes(), f"{name} is not served as the bundle holds it"
+    check_served_as_bundled(served_site, bundles)
 
 
 def test_the_post_holds_every_snippet(bundles, site):
@@ -159,14 +151,7 @@ def test_the_post_shows_every_snippet_on_eleventy(rendered, site, served_site, w
 
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_our_figures_on_the_post_pass_axe(site, served_site, width):
-    with browser_page(width, "dark") as page:
-        page.goto(served_site + POST, wait_until="load")
-        violations = axe_violations(page, {"include": [["figure"]]})
-        page.locator("figure button:visible").click()  # and with the 3D view in place of its button
-        page.frame_locator("figure iframe").locator(".js-plotly-plot").wait_for(state="attached", timeout=30_000)
-        after_click = axe_violations(page, {"include": [["figure"]]})
-    assert violations == [], "axe-core, the snippets on Eleventy:\n" + describe_violations(violations)
-    assert after_click == [], "axe-core, the 3D view on Eleventy:\n" + describe_violations(after_click)
+    check_figures_pass_axe(served_site + POST, width, "Eleventy")
 
 
 def test_the_base_blog_serves_the_files_without_our_line(bundles, rendered):

@@ -32,15 +32,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from render.publish import SETUP_README
-from tests.site_checks import (SURFACE, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
-                               describe_violations,
-                               post_text, publish_for_site, render_for_site, serve, snippet_paths)
+from tests.site_checks import (SURFACE, VIEWPORTS, browser_page, bundle_files, check_figures_pass_axe,
+                               check_post, check_served_as_bundled, check_snippet_paths, post_text, publish_for_site,
+                               render_for_site, serve)
 
 pytestmark = pytest.mark.slow
 
@@ -153,12 +152,7 @@ def test_each_bundle_says_the_line_publish_prints(published):
 
 
 def test_every_file_a_snippet_names_is_in_its_bundle_under_images(bundles):
-    for name, folder in bundles.items():
-        paths = snippet_paths((folder / "snippet.md").read_text(encoding="utf-8"))
-        assert paths, f"{name}: the snippet names no file"
-        for path in paths:
-            assert path.startswith(PREFIX) and "/" not in path[len(PREFIX):], f"{name}: {path} is not under {PREFIX}"
-            assert (folder / path[len(PREFIX):]).is_file(), f"{name}: the snippet names {path}, not in {folder}"
+    check_snippet_paths(bundles, "snippet.md", PREFIX)
 
 
 def test_without_the_line_pelican_drops_the_3d_views_pages(bundles, tmp_path):
@@ -183,13 +177,7 @@ def test_the_article_holds_each_snippet_as_pasted(bundles, site):
 
 def test_every_bundled_file_is_served_as_the_bundle_holds_it(bundles, site, served_site):
     """The 3D view's pages above all: copied verbatim, not read as articles."""
-    served = set()
-    for folder in bundles.values():
-        for file in bundle_files(folder):
-            with urllib.request.urlopen(served_site + PREFIX.lstrip("/") + file.name, timeout=30) as response:
-                assert response.read() == file.read_bytes(), f"{file.name} is not served as bundled"
-            served.add(file.name)
-    assert {f"{SURFACE}.html", f"{SURFACE}-light.html", "plotly.min.js"} <= served
+    check_served_as_bundled(served_site + PREFIX.lstrip("/"), bundles)
 
 
 def test_the_post_asks_nothing_of_any_other_host(site, served_site):
@@ -219,12 +207,4 @@ def test_the_category_page_shows_the_post_whole_one_level_down(rendered, site, s
 
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_our_figures_on_the_post_pass_axe(site, served_site, width):
-    """Only the snippets' markup: the theme is not ours to fix."""
-    with browser_page(width, "dark") as page:
-        page.goto(served_site + POST, wait_until="load")
-        violations = axe_violations(page, {"include": [["figure"]]})
-        page.locator("figure button:visible").click()  # and with the 3D view in place of its button
-        page.frame_locator("figure iframe").locator(".js-plotly-plot").wait_for(state="attached", timeout=30_000)
-        after_click = axe_violations(page, {"include": [["figure"]]})
-    assert violations == [], "axe-core, the snippets on Pelican:\n" + describe_violations(violations)
-    assert after_click == [], "axe-core, the 3D view on Pelican:\n" + describe_violations(after_click)
+    check_figures_pass_axe(served_site + POST, width, "Pelican")

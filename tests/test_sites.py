@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_checks import (ROOT, VIDEO, VIEWPORTS, axe_violations, browser_page, bundle_files, check_post,
-                               describe_violations, node_package, post_text, publish_for_site, render_for_site,
-                               serve, snippet_paths)
+from tests.site_checks import (ROOT, VIDEO, VIEWPORTS, axe_violations, browser_page, bundle_files,
+                               check_figures_pass_axe, check_post, check_snippet_paths, describe_violations,
+                               node_package, post_text, publish_for_site, render_for_site, serve)
 
 pytestmark = pytest.mark.slow
 
@@ -117,12 +117,7 @@ def served_gallery(rendered):
 
 
 def test_every_file_a_snippet_names_is_in_its_bundle_one_level_up(bundles):
-    for name, folder in bundles.items():
-        paths = snippet_paths((folder / "snippet.md").read_text(encoding="utf-8"))
-        assert paths, f"{name}: the snippet names no file"
-        for path in paths:
-            assert path.startswith("../") and "/" not in path[3:], f"{name}: {path} is not one level up"
-            assert (folder / path[3:]).is_file(), f"{name}: the snippet names {path}, not in the bundle {folder}"
+    check_snippet_paths(bundles, "snippet.md", "../")
     video_snippet = (bundles[VIDEO] / "snippet.md").read_text(encoding="utf-8")
     assert f'<track kind="descriptions" src="../{VIDEO}.vtt"' in video_snippet
 
@@ -149,15 +144,7 @@ def test_the_post_shows_every_snippet_on_mkdocs(rendered, bundles, site, served_
 
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_our_figures_on_the_post_pass_axe(site, served_site, width):
-    """Only the snippets' markup: MkDocs' own theme is not ours to fix."""
-    with browser_page(width, "dark") as page:
-        page.goto(served_site + "post/", wait_until="load")
-        violations = axe_violations(page, {"include": [["figure"]]})
-        page.locator("figure button:visible").click()  # and with the 3D view in place of its button
-        page.frame_locator("figure iframe").locator(".js-plotly-plot").wait_for(state="attached", timeout=30_000)
-        after_click = axe_violations(page, {"include": [["figure"]]})
-    assert violations == [], "axe-core, the snippets on MkDocs:\n" + describe_violations(violations)
-    assert after_click == [], "axe-core, the 3D view on MkDocs:\n" + describe_violations(after_click)
+    check_figures_pass_axe(served_site + "post/", width, "MkDocs")
 
 
 @pytest.mark.parametrize("width", list(VIEWPORTS))

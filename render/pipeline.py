@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import re
 import signal
 import sys
@@ -241,12 +242,34 @@ def render_output(
     return check_output(output, settings, key) or build_and_write(output, settings, session, expected_errors, key)
 
 
-def _one_blas_thread():
+# What a BLAS or OpenMP library reads, when it loads, for its number of threads (loky sets the same ones in
+# its workers, to cores / workers: two each on four cores).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                    "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
     """BLAS on one thread while outputs render: workers do not fight for the cores, and a product
-    sums in the same order however many workers there are, so the files are the same bytes."""
+    sums in the same order however many workers there are, so the files are the same bytes.
+
+    A thread limit reaches only the libraries already loaded; a scene that imports SciPy when it builds
+    (as the cat/dog training does) loads SciPy's own BLAS after the limit, with a thread per core.  So the
+    variables that library reads when it loads say one thread too, for as long as the outputs render.
+    """
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1)
+    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+    os.environ.update(dict.fromkeys(THREAD_VARIABLES, "1"))
+    try:
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextlib.contextmanager

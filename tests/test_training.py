@@ -80,6 +80,24 @@ def test_learning_curves_match_the_articles_loop():
     assert_same_descent(curves, expected, trained, weights_atol=1e-12)
 
 
+def test_learning_curves_are_the_same_bytes_whatever_threads_blas_may_use():
+    """At the article's size (1,000 images of 4,096 pixels) BLAS splits a product between threads, and two
+    threads add its parts in another order than one; the training runs on one, whatever its caller allows."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(4)
+    X, Xt = rng.integers(0, 256, (1000, 4096)) / 255, rng.integers(0, 256, (200, 4096)) / 255
+    y, yt = rng.integers(0, 2, (1000, 1)), rng.integers(0, 2, (200, 1))
+    start = initialisation(4096, rng)
+    curves = {}
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads):
+            curves[threads] = learning_curves(X, y, Xt, yt, start, 0.01, 200, progress=False)
+    for field in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
+        assert getattr(curves[1], field).tobytes() == getattr(curves[2], field).tobytes(), field
+    assert curves[1].params.W.tobytes() == curves[2].params.W.tobytes()
+
+
 def assert_same_descent(curves, expected, trained, weights_atol: float) -> None:
     """``learning_curves``' record and final weights are the article's loop's (``naive_loop``'s)."""
     np.testing.assert_allclose(curves.train_loss, expected[:, 0], rtol=1e-9)

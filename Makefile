@@ -162,7 +162,8 @@ $(INSTALLED): pyproject.toml
 	@echo "installed: $(BIN)/render"
 
 # The Node packages the tests run (axe-core checks the pages' accessibility, webvtt-parser the
-# captions; Eleventy, Astro and Docusaurus build sites from the snippets), at the versions
+# captions; Eleventy, Astro and Docusaurus build sites from the snippets; Lighthouse scores the
+# gallery's and a post's speed on a phone), at the versions
 # package-lock.json pins (Astro 5.9 and Docusaurus 3.10: the last to run on Node 20): `npm ci`
 # installs exactly those, and again only when package.json or the lock changes (the stamp is
 # newer than both otherwise).

@@ -78,7 +78,7 @@ $(FIGURES) $(VIDEOS) $(SURFACES): $(INSTALLED)
 
 $(SURFACES): chrome
 
-# manifest.json and the gallery (index.html, snippets.html) from what is rendered (every render
+# manifest.json and the gallery (index.html, snippets/NAME.html) from what is rendered (every render
 # command also refreshes them).
 gallery: $(INSTALLED)
 	$(BIN)/render gallery $(CHOSEN)

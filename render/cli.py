@@ -541,14 +541,15 @@ def _out_of(found: Found, out_dir: Path | None, post_value: str | None) -> Path:
               help="Directory of rendered files.  [default: the post's folder]")
 @with_post
 def render_gallery(out_dir: Path | None, post_value: str | None) -> None:
-    """Write manifest.json and the gallery (index.html, snippets.html) from what is rendered (renders nothing)."""
-    from render.gallery import INDEX_NAME, SNIPPETS_NAME
+    """Write manifest.json and the gallery (index.html, each output's snippets in snippets/) from what is rendered
+    (renders nothing)."""
+    from render.gallery import INDEX_NAME, SNIPPETS_DIR
 
     found = found_post(click.get_current_context())
     out_dir = _out_of(found, out_dir, post_value)
     _publish(out_dir, _declared(found, Context()), found)
-    click.echo(f"wrote {out_dir / 'manifest.json'} and the gallery, {out_dir / INDEX_NAME} (its snippets in "
-               f"{SNIPPETS_NAME})")
+    click.echo(f"wrote {out_dir / 'manifest.json'} and the gallery, {out_dir / INDEX_NAME} (each output's "
+               f"snippets in {SNIPPETS_DIR}/)")
 
 
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -7,21 +7,31 @@ a ``javascript:`` or ``../`` URL on the page.  Jinja2 escapes every name,
 caption, alt text and snippet, so a ``<`` or ``&`` in a caption cannot break
 the page.  Each output is shown by the plain HTML snippet a blogger would
 paste (so the page is also a test of it: the 3D views load only when asked,
-which keeps the page light, and a phone-wide window shows the phone's layout of
-each output that has one), and every publish target's snippet is there to
-copy, the same text ``render publish`` writes, on a page of its own
-(``snippets.html``): every target's text for every output is several times the
-page's own weight, which a reader looking at the outputs would download for
-nothing.
+and a phone-wide window shows the phone's layout of each output that has
+one).
 
-The page carries a digest of what it was made from (the manifest, this
-module and its templates): when that has not changed, the page is not
+A reader opening the gallery downloads what the first screen shows and little
+more.  Images below it are lazy in the snippet itself; a video's poster is
+not (a browser fetches every ``<video poster>`` with the page, a hidden
+player's too), so on this page every player but the first output's waits for
+its poster until it comes near the window (a few lines of script set it; a
+reader without script sees the player without its picture), and none loads
+anything of its video before it is played.  Every publish target's snippet
+of an output, the same text ``render publish`` writes, is on a small page of
+its own (``snippets/NAME.html``) linked from the output: all targets' text of
+all outputs is many times the gallery's own weight, and a reader copies one
+output's at a time.  Plain pages and links work as well from a file on disk
+as from a server, which a page fetching its snippets by script would not.
+
+Each page carries a digest of what it was made from (the manifest, this
+module and its templates): when that has not changed, the pages are not
 rewritten and Jinja2 is not even imported, so a run with nothing to do stays fast.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +42,12 @@ from render.snippets import TARGETS, TEMPLATES, Links, environment, for_target, 
 from render.theme import BACKGROUNDS
 
 INDEX_NAME = "index.html"
-SNIPPETS_NAME = "snippets.html"  # every target's snippet of every output, to copy: linked from each output
+SNIPPETS_DIR = "snippets"  # snippets/NAME.html: every target's snippet of one output, to copy, linked from it
+FORMER_SNIPPETS_PAGE = "snippets.html"  # every output's on one page, as earlier versions wrote: removed
+STAMP_START = "<!-- made from "
+# A player's poster as the snippet names it, and the preload it asks for: the gallery defers both (see the module).
+POSTER = re.compile(r'(<video\b[^>]*?) poster="')
+PRELOAD = re.compile(r'(<video\b[^>]*?) preload="metadata"')
 
 
 @dataclass(frozen=True)
@@ -43,12 +58,28 @@ class Shown:
     media: str
     snippets: dict[str, str]  # target name -> the snippet `render publish --target NAME` writes
 
+    @property
+    def page(self) -> str:
+        """Its snippets' page, relative to the gallery."""
+        return f"{SNIPPETS_DIR}/{self.output.name}.html"
+
 
 def shown(output: RenderedOutput, first: bool) -> Shown:
-    """``output`` as the page shows it; the ``first`` image loads with the page (it is what a reader sees first)."""
+    """``output`` as the page shows it: the ``first`` output loads with the page (it is what a reader sees first),
+    every other one's players wait (see the module)."""
     snippets = {name: snippet(for_target(output, target), target, Links(target)) for name, target in TARGETS.items()}
-    media = snippet(output, TARGETS["html"], Links(TARGETS["html"]), eager=True) if first else snippets["html"]
-    return Shown(output, media, snippets)
+    if first:
+        return Shown(output, snippet(output, TARGETS["html"], Links(TARGETS["html"]), eager=True), snippets)
+    return Shown(output, waiting(snippets["html"]), snippets)
+
+
+def waiting(html: str) -> str:
+    """The ``html`` snippet with its players waiting: each poster in ``data-poster`` (the page's script sets it when
+    the player nears the window) and nothing of a video loaded before it is played.
+
+    The snippet is our own template's, every attribute value escaped, so ``<video ... poster="`` is an
+    attribute wherever it occurs."""
+    return PRELOAD.sub(r'\1 preload="none"', POSTER.sub(r'\1 data-poster="', html))
 
 
 def default_description(title: str) -> str:
@@ -73,32 +104,47 @@ def _made_from(out_dir: Path, title: str, description: str) -> str:
 
 
 def write_gallery(out_dir: Path, title: str, description: str = "") -> Path | None:
-    """Write ``index.html`` and ``snippets.html`` from ``manifest.json``; the index, or ``None`` if there is no
-    valid manifest.
+    """Write ``index.html`` and each output's ``snippets/NAME.html`` from ``manifest.json``; the index, or ``None``
+    if there is no valid manifest.
 
     The first line of each page names the digest it was made from; pages
-    already made from the same digest are left as they are.
+    already made from the same digest are left as they are.  Snippet pages of
+    outputs no longer in the manifest, and the one page of every output's
+    snippets earlier versions wrote, are removed: a link to them would show
+    what is no longer rendered.
     """
     manifest = read_manifest(out_dir)
     if manifest is None:
         return None
-    index, snippets = out_dir / INDEX_NAME, out_dir / SNIPPETS_NAME
-    stamp = f"<!-- made from {_made_from(out_dir, title, description)} -->"
-    if all(_stamped(page, stamp) for page in (index, snippets)):
+    index, folder = out_dir / INDEX_NAME, out_dir / SNIPPETS_DIR
+    stamp = f"{STAMP_START}{_made_from(out_dir, title, description)} -->"
+    names = [record["name"] for record in manifest["outputs"]]
+    pages = [folder / f"{name}.html" for name in dict.fromkeys(names)]
+    if all(_stamped(page, stamp) for page in (index, *pages)):
         return index
     outputs = rendered_outputs(manifest)
     items = [shown(output, first=number == 0) for number, output in enumerate(outputs)]
     words = dict(title=title, description=description or default_description(title), backgrounds=BACKGROUNDS,
-                 targets=TARGETS, items=items, index_page=INDEX_NAME, snippets_page=SNIPPETS_NAME)
-    for page, template in ((snippets, "gallery-snippets.html.j2"), (index, "gallery.html.j2")):  # index last
-        write_text_atomic(page, f"{stamp}\n{environment().get_template(template).render(**words)}")
+                 targets=TARGETS, items=items, index_page=INDEX_NAME)
+    environment_ = environment()
+    folder.mkdir(exist_ok=True)
+    for item in items:
+        text = environment_.get_template("gallery-snippets.html.j2").render(item=item, root="../", **words)
+        write_text_atomic(folder / f"{item.output.name}.html", f"{stamp}\n{text}")
+    written = {f"{item.output.name}.html" for item in items}
+    for page in (*folder.glob("*.html"), out_dir / FORMER_SNIPPETS_PAGE):
+        if page.name not in written and _stamped(page, STAMP_START):
+            page.unlink()
+    write_text_atomic(index, f"{stamp}\n{environment_.get_template('gallery.html.j2').render(**words)}")  # last
     return index
 
 
 def _stamped(page: Path, stamp: str) -> bool:
-    """Whether ``page`` was made from the digest ``stamp`` names (its first line)."""
+    """Whether ``page``'s first line is ``stamp`` (the digest it was made from), or begins with it where ``stamp`` is
+    :data:`STAMP_START` (a page the gallery wrote, from whatever digest)."""
     try:
         with open(page, encoding="utf-8") as text:
-            return text.readline().rstrip("\n") == stamp
+            line = text.readline().rstrip("\n")
     except (OSError, UnicodeDecodeError):
         return False
+    return line.startswith(stamp) if stamp == STAMP_START else line == stamp

@@ -3,7 +3,7 @@
 import json
 from html.parser import HTMLParser
 
-from render.gallery import SNIPPETS_NAME, write_gallery
+from render.gallery import SNIPPETS_DIR, write_gallery
 from tests.conftest import with_roles
 from render.manifest import MANIFEST_VERSION
 from render.snippets import TARGETS
@@ -109,10 +109,13 @@ def test_figure_offers_1x_2x_and_the_light_twin_and_fits_the_column(tmp_path):
 
 
 def test_video_has_a_player_for_the_column_and_one_for_the_phone_each_with_its_poster_and_sources(tmp_path):
-    """Neither loads anything until played: the phone's, hidden on a wide screen, fetches nothing there."""
+    """Neither loads anything until played: the phone's, hidden on a wide screen, fetches nothing there.  Below the
+    first output, their posters wait in data-poster for the page's script."""
     page, tags = gallery(tmp_path)
     column, phone = [a for t, a in tags if t == "video"]
-    assert (column["poster"], phone["poster"]) == ("descent-compressed.png", "descent-compressed-phone.png")
+    assert (column["data-poster"], phone["data-poster"]) == ("descent-compressed.png", "descent-compressed-phone.png")
+    assert "poster" not in column and "poster" not in phone
+    assert "new IntersectionObserver(" in page and 'querySelectorAll("video[data-poster]")' in page
     for player in (column, phone):
         assert {"controls", "muted", "loop", "playsinline"} <= set(player) and "autoplay" not in player
         assert player["preload"] == "none"
@@ -125,6 +128,24 @@ def test_video_has_a_player_for_the_column_and_one_for_the_phone_each_with_its_p
     assert "10.1 s" in page and "2.5 MB on disk" in page  # every file of both layouts
 
 
+def test_the_first_outputs_player_shows_its_poster_with_the_page_and_a_lone_player_below_loads_nothing(tmp_path):
+    """The first output is what a reader sees first: its player keeps its poster.  A player alone (no phone layout)
+    asks for its metadata in a post; below the first output, the gallery's loads nothing until played."""
+    column = record("descent-compressed", "video", [video("descent-compressed.mp4"), video("descent-compressed.webm"),
+                                                    png("descent-compressed.png", 1280, 720)])
+    lone = record("descent-normalized", "video", [video("descent-normalized.mp4"),
+                                                  png("descent-normalized.png", 1280, 720)])
+    (tmp_path / "manifest.json").write_text(json.dumps({"version": MANIFEST_VERSION, "outputs": [column, lone]}))
+    collector = Collector()
+    collector.feed(write_gallery(tmp_path, "t").read_text())
+    first, second = [a for t, a in collector.tags if t == "video"]
+    assert first["poster"] == "descent-compressed.png" and first["preload"] == "metadata"
+    assert second["data-poster"] == "descent-normalized.png" and "poster" not in second
+    assert second["preload"] == "none"
+    snippet = (tmp_path / SNIPPETS_DIR / "descent-normalized.html").read_text()
+    assert 'poster=&#34;descent-normalized.png&#34;' in snippet and "data-poster" not in snippet  # as published
+
+
 def test_the_3d_view_waits_for_a_click_and_shared_plotlyjs_is_not_counted(tmp_path):
     page, tags = gallery(tmp_path)
     assert "<iframe" not in page.replace('<template><iframe src="surface-compressed.html"', "")
@@ -134,28 +155,53 @@ def test_the_3d_view_waits_for_a_click_and_shared_plotlyjs_is_not_counted(tmp_pa
     assert "surface · 11.0 KB on disk" in page  # its still for the phone included
 
 
-def test_every_targets_snippet_to_copy_on_a_page_of_its_own(tmp_path):
-    """The outputs' page links each output to its snippets; the text of all of them, several times the page's own
-    weight, is on snippets.html."""
+def test_each_outputs_snippets_to_copy_on_a_small_page_of_its_own(tmp_path):
+    """The outputs' page links each output to its snippets/NAME.html, which holds every target's text of that output
+    alone (all targets' of all outputs are many times the page's own weight) and links back."""
     index, index_tags = gallery(tmp_path)
     assert not [a for t, a in index_tags if t == "button" and a.get("class") == "copy"] and "<pre>" not in index
-    links = [a["href"] for t, a in index_tags if t == "a" and a.get("href", "").startswith(SNIPPETS_NAME + "#")]
-    assert links == [f"{SNIPPETS_NAME}#{name}" for name in ("loss-compressed", "descent-compressed",
-                                                             "surface-compressed")]
-    page = (tmp_path / SNIPPETS_NAME).read_text()
-    collector = Collector()
-    collector.feed(page)
-    tags = collector.tags
-    assert [a["id"] for t, a in tags if t == "article"] == ["loss-compressed", "descent-compressed",
-                                                           "surface-compressed"]
-    headings = [a for t, a in tags if t == "button" and a.get("class") == "copy"]
-    assert len(headings) == 3 * len(TARGETS)
+    names = ["loss-compressed", "descent-compressed", "surface-compressed"]
+    links = [a["href"] for t, a in index_tags if t == "a" and a.get("href", "").startswith(SNIPPETS_DIR + "/")]
+    assert links == [f"{SNIPPETS_DIR}/{name}.html" for name in names]
+    assert sorted(p.name for p in (tmp_path / SNIPPETS_DIR).iterdir()) == sorted(f"{name}.html" for name in names)
+    pages = {name: (tmp_path / SNIPPETS_DIR / f"{name}.html").read_text() for name in names}
+    for name, page in pages.items():
+        collector = Collector()
+        collector.feed(page)
+        buttons = [a for t, a in collector.tags if t == "button" and a.get("class") == "copy"]
+        assert len(buttons) == len(TARGETS) and all(name in a["aria-label"] for a in buttons)
+        assert [a["href"] for t, a in collector.tags if t == "a"] == [f"../index.html#{name}"]
+        assert not {other for other in names if other != name and f"{other}." in page}  # its own files alone
     # quarto: the caption in the figure's div, its Markdown escaping "<" as HTML does, and the page escaping that
     # text again
-    assert "::: {#fig-loss-compressed}\n```{=html}\n&lt;picture&gt;" in page
-    assert "```\n\nLoss &amp;lt;falls&amp;gt; &amp;amp; rises\n:::" in page
-    assert "{{&lt; render-video webm=`descent-compressed.webm`" in page  # hugo
-    assert "src=&#34;../loss-compressed@1x.png&#34;" in page  # mkdocs: one level up
+    assert "::: {#fig-loss-compressed}\n```{=html}\n&lt;picture&gt;" in pages["loss-compressed"]
+    assert "```\n\nLoss &amp;lt;falls&amp;gt; &amp;amp; rises\n:::" in pages["loss-compressed"]
+    assert "{{&lt; render-video webm=`descent-compressed.webm`" in pages["descent-compressed"]  # hugo
+    assert "src=&#34;../loss-compressed@1x.png&#34;" in pages["loss-compressed"]  # mkdocs: one level up
+
+
+def test_snippet_pages_of_outputs_no_longer_rendered_and_the_former_single_page_go(tmp_path):
+    """A link to them would show what is no longer rendered; a page the gallery did not write stays."""
+    gallery(tmp_path)
+    (tmp_path / "snippets.html").write_text("<!-- made from 0123 -->\nevery output's snippets")
+    (tmp_path / SNIPPETS_DIR / "mine.html").write_text("<p>written by hand</p>")
+    fewer = {**MANIFEST, "outputs": MANIFEST["outputs"][:3]}  # surface-compressed no longer rendered
+    (tmp_path / "manifest.json").write_text(json.dumps(fewer))
+    write_gallery(tmp_path, "Title")
+    assert sorted(p.name for p in (tmp_path / SNIPPETS_DIR).iterdir()) == [
+        "descent-compressed.html", "loss-compressed.html", "mine.html"]
+    assert not (tmp_path / "snippets.html").exists()
+
+
+def test_an_unchanged_gallery_is_not_rewritten_and_a_missing_snippet_page_is(tmp_path):
+    gallery(tmp_path)
+    index = tmp_path / "index.html"
+    before = index.stat().st_mtime_ns
+    write_gallery(tmp_path, "Title & <more>")
+    assert index.stat().st_mtime_ns == before
+    (tmp_path / SNIPPETS_DIR / "descent-compressed.html").unlink()
+    write_gallery(tmp_path, "Title & <more>")
+    assert (tmp_path / SNIPPETS_DIR / "descent-compressed.html").is_file()
 
 
 def test_no_manifest_no_gallery(tmp_path):

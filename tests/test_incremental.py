@@ -104,7 +104,7 @@ def test_the_output_directory_holds_what_is_published_and_one_hidden_folder(tmp_
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     rendered = {f["path"].split("/")[0] for output in manifest["outputs"] for f in output["files"]}
     assert "data" in rendered and "blobs-compressed.png" in rendered
-    assert {p.name for p in tmp_path.iterdir()} == rendered | {"manifest.json", "index.html", "snippets.html", BOOKKEEPING_DIR}
+    assert {p.name for p in tmp_path.iterdir()} == rendered | {"manifest.json", "index.html", "snippets", BOOKKEEPING_DIR}
     assert (tmp_path / RECORDS_DIR / "blobs-compressed.json").is_file()
     assert (tmp_path / PUBLISH_LOCK).is_file()
 

@@ -57,7 +57,7 @@ class RenderedOutput:
     def phone_size(self) -> tuple[int, int] | None:
         """Width and height (CSS px) its phone layout's image or video is shown at: the 1x image's, else the
         2x image's or the video's halved to the phone's width."""
-        image = self.phone.get("png1x")
+        image = self.phone.get("png1x") or self.phone.get("webp1x")
         if image and "width" in image:
             return image["width"], image["height"]
         image = self.phone.get("png") or self.phone.get("poster") or self.phone.get("mp4") or self.phone.get("webm")
@@ -97,14 +97,16 @@ class RenderedOutput:
         return self.video.get("duration") if self.video else None
 
     def shown_size(self) -> tuple[int, int] | None:
-        """Width and height (CSS px) an image is shown at, at most: its 1x file's, else its own scaled to the
-        column.  Pages give them as ``width``/``height`` so the browser keeps the space and the aspect ratio."""
+        """Width and height (CSS px) an image is shown at, at most: its 1x file's (a figure's PNG, a 3D view's
+        WebP), else its own scaled to the column.  Pages give them as ``width``/``height`` so the browser keeps
+        the space and the aspect ratio."""
         files = self.files
-        image = files.get("png1x") or files.get("png") or files.get("poster")
+        shown = files.get("png1x") or files.get("webp1x")
+        image = shown or files.get("png") or files.get("poster")
         if not image or "width" not in image:
             return None
         width, height = image["width"], image["height"]
-        if "png1x" not in files and width > COLUMN_PX:
+        if not shown and width > COLUMN_PX:
             width, height = COLUMN_PX, round(height * COLUMN_PX / width)
         return width, height
 

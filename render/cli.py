@@ -91,7 +91,7 @@ def _shared_options(command):
                      help="dark or light; light writes NAME-light.* twins."),
         click.option("--formats", type=FormatList(FORMATS, "video"), default=",".join(DEFAULT_VIDEO_FORMATS),
                      show_default=True, metavar="LIST",
-                     help="Video formats, comma-separated: mp4, webm, gif, poster (last frame as PNG)."),
+                     help="Video formats, comma-separated: mp4, webm, gif, poster (last frame as WebP)."),
         click.option("--quality", type=click.Choice(list(PRESETS)), default=None,
                      help="Video size and frame rate: low 854x480@15, medium 1280x720@30, "
                           "high 1920x1080@60, 4k 3840x2160@60.  [default: 1280x720 at 10 fps, ten steps a second "

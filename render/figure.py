@@ -19,6 +19,7 @@ from matplotlib.figure import Figure as MplFigure
 from render import spec
 from render.edges import BEYOND_LABEL, BEYOND_MARKER, at_edge, grid_bounds
 from render.files import OutputLayout, atomic_path
+from render.images import WEBP_OF, webp_of_png
 from render.tables import write_table
 from render.layouts import COLUMN, LAYOUTS, Layout
 from render.settings import ROLES, RenderSettings, RunSession, Written
@@ -341,11 +342,14 @@ def draw_figure(figure: spec.Figure, layout: Layout = COLUMN) -> MplFigure:
 
 
 def export_figure(name: str, figure: spec.Figure, layout: OutputLayout, theme: str) -> list[Written]:
-    """Write ``NAME.png`` (2x), ``NAME@1x.png``, ``NAME.svg``, the phone's layout of the PNGs
-    (``NAME-phone.png``, ``NAME-phone@1x.png``) and the CSV data behind the figure.
+    """Write ``NAME.png`` (2x), ``NAME@1x.png``, each one's WebP (``NAME.webp``, ``NAME@1x.webp``), ``NAME.svg``,
+    the phone's layout of the PNGs and WebPs (``NAME-phone.png``, ``NAME-phone@1x.webp``, ...) and the CSV data
+    behind the figure.
 
-    The 2x PNG is the default image (sharp on high-density screens); the 1x
+    The 2x image is the default (sharp on high-density screens); the 1x
     one lets a page offer ``srcset`` so other screens download a quarter of it.
+    A page offers the WebPs first: lossless, the PNG's own pixels in about half
+    its bytes (``render.images``); the PNGs are the fallback.
     """
     written = []
     png = {"metadata": {"Software": None}}
@@ -360,6 +364,9 @@ def export_figure(name: str, figure: spec.Figure, layout: OutputLayout, theme: s
                 with atomic_path(path) as temporary:
                     fig.savefig(temporary, format=path.suffix[1:], **options)
                 written.append(Written(path, laid_out.role(role)))
+                if role in WEBP_OF:  # the same pixels, losslessly, in about half the bytes
+                    webp = path.with_suffix(ROLES[WEBP_OF[role]].suffix)
+                    written.append(Written(webp, laid_out.role(WEBP_OF[role]), webp_of_png(path, webp)))
     for suffix, table in figure.tables.items():
         written.append(Written(write_table(table, layout.data_file(name, suffix)), "data"))
     return written

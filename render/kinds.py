@@ -56,7 +56,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "Render every static figure (PNG at 2x and 1x for a column and for a phone, SVG, and the CSV "
          "data behind it).", order=2),
     Kind("video", spec.Animation, "render.video:write_video", "videos",
-         "Render every video (mp4, webm and a poster PNG for a column and for a phone, unless --formats "
+         "Render every video (mp4, webm and a poster WebP for a column and for a phone, unless --formats "
          "says otherwise).", order=1,
          tool="render.encode:ffmpeg_identity", settings=_video_settings),
     # A surface's image is seconds of software WebGL, in one browser the surfaces share: first.

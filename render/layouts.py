@@ -54,7 +54,7 @@ PHONE_WIDEST = 600  # CSS px: the widest window offered the phone's layout
 PHONE = Layout("phone", PHONE_INCHES, "-phone", f"(max-width: {PHONE_WIDEST}px)")
 LAYOUTS = (COLUMN, PHONE)
 # The roles whose files have a phone's layout too: what a page shows (not the SVG, the data or the 3D page).
-LAID_OUT_ROLES = ("png", "png1x", "webp", "mp4", "webm", "gif", "poster")
+LAID_OUT_ROLES = ("png", "png1x", "webp", "webp1x", "mp4", "webm", "gif", "poster")
 
 
 def phone_files(files: dict) -> dict:

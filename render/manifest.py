@@ -42,7 +42,7 @@ MANIFEST_NAME = "manifest.json"
 # What an output's files depend on besides our code; each is recorded, and part of the rebuild key.
 LIBRARIES = (
     "numpy", "scipy", "matplotlib", "scikit-learn", "h5py", "click", "tqdm", "jinja2",
-    "imageio-ffmpeg", "plotly", "kaleido", "choreographer",
+    "imageio-ffmpeg", "plotly", "kaleido", "choreographer", "pillow",
 )
 # Names joined by "/": nothing absolute, empty, "..", "\\", ":" (a URL scheme), "%", space or control character.
 PLAIN_PATH = re.compile(rf"{PLAIN_NAME.pattern}(?:/{PLAIN_NAME.pattern})*")

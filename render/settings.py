@@ -217,12 +217,14 @@ class Role:
 ROLES: dict[str, Role] = {
     "png": Role(".png", "the image, at twice the pixels it is shown at (a figure's), or a 3D view's still"),
     "png1x": Role(".png", "the image at the pixels it is shown at, for srcset"),
+    # What a page offers first (render.images says how each kind is encoded, and why); the PNGs are its fallback.
+    "webp": Role(".webp", "the image as WebP, as many pixels as its PNG"),
+    "webp1x": Role(".webp", "the image as WebP at the pixels it is shown at, for srcset"),
     "svg": Role(".svg", "the image as vector graphics"),
-    "webp": Role(".webp", "a 3D view's still as WebP"),
     "mp4": Role(".mp4", "the video as H.264 MP4"),
     "webm": Role(".webm", "the video as VP9 WebM"),
     "gif": Role(".gif", "the video as an animated GIF"),
-    "poster": Role(".png", "the video's last frame, shown before it plays"),
+    "poster": Role(f".{FORMATS['poster'].extension}", "the video's last frame as WebP (lossless), shown before it plays"),
     "vtt": Role(".vtt", "the video's descriptions track (WebVTT): what happens when, in words"),
     "html": Role(".html", "a 3D view's interactive page"),
     "js": Role(".js", "the script a 3D view's page loads (plotly.min.js, shared)"),

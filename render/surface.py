@@ -30,6 +30,7 @@ from scipy.interpolate import RegularGridInterpolator
 from render.chrome import ImageExporter
 from render.errors import PartlyWritten, RenderError
 from render.files import atomic_path, write_text_atomic
+from render.images import webp_of_png
 from render.layouts import COLUMN, LAYOUTS, PHONE, PHONE_WIDEST, Layout
 from render.settings import ROLES, RenderSettings, RunSession, Written
 from render.spec import Camera, Content, Descent, Landscape, Names, Surface, Trail
@@ -415,4 +416,23 @@ def write_surface(name: str, content: Content, settings: RenderSettings, session
                 temporary.write_bytes(image)
             written.append(path)
             roles[path] = laid_out.role(image_format)
-    return [Written(path, roles[path]) for path in written]
+    return still_webps([Written(path, roles[path]) for path in written])
+
+
+def still_webps(files: list[Written]) -> list[Written]:
+    """``files`` and, beside each layout's PNG still, its WebP (``NAME.webp``, unless the browser drew one) and its
+    WebP at the layout's width in CSS px (``NAME@1x.webp``, ``NAME-phone@1x.webp``), which a page offers in a
+    ``srcset``: a 700 px column on a screen of one pixel per CSS px takes 700 px, not the 1200 px still.  Lossy at
+    quality 90, a sixth of the PNG's bytes (render.images says why)."""
+    by_role = {file.role: file for file in files}
+    for laid_out in LAYOUTS:
+        png = by_role.get(laid_out.role("png"))
+        if png is None:
+            continue
+        webp = png.path.with_suffix(ROLES["webp"].suffix)
+        if laid_out.role("webp") not in by_role:
+            files.append(Written(webp, laid_out.role("webp"), webp_of_png(png.path, webp, lossy=True)))
+        shown = png.path.with_name(f"{png.path.stem}@1x{ROLES['webp1x'].suffix}")
+        files.append(Written(shown, laid_out.role("webp1x"),
+                             webp_of_png(png.path, shown, lossy=True, width=laid_out.css_px)))
+    return files

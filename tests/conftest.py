@@ -56,9 +56,9 @@ def with_roles(files: list[dict], kind: str) -> list[dict]:
         path, fmt = entry["path"], entry["format"]
         if path.startswith("data/"):
             return "data"
-        if fmt == "png":
-            return "png1x" if "@1x" in path else "poster" if kind == "video" else "png"
-        return fmt
+        if fmt in ("png", "webp") and kind != "video":
+            return f"{fmt}1x" if "@1x" in path else fmt
+        return "poster" if fmt == "webp" else fmt
 
     return [{"role": role(entry), **entry} for entry in files]
 

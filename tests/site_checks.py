@@ -327,7 +327,7 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
         assert (state["width"], state["height"]) == (mp4["width"], mp4["height"]), state
         assert state["duration"] > 0 and state["duration"] == pytest.approx(mp4["duration"], abs=0.15), state
         assert state["src"].endswith(f"/{VIDEO}{light}{layout}.webm"), state  # the first source Chromium plays
-        assert state["poster"].endswith(f"/{VIDEO}{light}{layout}.png"), state
+        assert state["poster"].endswith(f"/{VIDEO}{light}{layout}.webp"), state
         assert page.evaluate(f"() => {SHOWN_VIDEO}.textTracks[0].mode") == "disabled"
         page.evaluate(f"() => {{ {SHOWN_VIDEO}.textTracks[0].mode = 'hidden'; }}")
         page.wait_for_function(

@@ -63,16 +63,16 @@ def test_mp4_is_tagged_bt709_for_browsers(tmp_path):
 
 def test_gif_palette_and_poster_in_one_pass_with_the_mp4(tmp_path):
     frames = solid_frames(SHAPE)
-    formats = [Mp4(tmp_path / "v.mp4", SHAPE), Gif(tmp_path / "v.gif", SHAPE), Poster(tmp_path / "v.png", SHAPE)]
+    formats = [Mp4(tmp_path / "v.mp4", SHAPE), Gif(tmp_path / "v.gif", SHAPE), Poster(tmp_path / "v.webp", SHAPE)]
     paths = encode(formats, frames)
-    assert [p.name for p in paths] == ["v.mp4", "v.gif", "v.png"]
+    assert [p.name for p in paths] == ["v.mp4", "v.gif", "v.webp"]
     gif = probe(tmp_path / "v.gif")
     assert (gif.codec, gif.size, gif.frames) == ("gif", (64, 48), 12)
     gif_frames = decoded(tmp_path / "v.gif")
     last = np.frombuffer(frames[-1], np.uint8).reshape(48, 64, 4)[..., :3]
     assert np.abs(gif_frames[-1].astype(int) - last).max() <= 8  # palette quantisation of a flat colour
-    (poster,) = decoded(tmp_path / "v.png")
-    assert np.array_equal(poster, last)  # PNG is lossless: exactly the last frame
+    (poster,) = decoded(tmp_path / "v.webp")
+    assert np.array_equal(poster, last)  # a lossless WebP: exactly the last frame
 
 
 def test_gif_above_50_fps_keeps_every_other_frame_and_the_last(tmp_path):
@@ -89,7 +89,7 @@ def test_gif_above_50_fps_keeps_every_other_frame_and_the_last(tmp_path):
 
 def test_every_format_writes_under_its_own_extension(tmp_path):
     assert {name: cls.extension for name, cls in FORMATS.items()} == {
-        "mp4": "mp4", "webm": "webm", "gif": "gif", "poster": "png"}
+        "mp4": "mp4", "webm": "webm", "gif": "gif", "poster": "webp"}
 
 
 def test_odd_size_is_refused_for_420_video():
@@ -146,7 +146,7 @@ def test_interrupted_encode_leaves_no_file_and_no_ffmpeg(tmp_path, spawned, inte
                 raise interruption()
             yield frame
 
-    formats = [Mp4(tmp_path / "v.mp4", SHAPE), WebM(tmp_path / "v.webm", SHAPE), Poster(tmp_path / "v.png", SHAPE)]
+    formats = [Mp4(tmp_path / "v.mp4", SHAPE), WebM(tmp_path / "v.webm", SHAPE), Poster(tmp_path / "v.webp", SHAPE)]
     with pytest.raises(interruption):
         encode_frames(interrupted, formats, SHAPE.frames, progress=False)
     assert list(tmp_path.iterdir()) == []  # neither the outputs nor their temporary files

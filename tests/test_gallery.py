@@ -16,7 +16,8 @@ def record(name, kind, files, theme="dark", caption="A caption", alt="An alt tex
 
 
 def png(path, width=1200, height=800, role=None):
-    entry = {"path": path, "format": "png", "bytes": 1000, "sha256": "0", "width": width, "height": height}
+    entry = {"path": path, "format": path.rsplit(".", 1)[1], "bytes": 1000, "sha256": "0", "width": width,
+             "height": height}
     return {**entry, "role": role} if role else entry
 
 
@@ -41,10 +42,10 @@ MANIFEST = {
                 png("loss-compressed-light-phone@1x.png", 390, 450, "phone-png1x")], theme="light"),
         record("descent-compressed", "video", [
             video("descent-compressed.mp4", n_bytes=2_500_000), video("descent-compressed.webm"),
-            png("descent-compressed.png", 1280, 720),
+            png("descent-compressed.webp", 1280, 720),
             video("descent-compressed-phone.mp4", 714, 1254, "phone-mp4"),
             video("descent-compressed-phone.webm", 714, 1254, "phone-webm"),
-            png("descent-compressed-phone.png", 714, 1254, "phone-poster")]),
+            png("descent-compressed-phone.webp", 714, 1254, "phone-poster")]),
         record("surface-compressed", "surface", [
             {"path": "surface-compressed.html", "format": "html", "bytes": 9000, "sha256": "0"},
             {"path": "plotly.min.js", "format": "js", "bytes": 4_000_000, "sha256": "0"},
@@ -113,7 +114,7 @@ def test_video_has_a_player_for_the_column_and_one_for_the_phone_each_with_its_p
     first output, their posters wait in data-poster for the page's script."""
     page, tags = gallery(tmp_path)
     column, phone = [a for t, a in tags if t == "video"]
-    assert (column["data-poster"], phone["data-poster"]) == ("descent-compressed.png", "descent-compressed-phone.png")
+    assert (column["data-poster"], phone["data-poster"]) == ("descent-compressed.webp", "descent-compressed-phone.webp")
     assert "poster" not in column and "poster" not in phone
     assert "new IntersectionObserver(" in page and 'querySelectorAll("video[data-poster]")' in page
     for player in (column, phone):
@@ -132,18 +133,18 @@ def test_the_first_outputs_player_shows_its_poster_with_the_page_and_a_lone_play
     """The first output is what a reader sees first: its player keeps its poster.  A player alone (no phone layout)
     asks for its metadata in a post; below the first output, the gallery's loads nothing until played."""
     column = record("descent-compressed", "video", [video("descent-compressed.mp4"), video("descent-compressed.webm"),
-                                                    png("descent-compressed.png", 1280, 720)])
+                                                    png("descent-compressed.webp", 1280, 720)])
     lone = record("descent-normalized", "video", [video("descent-normalized.mp4"),
-                                                  png("descent-normalized.png", 1280, 720)])
+                                                  png("descent-normalized.webp", 1280, 720)])
     (tmp_path / "manifest.json").write_text(json.dumps({"version": MANIFEST_VERSION, "outputs": [column, lone]}))
     collector = Collector()
     collector.feed(write_gallery(tmp_path, "t").read_text())
     first, second = [a for t, a in collector.tags if t == "video"]
-    assert first["poster"] == "descent-compressed.png" and first["preload"] == "metadata"
-    assert second["data-poster"] == "descent-normalized.png" and "poster" not in second
+    assert first["poster"] == "descent-compressed.webp" and first["preload"] == "metadata"
+    assert second["data-poster"] == "descent-normalized.webp" and "poster" not in second
     assert second["preload"] == "none"
     snippet = (tmp_path / SNIPPETS_DIR / "descent-normalized.html").read_text()
-    assert 'poster=&#34;descent-normalized.png&#34;' in snippet and "data-poster" not in snippet  # as published
+    assert 'poster=&#34;descent-normalized.webp&#34;' in snippet and "data-poster" not in snippet  # as published
 
 
 def test_the_3d_view_waits_for_a_click_and_shared_plotlyjs_is_not_counted(tmp_path):

@@ -30,11 +30,12 @@ STORED = Path(__file__).with_name("column_only_snippets.json")
 NAMES = ("loss-compressed", "descent-compressed", "surface-compressed")
 # The phone layout's files each output's snippet names, on every site but a README (which shows a video as a GIF).
 PHONE_NAMES = {
-    "loss-compressed": {"loss-compressed-phone.png", "loss-compressed-phone@1x.png",
-                        "loss-compressed-light-phone.png", "loss-compressed-light-phone@1x.png"},
+    "loss-compressed": {f"loss-compressed{theme}-phone{variant}.{fmt}" for theme in ("", "-light")
+                        for variant in ("", "@1x") for fmt in ("png", "webp")},
     "descent-compressed": {"descent-compressed-phone.mp4", "descent-compressed-phone.webm",
-                           "descent-compressed-phone.png"},
-    "surface-compressed": {"surface-compressed-phone.png"},
+                           "descent-compressed-phone.webp"},
+    "surface-compressed": {"surface-compressed-phone.png", "surface-compressed-phone.webp",
+                           "surface-compressed-phone@1x.webp"},
 }
 README_VIDEO = {"descent-compressed-phone.gif"}  # made from the phone's MP4 when it is published
 
@@ -60,18 +61,24 @@ def test_a_picture_offers_the_phone_layout_first_at_its_own_aspect_ratio(out):
     column's light twin; its width and height are the phone picture's, taller than the column's."""
     assert publish(out, "--target", "html").exit_code == 0
     tags = Tags(snippet_of(out, "html", "loss-compressed"))
-    sources = [(a["media"], a["srcset"], a.get("width"), a.get("height")) for t, a in tags.tags if t == "source"]
+    sources = [(a.get("media"), a.get("type"), a["srcset"], a.get("width"), a.get("height"))
+               for t, a in tags.tags if t == "source"]
+    light_phone, light = f"{PHONE.media} and (prefers-color-scheme: light)", "(prefers-color-scheme: light)"
+    webp = "image/webp"  # each one's WebP before its PNG, for a browser without WebP
     assert sources == [
-        (f"{PHONE.media} and (prefers-color-scheme: light)",
-         "loss-compressed-light-phone@1x.png 1x, loss-compressed-light-phone.png 2x", "390", "440"),
-        (PHONE.media, "loss-compressed-phone@1x.png 1x, loss-compressed-phone.png 2x", "390", "440"),
-        ("(prefers-color-scheme: light)", "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x", None, None)]
+        (light_phone, webp, "loss-compressed-light-phone@1x.webp 1x, loss-compressed-light-phone.webp 2x", "390", "440"),
+        (light_phone, None, "loss-compressed-light-phone@1x.png 1x, loss-compressed-light-phone.png 2x", "390", "440"),
+        (PHONE.media, webp, "loss-compressed-phone@1x.webp 1x, loss-compressed-phone.webp 2x", "390", "440"),
+        (PHONE.media, None, "loss-compressed-phone@1x.png 1x, loss-compressed-phone.png 2x", "390", "440"),
+        (light, webp, "loss-compressed-light@1x.webp 1x, loss-compressed-light.webp 2x", None, None),
+        (light, None, "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x", None, None),
+        (None, webp, "loss-compressed@1x.webp 1x, loss-compressed.webp 2x", None, None)]
     assert (tags.first("img")["width"], tags.first("img")["height"]) == ("700", "300")  # the column's, elsewhere
     surface = Tags(snippet_of(out, "html", "surface-compressed"))
     names = [t for t, _ in surface.tags]
     assert names.index("button") < names.index("source") < names.index("img")  # the still inside its button
-    assert surface.first("source") == {"media": PHONE.media, "srcset": "surface-compressed-phone.png",
-                                       "width": "390", "height": "500"}
+    assert surface.first("source") == {"media": PHONE.media, "type": "image/webp", "width": "390", "height": "500",
+                                       "srcset": "surface-compressed-phone@1x.webp 1x, surface-compressed-phone.webp 2x"}
 
 
 def test_a_video_is_two_players_a_style_swaps_by_the_viewport(out):
@@ -88,7 +95,7 @@ def test_a_video_is_two_players_a_style_swaps_by_the_viewport(out):
         f"@media {PHONE.media}{{.{name}{{display:none!important}}.{name}-phone{{display:block!important}}}}")
     assert text.index("<style>") < text.index("<video")
     assert column["style"].startswith("display:block;") and phone["style"].startswith("display:none;")
-    assert (column["poster"], phone["poster"]) == ("descent-compressed.png", "descent-compressed-phone.png")
+    assert (column["poster"], phone["poster"]) == ("descent-compressed.webp", "descent-compressed-phone.webp")
     assert (phone["width"], phone["height"]) == ("714", "1254") and "aspect-ratio:714/1254" in phone["style"]
     for player in (column, phone):
         assert player["preload"] == "none" and {"controls", "muted", "loop", "playsinline"} <= set(player)
@@ -114,9 +121,13 @@ def test_hugo_gives_its_shortcodes_the_phone_files_size_and_media_query(out):
             "lightphone=`loss-compressed-light-phone@1x.png` lightphone2x=`loss-compressed-light-phone.png` "
             f'phonewidth="390" phoneheight="440" {media} ') in figure
     assert (" phonewebm=`descent-compressed-phone.webm` phonemp4=`descent-compressed-phone.mp4` "
-            f'phoneposter=`descent-compressed-phone.png` phonewidth="714" phoneheight="1254" {media} '
+            f'phoneposter=`descent-compressed-phone.webp` phonewidth="714" phoneheight="1254" {media} '
             f"class=`{video_class('descent-compressed')}` ") in video
     assert f' phone=`surface-compressed-phone.png` phonewidth="390" phoneheight="500" {media} ' in surface
+    assert " phonewebp=`loss-compressed-phone@1x.webp 1x, loss-compressed-phone.webp 2x` " in figure
+    assert " lightphonewebp=`loss-compressed-light-phone@1x.webp 1x, loss-compressed-light-phone.webp 2x` " in figure
+    assert " webp=`surface-compressed@1x.webp 1x, surface-compressed.webp 1.71x` " in surface
+    assert " phonewebp=`surface-compressed-phone@1x.webp 1x, surface-compressed-phone.webp 2x` " in surface
 
 
 def test_a_readme_shows_the_phones_gif_on_a_phone(out):

@@ -20,7 +20,7 @@ from render.publish import BUNDLE_MARK, SETUP_README
 from render.snippets import TARGETS
 from tests.conftest import vouched, with_roles
 
-SUFFIXES = r"png|svg|mp4|webm|gif|vtt|html|js"
+SUFFIXES = r"png|webp|svg|mp4|webm|gif|vtt|html|js"
 NAMED = re.compile(rf"[\w@.-]+\.(?:{SUFFIXES})\b")
 
 
@@ -49,15 +49,20 @@ def phone_entry(path, role, **facts):
 # The phone's files of each output, as a render records them beside the column's: a figure's and its light twin's
 # taller images, a video's taller video and poster, a surface's taller still.
 PHONE_FILES = {
-    ("loss-compressed", "dark"): [phone_entry("loss-compressed-phone.png", "png", width=780, height=880),
-                                  phone_entry("loss-compressed-phone@1x.png", "png1x", width=390, height=440)],
-    ("loss-compressed", "light"): [phone_entry("loss-compressed-light-phone.png", "png", width=780, height=880),
-                                   phone_entry("loss-compressed-light-phone@1x.png", "png1x", width=390, height=440)],
+    ("loss-compressed", "dark"): [phone_entry(f"loss-compressed-phone{variant}.{fmt}", fmt + role, width=w, height=h)
+                                  for variant, role, w, h in (("", "", 780, 880), ("@1x", "1x", 390, 440))
+                                  for fmt in ("png", "webp")],
+    ("loss-compressed", "light"): [phone_entry(f"loss-compressed-light-phone{variant}.{fmt}", fmt + role, width=w,
+                                               height=h)
+                                   for variant, role, w, h in (("", "", 780, 880), ("@1x", "1x", 390, 440))
+                                   for fmt in ("png", "webp")],
     ("descent-compressed", "dark"): [
         phone_entry("descent-compressed-phone.mp4", "mp4", width=714, height=1254, frames=10, duration=1.0),
         phone_entry("descent-compressed-phone.webm", "webm", width=714, height=1254, frames=10, duration=1.0),
-        phone_entry("descent-compressed-phone.png", "poster", width=714, height=1254)],
-    ("surface-compressed", "dark"): [phone_entry("surface-compressed-phone.png", "png", width=780, height=1000)],
+        phone_entry("descent-compressed-phone.webp", "poster", width=714, height=1254)],
+    ("surface-compressed", "dark"): [phone_entry("surface-compressed-phone.png", "png", width=780, height=1000),
+                                     phone_entry("surface-compressed-phone.webp", "webp", width=780, height=1000),
+                                     phone_entry("surface-compressed-phone@1x.webp", "webp1x", width=390, height=500)],
 }
 
 
@@ -69,18 +74,24 @@ def out(tmp_path):
     (out / "data").mkdir(parents=True)
     outputs = [
         record("loss-compressed", "figure", [file_entry("loss-compressed.png", width=1400, height=600),
+                                             file_entry("loss-compressed.webp", width=1400, height=600),
                                              file_entry("loss-compressed@1x.png", width=700, height=300),
+                                             file_entry("loss-compressed@1x.webp", width=700, height=300),
                                              file_entry("loss-compressed.svg"), file_entry("data/loss-compressed.csv")]),
         record("loss-compressed", "figure", [file_entry("loss-compressed-light.png", width=1400, height=600),
-                                             file_entry("loss-compressed-light@1x.png", width=700, height=300)],
+                                             file_entry("loss-compressed-light.webp", width=1400, height=600),
+                                             file_entry("loss-compressed-light@1x.png", width=700, height=300),
+                                             file_entry("loss-compressed-light@1x.webp", width=700, height=300)],
                theme="light"),
         record("descent-compressed", "video", [
             file_entry("descent-compressed.mp4", width=1280, height=720, frames=10, duration=1.0),
             file_entry("descent-compressed.webm", width=1280, height=720, frames=10, duration=1.0),
-            file_entry("descent-compressed.png", width=1280, height=720),
+            file_entry("descent-compressed.webp", width=1280, height=720),
             file_entry("descent-compressed.vtt")]),
         record("surface-compressed", "surface", [file_entry("surface-compressed.html"), file_entry("plotly.min.js"),
-                                                 file_entry("surface-compressed.png", width=1200, height=900)]),
+                                                 file_entry("surface-compressed.png", width=1200, height=900),
+                                                 file_entry("surface-compressed.webp", width=1200, height=900),
+                                                 file_entry("surface-compressed@1x.webp", width=700, height=525)]),
     ]
     for output in outputs:
         output["files"] += PHONE_FILES.get((output["name"], output["theme"]), [])
@@ -177,8 +188,23 @@ def test_a_figure_fits_any_column_with_its_caption_and_light_twin(out):
     image = tags.first("img")
     assert (image["width"], image["height"]) == ("700", "300") and image["alt"] == "The loss-compressed, described"
     assert "max-width:100%" in image["style"] and "height:auto" in image["style"]
-    (light,) = [a for t, a in tags.tags if t == "source" and a["media"] == "(prefers-color-scheme: light)"]
-    assert light["srcset"] == "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x"
+    light = [a for t, a in tags.tags if t == "source" and a.get("media") == "(prefers-color-scheme: light)"]
+    assert [(a.get("type"), a["srcset"]) for a in light] == [
+        ("image/webp", "loss-compressed-light@1x.webp 1x, loss-compressed-light.webp 2x"),
+        (None, "loss-compressed-light@1x.png 1x, loss-compressed-light.png 2x")]  # for a browser without WebP
+    # The column's WebP, last before the <img> (its PNG the fallback): a browser takes the first source it can.
+    sources = [a for t, a in tags.tags if t == "source"]
+    assert sources[-1] == {"type": "image/webp", "srcset": "loss-compressed@1x.webp 1x, loss-compressed.webp 2x"}
+    assert image["srcset"] == "loss-compressed@1x.png 1x, loss-compressed.png 2x"
+
+
+def test_a_3d_views_still_is_offered_as_webp_at_the_pixels_its_slot_shows(out):
+    """The still drawn at 1200 px for a 700 px column, beside its 700 px WebP: a screen of one pixel per CSS px
+    takes the smaller; each density says its own ratio.  The phone's at 390 and 780 px."""
+    sources = [a for t, a in Tags(html_snippet(out, "surface-compressed")).tags if t == "source"]
+    webp = {a.get("media", ""): a["srcset"] for a in sources if a.get("type") == "image/webp"}
+    assert webp[""] == "surface-compressed@1x.webp 1x, surface-compressed.webp 1.71x"
+    assert webp["(max-width: 600px)"] == "surface-compressed-phone@1x.webp 1x, surface-compressed-phone.webp 2x"
 
 
 def test_a_video_is_muted_loops_loads_metadata_and_has_a_descriptions_track_not_shown_over_it(column_only):
@@ -542,7 +568,7 @@ def test_a_full_disk_names_the_bundle_not_the_rendered_file(out, monkeypatch):
     result = publish(out, "--target", "html", "loss-compressed")
     folder = out / "publish" / "html"
     assert result.exit_code == 1
-    assert re.search(rf"No space left on device \({re.escape(str(folder / 'loss-compressed'))}/[\w@-]+\.png\)",
+    assert re.search(rf"No space left on device \({re.escape(str(folder / 'loss-compressed'))}/[\w@-]+\.(png|webp)\)",
                      result.output), result.output
     assert list(folder.iterdir()) == []
 

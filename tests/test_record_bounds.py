@@ -103,6 +103,6 @@ def test_a_plausible_record_is_kept(out):
 
 
 def test_a_writer_cannot_claim_a_file_for_a_role_of_another_suffix(tmp_path):
-    with pytest.raises(ValueError, match="a poster file is a .png"):
+    with pytest.raises(ValueError, match="a poster file is a .webp"):
         Written(tmp_path / "clip.mp4", "poster")
-    assert Written(tmp_path / "clip.png", "poster").role == "poster"
+    assert Written(tmp_path / "clip.webp", "poster").role == "poster"

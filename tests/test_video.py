@@ -309,9 +309,9 @@ def test_write_video_through_the_pipeline(tmp_path, views):
     assert outcome.status == "rendered", outcome.message
     assert [p.name for p in outcome.paths] == [
         "descent-normalized-light.mp4", "descent-normalized-light.webm",
-        "descent-normalized-light.gif", "descent-normalized-light.png",
+        "descent-normalized-light.gif", "descent-normalized-light.webp",
         "descent-normalized-light-phone.mp4", "descent-normalized-light-phone.webm",
-        "descent-normalized-light-phone.gif", "descent-normalized-light-phone.png"]
+        "descent-normalized-light-phone.gif", "descent-normalized-light-phone.webp"]
     for path in outcome.paths[:3]:
         found = probe(path)
         assert (found.size, found.frames) == ((1280, 720), 6)
@@ -319,7 +319,7 @@ def test_write_video_through_the_pipeline(tmp_path, views):
         found = probe(path)
         assert found.size[0] == 2 * round(1280 * 390 / 700 / 2) and found.size[1] > found.size[0]
         assert found.frames == 6
-    poster = decoded(tmp_path / "descent-normalized-light.png")[0]
+    poster = decoded(tmp_path / "descent-normalized-light.webp")[0]
     assert poster[5, 5].tolist() == [255, 255, 255]  # the light theme
     assert not list(tmp_path.rglob(".*partial*"))
 
@@ -349,7 +349,7 @@ def test_each_file_is_read_back_once_and_the_record_holds_what_that_found(tmp_pa
         assert (files[name]["width"], files[name]["height"]) == found.size == (1280, 720)
         assert files[name]["frames"] == found.frames == 12
         assert files[name]["duration"] == round(found.seconds, 3)
-    assert (files["descent-normalized.png"]["width"], files["descent-normalized.png"]["height"]) == (1280, 720)
+    assert (files["descent-normalized.webp"]["width"], files["descent-normalized.webp"]["height"]) == (1280, 720)
 
 
 def test_interrupted_video_leaves_no_file(tmp_path, views, monkeypatch):
@@ -391,7 +391,7 @@ def test_make_videos_writes_every_format_of_every_video(tmp_path):
             found = probe(tmp_path / f"{name}.{extension}")
             assert (found.codec, found.size, found.frames) == (codec, (1280, 720), shape.frames), f"{name}.{extension}"
             assert found.seconds == pytest.approx(shape.frames / shape.fps, abs=0.06)
-        assert probe(tmp_path / f"{name}.png").size == (1280, 720)
+        assert probe(tmp_path / f"{name}.webp").size == (1280, 720)
     assert not list(tmp_path.rglob(".*partial*"))
 
 
@@ -422,13 +422,13 @@ def test_the_same_render_gives_byte_identical_videos_in_every_format(tmp_path):
         result = CliRunner().invoke(main, ["descent-normalized", "--out", str(out), "--quality", "low",
                                            "--duration", "1", "--formats", "mp4,webm,gif,poster"])
         assert result.exit_code == 0, result.output
-        return {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in {".mp4", ".webm", ".gif", ".png"}}
+        return {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in {".mp4", ".webm", ".gif", ".webp"}}
 
     first, second = render(tmp_path / "a"), render(tmp_path / "b")
     assert sorted(first) == ["descent-normalized-phone.gif", "descent-normalized-phone.mp4",
-                             "descent-normalized-phone.png", "descent-normalized-phone.webm",
-                             "descent-normalized.gif", "descent-normalized.mp4", "descent-normalized.png",
-                             "descent-normalized.webm"]
+                             "descent-normalized-phone.webm", "descent-normalized-phone.webp",
+                             "descent-normalized.gif", "descent-normalized.mp4", "descent-normalized.webm",
+                             "descent-normalized.webp"]
     assert first == second
 
 
@@ -442,4 +442,4 @@ def test_a_poster_alone_is_the_last_frame_of_the_full_render(tmp_path, views):
         settings = RenderSettings(out_dir=out, video=VideoSettings(formats=formats, duration=1.0))
         with RunSession() as session:
             write_video("d", animation, settings, session)
-    assert (tmp_path / "alone" / "d.png").read_bytes() == (tmp_path / "full" / "d.png").read_bytes()
+    assert (tmp_path / "alone" / "d.webp").read_bytes() == (tmp_path / "full" / "d.webp").read_bytes()

@@ -1,0 +1,106 @@
+"""A logistic neuron's loss on a plane of its 4,097 parameters, at the cat/dog set's size (1,000 images of
+4,096 pixels): the linear shortcut against the point-by-point evaluation, the general path on one worker, two
+and a Dask cluster, and the general path's peak memory.
+
+1. Point by point, as the public loss-landscape tools do: set the parameters to each grid point, evaluate
+   the model, read its loss (one matrix-vector product per point).  Timed on the first ``SAMPLED`` points of
+   the 201 x 201 grid, and counted for all of them: each point costs the same.
+2. :func:`render.plane.linear_plane_loss` on the whole 201 x 201 grid.
+3. :func:`render.plane.plane_loss` (any model, in chunks: here a matrix product per chunk) on a 101 x 101
+   grid with ``jobs=1``, ``jobs=2`` and on a ``LocalCluster`` of two workers; the three must be the same bytes.
+4. Its peak memory on a 401 x 401 grid, traced (NumPy reports its arrays to ``tracemalloc``).
+
+Random data of the article's shape: the times depend on the shapes alone.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+
+import numpy as np
+
+from render.plane import linear_plane_loss, plane_loss, points_on_plane, random_directions
+
+SAMPLES, PIXELS = 1000, 4096
+GRID = 201
+SAMPLED = 2000
+GENERAL_GRID = 101
+MEMORY_GRID = 401
+TARGET_SHORTCUT = 100.0
+MEMORY_BOUND = 2**30
+
+
+class Neuron:
+    """A logistic neuron's loss on data of the cat/dog set's shape; parameters are the weights, then the bias."""
+
+    def __init__(self) -> None:
+        rng = np.random.default_rng(0)
+        self.X = rng.integers(0, 256, (SAMPLES, PIXELS)) / 255.0
+        self.y = rng.integers(0, 2, SAMPLES).astype(float)
+        self.trained = np.append(rng.standard_normal(PIXELS) * 0.01, 0.0)
+
+    def logits(self, theta: np.ndarray) -> np.ndarray:
+        return self.X @ theta[:-1] + theta[-1]
+
+    def loss_of_logits(self, z: np.ndarray) -> np.ndarray:
+        return (np.logaddexp(0.0, z) - self.y[:, None] * z).mean(axis=0)
+
+    def one_point(self, theta: np.ndarray) -> float:
+        z = self.logits(theta)
+        return float((np.logaddexp(0.0, z) - self.y * z).mean())
+
+    def batch_loss(self, thetas: np.ndarray) -> np.ndarray:
+        return self.loss_of_logits(self.X @ thetas[:, :-1].T + thetas[:, -1])
+
+
+def _timed(work):
+    began = time.perf_counter()
+    result = work()
+    return time.perf_counter() - began, result
+
+
+def run() -> None:
+    from threadpoolctl import threadpool_limits
+
+    neuron = Neuron()
+    directions = random_directions(neuron.trained, seed=0, filters=(slice(0, PIXELS),))
+    axis = np.linspace(-1.0, 1.0, GRID)
+    with threadpool_limits(limits=1, user_api="blas"):  # the same single core for both ways
+        alpha, beta = (a.ravel()[:SAMPLED] for a in np.meshgrid(axis, axis))
+        sampled, _ = _timed(lambda: [neuron.one_point(theta) for theta in
+                                     points_on_plane(neuron.trained, directions, alpha, beta)])
+        per_point = sampled / SAMPLED
+        shortcut, _ = _timed(lambda: linear_plane_loss(neuron.logits, neuron.loss_of_logits, neuron.trained,
+                                                       directions, axis, axis))
+    point_by_point = per_point * GRID * GRID
+    print(f"{GRID}x{GRID} grid, {SAMPLES} samples x {PIXELS + 1} parameters, BLAS on one thread")
+    print(f"  point by point ({SAMPLED} points timed, x{GRID * GRID / SAMPLED:.1f})  {point_by_point:8.2f} s")
+    print(f"  linear shortcut                                {shortcut:8.3f} s   "
+          f"{point_by_point / shortcut:6.0f}x faster (target {TARGET_SHORTCUT:.0f}x)", flush=True)
+
+    small = np.linspace(-1.0, 1.0, GENERAL_GRID)
+    one_time, one = _timed(lambda: plane_loss(neuron.batch_loss, neuron.trained, directions, small, small, jobs=1))
+    two_time, two = _timed(lambda: plane_loss(neuron.batch_loss, neuron.trained, directions, small, small, jobs=2))
+    lines = [("jobs=1", one_time, one), ("jobs=2", two_time, two)]
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("  (no Dask: install the project's distributed extra to time a LocalCluster)")
+    else:
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+            cluster_time, on_cluster = _timed(lambda: plane_loss(neuron.batch_loss, neuron.trained, directions,
+                                                                 small, small, scheduler=cluster.scheduler_address))
+        lines.append(("LocalCluster, 2 workers", cluster_time, on_cluster))
+    print(f"general path (chunks of parameter vectors), {GENERAL_GRID}x{GENERAL_GRID} grid")
+    for label, seconds, grid in lines:
+        same = "same bytes" if grid.tobytes() == one.tobytes() else "DIFFERENT BYTES"
+        print(f"  {label:<26} {seconds:8.2f} s   {one_time / seconds:5.2f}x jobs=1's speed   {same}", flush=True)
+
+    big = np.linspace(-1.0, 1.0, MEMORY_GRID)
+    tracemalloc.start()
+    seconds, _ = _timed(lambda: plane_loss(neuron.batch_loss, neuron.trained, directions, big, big, jobs=1))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"general path, {MEMORY_GRID}x{MEMORY_GRID} grid: peak traced memory {peak / 2**20:.0f} MiB "
+          f"(bound {MEMORY_BOUND / 2**20:.0f} MiB) in {seconds:.1f} s", flush=True)

@@ -6,15 +6,16 @@ and every browser that plays our MP4 or WebM shows a WebP poster.  How each kind
 measuring the article's own outputs (sizes in bytes, summed over the dark and light twins in both layouts):
 
 * figures and posters, flat colours and text: **lossless**, the same pixels in about half the bytes (figures at
-  2x 3,210,284 B of PNG to 1,664,000; at 1x 1,764,559 to 1,032,464; posters 391,151 to 198,718).  Lossy at
+  2x 3,210,284 B of PNG to 1,687,408; at 1x 1,764,559 to 1,035,024; posters 391,151 to 196,194).  Lossy at
   quality 90 saved little more on figures at 2x (1,855,564: *more* than lossless on the cat-and-dog images and the
-  weights) and none on posters, and rang around text and lines (pixels off by up to 137 of 255);
+  weights) and nothing on posters, and rang around text and lines (pixels off by up to 137 of 255);
 * 3D stills, shaded surfaces drawn by a browser: **lossy at quality 90**, a sixth of the PNG (1,087,469 to 180,058;
-  lossless kept 378,432).  Side by side at 4x, text, tick labels and the colour bar read the same as the PNG's
-  (pixels off by 2.3 of 255, root mean square).
+  lossless kept 378,432; at the pixels they are shown at, 81,562).  Side by side at 4x, text, tick labels and the
+  colour bar read the same as the PNG's (pixels off by 2.3 of 255, root mean square).
 
-``method=6`` is libwebp's slowest and smallest (6% under its default on the figures, for about the same time on
-these sizes).  The encoder is deterministic: the same pixels give the same bytes, as every file of a render must.
+Lossless at ``method=6, quality=50`` (libwebp's effort): on the figures 2% smaller than its default (method 4,
+quality 80) in two thirds of the time; its top effort (quality 100) saved 2% more in ten times the time.  The
+encoder is deterministic: the same pixels give the same bytes, as every file of a render must.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from render.files import atomic_path
 
 # The WebP beside each PNG role (render.settings.ROLES): the image's, and the one at the pixels it is shown at.
 WEBP_OF = {"png": "webp", "png1x": "webp1x"}
-LOSSLESS: dict[str, Any] = {"lossless": True, "method": 6, "quality": 50}  # figures and posters: exact, half a PNG's bytes
+LOSSLESS: dict[str, Any] = {"lossless": True, "method": 6, "quality": 50}  # figures, posters: exact, half the bytes
 LOSSY: dict[str, Any] = {"quality": 90, "method": 6}  # 3D stills: a sixth of a PNG's bytes, reads the same
 
 

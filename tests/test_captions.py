@@ -231,8 +231,8 @@ def rendered(tmp_path_factory):
 def test_the_captions_are_written_beside_the_video_and_listed_in_its_record(rendered):
     out, output, outcome = rendered
     assert [p.name for p in outcome.paths] == [
-        "descent-compressed.mp4", "descent-compressed.webm", "descent-compressed.png",
-        "descent-compressed-phone.mp4", "descent-compressed-phone.webm", "descent-compressed-phone.png",
+        "descent-compressed.mp4", "descent-compressed.webm", "descent-compressed.webp",
+        "descent-compressed-phone.mp4", "descent-compressed-phone.webm", "descent-compressed-phone.webp",
         "descent-compressed.vtt"]  # the phone's layout on the same clock: one descriptions track for both
     record = load_record(out, "descent-compressed")
     assert record is not None and is_fresh(record, "k", out)
@@ -271,7 +271,7 @@ def test_a_poster_alone_has_no_captions_and_a_bad_caption_fails_before_any_frame
     with RunSession() as session:
         written = write_video("d", animation, RenderSettings(out_dir=tmp_path / "poster",
                                                              video=VideoSettings(formats=("poster",))), session)
-        assert [w.path.name for w in written] == ["d.png", "d-phone.png"]
+        assert [w.path.name for w in written] == ["d.webp", "d-phone.webp"]
         bad = Animation((view(h),), captions=(Caption(0, 10, "x <y"),))
         with pytest.raises(RenderError, match="d: caption 0-10 is not plain text"):
             write_video("d", bad, RenderSettings(out_dir=tmp_path / "bad", video=VideoSettings(formats=("mp4",))),

@@ -296,9 +296,9 @@ def test_after_a_render_the_files_on_disk_are_exactly_those_its_record_lists(tmp
     video = ["descent-normalized", "--out", str(out), "--grid-size", "12", "--duration", "0.5", "--jobs", "1"]
     assert run(*video, "--formats", "mp4,webm,gif,poster").exit_code == 0
     assert files_of(out, "descent-normalized") == recorded(out, "descent-normalized") == {
-        "descent-normalized.mp4", "descent-normalized.webm", "descent-normalized.gif", "descent-normalized.png",
+        "descent-normalized.mp4", "descent-normalized.webm", "descent-normalized.gif", "descent-normalized.webp",
         "descent-normalized-phone.mp4", "descent-normalized-phone.webm", "descent-normalized-phone.gif",
-        "descent-normalized-phone.png", "descent-normalized.vtt"}
+        "descent-normalized-phone.webp", "descent-normalized.vtt"}
     assert run(*video, "--formats", "mp4", "--seed", "1").exit_code == 0
     assert files_of(out, "descent-normalized") == recorded(out, "descent-normalized") == {
         "descent-normalized.mp4", "descent-normalized-phone.mp4", "descent-normalized.vtt"}
@@ -409,7 +409,7 @@ def test_ctrl_c_at_any_moment_prints_one_line_and_exits_130(tmp_path, moment):
     assert (process.returncode, stderr.decode()) == (130, "interrupted\n")
     time.sleep(1)
     assert processes_running(str(out)) == []
-    assert [p.name for p in out.glob("*") if p.suffix in (".mp4", ".webm", ".png")] == []
+    assert [p.name for p in out.glob("*") if p.suffix in (".mp4", ".webm", ".webp")] == []
 
 
 # -- what a sweep of hostile cases found beyond the issue's ----------------------------------------

@@ -48,13 +48,13 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
 # The article's outputs by kind, in its order: a Make target each (tests check them against `render list`).
-FIGURES := catdog-samples catdog-learning-curves catdog-weights \
+FIGURES := catdog-samples catdog-learning-curves catdog-weights catdog-landscape catdog-landscape-random \
 	blobs-compressed loss-compressed contour-compressed \
 	blobs-normalized loss-normalized contour-normalized loss-comparison \
 	optimizers-contour-compressed optimizers-contour-normalized
-VIDEOS := descent-compressed descent-normalized descent-comparison boundary-compressed boundary-normalized \
+VIDEOS := catdog-landscape-descent descent-compressed descent-normalized descent-comparison boundary-compressed boundary-normalized \
 	optimizers-compressed optimizers-normalized
-SURFACES := surface-compressed surface-normalized optimizers-surface-compressed optimizers-surface-normalized
+SURFACES := catdog-landscape-surface surface-compressed surface-normalized optimizers-surface-compressed optimizers-surface-normalized
 
 .PHONY: all figures videos surfaces gallery publish list test test-slow bench doctor chrome cmark-gfm generators clean \
 	$(FIGURES) $(VIDEOS) $(SURFACES)

@@ -57,7 +57,7 @@ def labelled_log_ticks(ax: Axes) -> None:
 def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
     for line in panel.lines:
         ax.plot(line.x, line.y, label=line.label, color=drawn_color(line.color), lw=line.width, ls=line.linestyle)
-    ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, yscale=panel.yscale)
+    ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, xscale=panel.xscale, yscale=panel.yscale)
     if panel.yscale == "log":
         labelled_log_ticks(ax)
     if panel.end_labels:

@@ -103,6 +103,7 @@ class Curves:
     title: str = ""
     legend: bool = True
     yscale: str = "linear"  # or "log": curves that span decades compared on one axis
+    xscale: str = "linear"  # or "log": steps where most change happens early (the first of thousands)
     # The legend under the figure's panels, in a row, rather than in the panel: for curves that fill it.
     legend_below: bool = False
     # Each line's label beside its end, right of the panel, moved apart where ends are close: the names read
@@ -263,6 +264,9 @@ class Descent:
     title: str = ""
     loss_scale: str = "linear"
     levels: int | tuple[float, ...] = 20  # of the video's contour, as :attr:`Contour.levels`
+    # The loss panel's step axis: "log" for trails recorded at steps spaced in log time (thousands of steps, most
+    # of the change in the first few), linear below the first step after 0, so that step 0 is on it too.
+    step_scale: str = "linear"
 
 
 @dataclass(frozen=True)

@@ -341,7 +341,11 @@ def draw_descent(fig: MplFigure, contour_ax: Axes, loss_ax: Axes, descent: spec.
     else:
         margin = LOSS_MARGIN * (losses.max() - losses.min()) or 1.0
         loss_ax.set_ylim(losses.min() - margin, losses.max() + margin)
-    loss_ax.set(xlim=(iterations.min(), iterations.max()), xlabel=names.step,
+    if descent.step_scale == "log":
+        steps = np.unique(iterations)
+        loss_ax.set_xscale("symlog", linthresh=float(steps[steps > 0].min()) if (steps > 0).any() else 1.0)
+    loss_ax.set(xlim=(iterations.min(), iterations.max()),
+                xlabel=f"{names.step} (log scale)" if descent.step_scale == "log" else names.step,
                 ylabel=f"{names.loss} (log scale)" if descent.loss_scale == "log" else names.loss)
     for artists in trails:
         # A loss in its own colour where the trail has one (what it was trained on); else one trail's in the text

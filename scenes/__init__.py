@@ -17,6 +17,7 @@ from render.post import POSTS_OUT, Check, Context, Option, Post
 from render.spec import Output
 from scenes.beyond import MovingBoundary, OptimizerRace
 from scenes.catdog import CatDogScene
+from scenes.catdog_landscape import CatDogLandscape
 from scenes.comparison import comparison_outputs
 from scenes.context import MIN_GRID_LIMIT, LandscapeError, SceneContext
 from scenes.data import DatasetError, dataset_check
@@ -39,8 +40,9 @@ def article_outputs(context: SceneContext) -> list[Output]:
     NaN or an infinity NumPy would only warn about fails the output instead."""
     compressed, normalized = (NormalizationExperiment(context, variant, second_feature_scale=scale)
                               for variant, scale in SECOND_FEATURE_SCALES.items())
+    catdog = CatDogScene(context)
     outputs = [
-        *CatDogScene(context).outputs(), *compressed.outputs(), *normalized.outputs(),
+        *catdog.outputs(), *CatDogLandscape(catdog).outputs(), *compressed.outputs(), *normalized.outputs(),
         *comparison_outputs(compressed, normalized),
         *MovingBoundary(compressed).outputs(), *MovingBoundary(normalized).outputs(),
         *OptimizerRace(compressed).outputs(), *OptimizerRace(normalized).outputs(),

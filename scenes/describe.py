@@ -392,3 +392,62 @@ def boundary_alt(history: np.ndarray, accuracy: np.ndarray) -> str:
 def in_3d(alt: str) -> str:
     """A still's short alt text for the same in 3D."""
     return f"In 3D, {alt[:1].lower()}{alt[1:]}"
+
+
+def _gap(true_loss: np.ndarray, plane_loss: np.ndarray) -> tuple[float, int]:
+    """The largest |true loss - plane's loss| along a path, and the snapshot where it is."""
+    gaps = abs(true_loss - plane_loss)
+    worst = int(gaps.argmax())
+    return float(gaps[worst]), worst
+
+
+def landscape_alt(explained: tuple[float, float] | None, true_loss: np.ndarray, plane_loss: np.ndarray) -> str:
+    """A plane through a model's parameters in a sentence: what its axes hold of the path and how far the path's
+    loss is from the plane's (the numbers of :func:`describe_plane`, the description, left out)."""
+    axes = ("two random directions" if explained is None else
+            f"the path's principal directions ({explained[0] + explained[1]:.0%} of it)")
+    gap, _ = _gap(true_loss, plane_loss)
+    return (f"Loss on a plane of {axes}: the path's loss falls from {true_loss[0]:.3g} to "
+            f"{true_loss[-1]:.3g}, up to {gap:.2g} off the plane's")
+
+
+def describe_plane(directions, extent: Extent, distance: np.ndarray, true_loss: np.ndarray,
+                   plane_loss: np.ndarray, *losses: np.ndarray) -> str:
+    """Every number of a plane's figure the alt text leaves out: the directions, the grid, the honesty of the
+    path's projection, and each loss's range (train, then test where given)."""
+    source = (f"filter-normalized random directions drawn with seed {directions.seed}"
+              if directions.explained is None else
+              f"the top two principal components of the training path, explaining {directions.explained[0]:.1%} "
+              f"and {directions.explained[1]:.1%} of its variance")
+    gap, worst = _gap(true_loss, plane_loss)
+    names = ("train", "test")
+    ranges = "; ".join(f"{names[k]} loss from {loss.min():.3g} to {loss.max():.3g}" for k, loss in enumerate(losses))
+    return (f"The plane through the trained parameters along {source}, over {describe_extent(extent)}: {ranges}. "
+            f"The path's snapshots lie up to {distance.max():.3g} from the plane (median {float(_median(distance)):.3g}); "
+            f"the largest gap between a snapshot's true loss and the plane's loss under it is {gap:.3g}, "
+            f"at snapshot {worst} of {len(true_loss)}.")
+
+
+def _median(values: np.ndarray) -> float:
+    ordered = sorted(float(v) for v in values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def plane_captions(iterations: np.ndarray, true_loss: np.ndarray, distance: np.ndarray,
+                   count: int = CAPTION_PHASES) -> tuple[Caption, ...]:
+    """A video of a path on a plane, its steps spaced in log time: each phase says which iterations it shows,
+    how the loss falls and how far from the plane the path is there (captions count the video's steps)."""
+    rows = len(iterations)
+    bounds = [round(k * (rows - 1) / count) for k in range(count + 1)]
+    captions = []
+    for first, last in zip(bounds[:-1], bounds[1:]):
+        start = first if not captions else first + 1
+        if start > last:
+            continue
+        span = (f"Iterations {int(iterations[start])}–{int(iterations[last])}" if last > start
+                else f"Iteration {int(iterations[start])}")
+        far = max(float(d) for d in distance[start:last + 1])
+        captions.append(Caption(start, last, f"{span}: the train loss goes from {true_loss[start]:.3g} to "
+                                             f"{true_loss[last]:.3g}, the path at most {far:.3g} from the plane."))
+    return tuple(captions)

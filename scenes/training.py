@@ -126,6 +126,21 @@ class LearningCurves:
     train_accuracy: np.ndarray
     test_accuracy: np.ndarray
     params: Parameters
+    # Row k: the sum of the residuals over the iterations before ``iterations[k]``: the parameters there are
+    # the start moved by ``-lr/n`` times ``(Xᵀ·sum, Σ sum)`` (:func:`parameters_along`).
+    residual_sums: np.ndarray | None = None
+
+
+def parameters_along(curves: LearningCurves, X_train: np.ndarray, start: Parameters,
+                     learning_rate: float) -> np.ndarray:
+    """The neuron's parameters (weights, then bias) at each recorded iteration and at the end, one row each:
+    the trajectory a landscape of the neuron is sliced along, from what the training kept (no second run)."""
+    step = learning_rate / len(X_train)
+    sums = curves.residual_sums
+    weights = start.W.ravel() - step * (sums @ X_train)
+    bias = start.b[0] - step * sums.sum(axis=1)
+    along = np.column_stack([weights, bias])
+    return np.vstack([along, np.append(curves.params.W.ravel(), curves.params.b)])
 
 
 def learning_curves(
@@ -237,12 +252,14 @@ def _curves_on_one_thread(
     columns = np.empty((n_records, 5))
     block = max(1, min(n_records, 256))
     z_rows, sum_rows = np.empty((block, n)), np.empty((block, n))
+    residual_sums = np.empty((n_records, n))
     filled = done = 0
 
     def flush() -> None:
         nonlocal filled, done
         z_train, z_test = z_rows[:filled], sum_rows[:filled] @ kernel_test
         np.subtract(z_test_start, z_test, out=z_test)
+        residual_sums[done : done + filled] = sum_rows[:filled]
         rows = columns[done : done + filled]
         rows[:, 0] = np.arange(done, done + filled) * every
         rows[:, 1] = log_loss_from_logits(z_train, y, axis=1)
@@ -296,4 +313,5 @@ def _curves_on_one_thread(
         train_accuracy=columns[:, 3],
         test_accuracy=columns[:, 4],
         params=trained,
+        residual_sums=residual_sums,
     )

@@ -106,6 +106,8 @@ def test_it_renders_with_its_csv(tmp_path, scene):
     assert {(w.path.relative_to(tmp_path).as_posix(), w.role) for w in written} == {
         ("catdog-weights.png", "png"), ("catdog-weights@1x.png", "png1x"), ("catdog-weights.svg", "svg"),
         ("catdog-weights-phone.png", "phone-png"), ("catdog-weights-phone@1x.png", "phone-png1x"),
+        ("catdog-weights.webp", "webp"), ("catdog-weights@1x.webp", "webp1x"),
+        ("catdog-weights-phone.webp", "phone-webp"), ("catdog-weights-phone@1x.webp", "phone-webp1x"),
         ("data/catdog-weights.csv", "data")}
     assert matplotlib.image.imread(tmp_path / "catdog-weights@1x.png").shape[1] == 700
     assert matplotlib.image.imread(tmp_path / "catdog-weights-phone@1x.png").shape[1] == 390

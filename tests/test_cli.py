@@ -13,7 +13,8 @@ import render.figure
 from render.cli import main
 
 FIGURES = [
-    "catdog-samples", "catdog-learning-curves", "catdog-weights", "blobs-compressed", "loss-compressed",
+    "catdog-samples", "catdog-learning-curves", "catdog-weights", "catdog-landscape", "catdog-landscape-random",
+    "blobs-compressed", "loss-compressed",
     "contour-compressed", "blobs-normalized", "loss-normalized", "contour-normalized", "loss-comparison",
     "optimizers-contour-compressed", "optimizers-contour-normalized",
 ]
@@ -57,15 +58,17 @@ def test_figures_without_data_render_and_say_what_was_skipped(tmp_path):
     result = run("figures", "--out", str(tmp_path / "out"), "--data", str(tmp_path / "none"), "--grid-size", "20")
     assert result.exit_code == 0, result.output
     skipped = [line for line in result.output.splitlines() if "] skipped" in line]
+    catdog = ("catdog-samples", "catdog-learning-curves", "catdog-weights", "catdog-landscape",
+              "catdog-landscape-random")
     assert skipped == [
-        f"[{k}/12] skipped {name}: needs trainset.hdf5 and testset.hdf5 in {tmp_path / 'none'}: "
+        f"[{k}/14] skipped {name}: needs trainset.hdf5 and testset.hdf5 in {tmp_path / 'none'}: "
         "pass --data DIR or set RENDER_DATA to the directory holding trainset.hdf5 and testset.hdf5"
-        for k, name in enumerate(("catdog-samples", "catdog-learning-curves", "catdog-weights"), start=1)
+        for k, name in enumerate(catdog, start=1)
     ]
-    assert [line.partition("]")[0] + "]" for line in result.output.splitlines()[3:-1]] == [
-        f"[{k}/12]" for k in range(4, 13)]
-    assert result.output.splitlines()[-1].startswith("9 rendered, 3 skipped in ")
-    for name in FIGURES[3:]:
+    assert [line.partition("]")[0] + "]" for line in result.output.splitlines()[5:-1]] == [
+        f"[{k}/14]" for k in range(6, 15)]
+    assert result.output.splitlines()[-1].startswith("9 rendered, 5 skipped in ")
+    for name in FIGURES[5:]:
         assert (tmp_path / "out" / f"{name}.png").is_file()
         assert (tmp_path / "out" / f"{name}.svg").is_file()
         assert (tmp_path / "out" / "data" / f"{name}.csv").is_file()

@@ -26,7 +26,7 @@ from scenes.strict import strict_numpy
 from tests.conftest import write_catdog
 
 NEURON_OUTPUTS = ("catdog-learning-curves", "catdog-weights")  # the outputs that train on both classes
-SCENE_MODULES = {"scenes.catdog", "scenes.normalization", "scenes.comparison", "scenes.beyond"}
+SCENE_MODULES = {"scenes.catdog", "scenes.catdog_landscape", "scenes.normalization", "scenes.comparison", "scenes.beyond"}
 
 
 def keep_training_images(directory: Path, labels: list[float]) -> Path:

@@ -137,7 +137,7 @@ def test_render_posts_lists_the_article_with_its_count_and_origin():
     result = run("posts")
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if line.startswith("article "))
-    assert "23 outputs" in line and "entry point" in line and "scenes" in line
+    assert "27 outputs" in line and "entry point" in line and "scenes" in line
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -158,7 +158,7 @@ def measured(outputs):
 
 
 def test_every_output_kind_is_measured():
-    assert (len(FIGURES), len(VIDEOS), len(SURFACES)) == (12, 7, 4)
+    assert (len(FIGURES), len(VIDEOS), len(SURFACES)) == (14, 8, 5)
 
 
 @pytest.mark.parametrize("theme", sorted(THEMES))

@@ -141,7 +141,9 @@ def test_bad_video_options_exit_2_before_rendering(tmp_path, args, message):
 def test_the_videos_are_declared_in_article_order():
     outputs = article_outputs(SceneContext())
     names = [o.name for o in outputs]
-    assert [o.name for o in outputs if o.kind == "video"][:3] == VIDEOS  # the article's, then beyond it
+    videos = [o.name for o in outputs if o.kind == "video"]
+    # The cat/dog neuron's landscape, beyond the article's cat/dog part, right after it; then the article's.
+    assert videos[0] == "catdog-landscape-descent" and videos[1:4] == VIDEOS
     assert names.index("descent-compressed") == names.index("contour-compressed") + 1
     assert names.index("descent-normalized") == names.index("contour-normalized") + 1
     assert names.index("descent-comparison") < names.index("optimizers-compressed")

@@ -405,3 +405,88 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
     assert shot.stat().st_size > 10_000
 
 
+
+
+# Lighthouse's mobile run, as PageSpeed Insights makes it: a mid-range phone's screen, its CPU 4x slower, Slow 4G
+# simulated from the page's own load (throttling "simulate", the default), performance alone.
+LIGHTHOUSE_FLAGS = ["--only-categories=performance", "--output=json", "--output-path=stdout", "--quiet",
+                    "--no-enable-error-reporting", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+
+
+def lighthouse(url: str, runs: int = 3) -> dict:
+    """Lighthouse's mobile performance score (0-100) and Largest Contentful Paint (ms) of ``url``: the median of
+    ``runs`` runs, with each run's and the last run's report (``report``) to say why.
+
+    The median: Lighthouse simulates the phone from the page's own load on this machine, and a busy machine moves
+    a run's numbers by several points.  Lighthouse is the npm package package-lock.json pins, run against the
+    Chrome this project uses (chrome-launcher reads ``CHROME_PATH``); it fetches nothing but the page, which a
+    test asserts from the report's requests."""
+    import os
+    import statistics
+
+    node_package("lighthouse")
+    env = {**os.environ, "CHROME_PATH": str(find_chrome().require())}
+    results, report = [], {}
+    for _ in range(runs):
+        run = subprocess.run([str(NODE_MODULES / ".bin" / "lighthouse"), url, *LIGHTHOUSE_FLAGS], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, f"lighthouse failed on {url}:\n{run.stderr[-3000:]}"
+        report = json.loads(run.stdout)
+        assert not report.get("runtimeError"), report["runtimeError"]
+        audits = report["audits"]
+        results.append({"score": round(report["categories"]["performance"]["score"] * 100),
+                        "lcp": audits["largest-contentful-paint"]["numericValue"],
+                        "bytes": audits["total-byte-weight"]["numericValue"]})
+    return {"score": statistics.median(r["score"] for r in results),
+            "lcp": statistics.median(r["lcp"] for r in results), "runs": results, "report": report}
+
+
+def lighthouse_requests(report: dict) -> list[str]:
+    """Every URL the page asked for in a Lighthouse run (its report's network requests)."""
+    return [item["url"] for item in report["audits"]["network-requests"]["details"]["items"]]
+
+
+# What a static host compresses (GitHub Pages, Netlify, Cloudflare Pages and Read the Docs gzip text; images and
+# videos are compressed already).
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "text/vtt")
+
+
+@contextlib.contextmanager
+def serve_as_a_host(directory: Path):
+    """:func:`serve`, with text gzipped for a browser that accepts it, as every static host serves a site: a page's
+    weight and speed measured without it would be the test server's, not the page's."""
+    import gzip
+    import io
+
+    class Compressing(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def send_head(self):
+            path = Path(self.translate_path(self.path))
+            if path.is_dir() and self.path.split("?")[0].endswith("/"):
+                path = path / "index.html"  # a folder without its slash: the handler's own redirect
+            kind = self.guess_type(str(path))
+            if (not path.is_file() or not kind.startswith(COMPRESSED_TYPES)
+                    or "gzip" not in self.headers.get("Accept-Encoding", "")):
+                return super().send_head()
+            body = gzip.compress(path.read_bytes())
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass
+
+    server = Server(("127.0.0.1", 0), functools.partial(Compressing, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,11 +1,32 @@
 """A Chrome for the 3D surfaces' static images: finding one, and keeping it running.
 
-kaleido 1.x draws a plotly figure as PNG/SVG/WebP inside a real Chrome.  This
-module decides which Chrome (``BROWSER_PATH`` if set, else one already
-installed), says exactly why when there is none, and runs one browser for all
+kaleido 1.x starts a Chrome with plotly.js loaded in a page.  This module
+decides which Chrome (``BROWSER_PATH`` if set, else one already installed),
+says exactly why when there is none, and runs one browser and one page for all
 the static exports of a render: starting Chrome costs about a second, and a
 fresh WebGL context per figure costs another, so a browser per figure would
 double the time of ``make surfaces``.
+
+The still is drawn by plotly.js's own export steps (``Plotly.toImage``'s:
+a static plot, its colour bars redrawn, ``Snapshot.toSVG``, ``svgToImg``), in
+a page kept for the whole run, not through kaleido's ``calc_fig``.  Three
+things made each of kaleido's exports cost 4 to 7 s of a 3D surface however
+small its grid (measured by ``make bench``):
+
+* kaleido reloads its page after every export: plotly.js (4.8 MB) is parsed
+  again each time;
+* ``Plotly.toImage`` waits 500 ms before drawing any 3D scene;
+* a 3D scene is drawn during ``Plotly.newPlot`` at the *window's* size times
+  the export's pixel ratio (Chrome's 800 x 600 window at 4x for a phone's
+  still: 3200 x 2400 pixels, with 4x multisampling, in software), then drawn
+  again at the plot's size for the image.  Only the second drawing is kept.
+
+Here the page stays loaded, the window is a few pixels wide (the exports
+give every size explicitly, so nothing else depends on it), and the wait is
+the one the 3D camera needs: it interpolates its view over its last 32 ms, so
+a scene drawn sooner is seen from a hair off (a few pixels of the path change).
+The pictures are pixel for pixel those of ``Plotly.toImage`` in a fresh page
+(``tests/test_stills.py``).
 
 kaleido's own ``start_sync_server`` keeps a browser too, but it is a process
 wide singleton whose calls wait forever; here every export has a timeout, and
@@ -18,8 +39,10 @@ none was found and exits 1 (the Makefile's ``chrome`` step uses it).
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
 import contextlib
+import json
 import logging
 import os
 import re
@@ -61,6 +84,41 @@ START_TIMEOUT = 60.0  # seconds for Chrome to start and load plotly.js
 VERSION_TIMEOUT = 15.0  # seconds for `chrome --version`
 CLOSE_TIMEOUT = 15.0
 BROWSER_LIBRARY_LOG = "choreographer"  # kaleido's browser driver
+# The page's window, in CSS px: plotly.js draws a 3D scene at this size times the pixel ratio before it draws it at
+# the plot's own size for the image; a few pixels make that first drawing free.
+WINDOW_PX = 8
+# ms between drawing the plot and taking its image: the 3D camera's matrix is interpolated at 2 x 16 ms in the past
+# (gl-plot3d's turntable), so a scene drawn sooner after its camera was set is seen from a hair off.  Plotly.toImage
+# waits 500 ms for any 3D scene.
+CAMERA_SETTLE_MS = 50
+# plotly.js's own export (Plotly.toImage, plot_api/to_image.js) in the page, its 500 ms wait the camera's: a static
+# plot of the figure at its size (the WebGL at twice the image's scale, as kaleido asks), its colour bars drawn
+# again, an SVG of it with the WebGL scene as an image, and that SVG drawn at the scale.  PNG and WebP come back as
+# base64, SVG as text.
+DRAW_STILL = """
+window.drawStill = async function (figure, format, width, height, scale) {
+  const plot = document.createElement("div");
+  plot.style.position = "absolute";
+  plot.style.left = "-5000px";
+  document.body.appendChild(plot);
+  try {
+    const layout = Object.assign({}, figure.layout, {width: width, height: height});
+    const config = Object.assign({plotGlPixelRatio: 2 * scale}, figure.config,
+                                 {_exportedPlot: true, staticPlot: true, setBackground: ""});
+    await Plotly.newPlot(plot, figure.data || [], layout, config);
+    Plotly.Snapshot.getRedrawFunc(plot)();
+    await new Promise(function (done) { setTimeout(done, %(settle)d); });
+    const svg = Plotly.Snapshot.toSVG(plot, format, scale);
+    if (format === "svg") return svg;
+    const url = await Plotly.Snapshot.svgToImg({format: format, width: width, height: height, scale: scale,
+                                                canvas: document.createElement("canvas"), svg: svg, promise: true});
+    return url.slice(url.indexOf(",") + 1);
+  } finally {
+    Plotly.purge(plot);
+    plot.remove();
+  }
+};
+""" % {"settle": CAMERA_SETTLE_MS}
 
 
 class ChromeError(RenderError):
@@ -211,7 +269,7 @@ class ImageExporter:
         self.start_timeout = start_timeout
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._browser: concurrent.futures.Future | None = None  # resolves to an open kaleido.Kaleido
+        self._browser: concurrent.futures.Future | None = None  # resolves to the open browser's page
         self._start_error: ChromeError | None = None
         self._starting = None  # the kaleido.Kaleido being opened, or open
 
@@ -262,11 +320,15 @@ class ImageExporter:
         self._starting = browser  # kept so that a start that never finishes can still be killed
         try:
             await browser.open()
+            page = (await browser.tabs_ready.get()).tab  # kaleido's page, plotly.js loaded: kept, never reloaded
+            await _command(page, "Emulation.setDeviceMetricsOverride",
+                           {"width": WINDOW_PX, "height": WINDOW_PX, "deviceScaleFactor": 1, "mobile": False})
+            await _command(page, "Runtime.evaluate", {"expression": DRAW_STILL})
         except Exception:
             if asyncio.current_task().cancelling():  # we gave up waiting: end as cancelled, not failed
                 raise asyncio.CancelledError from None
             raise
-        return browser
+        return page
 
     async def _cancel_leftovers(self) -> None:
         """Cancel what choreographer left running (its watchdog), so the loop closes clean."""
@@ -294,8 +356,8 @@ class ImageExporter:
         if process is not None:  # even if it has exited: what it started may live on in its group
             kill_group(process)
 
-    def _ready_browser(self):
-        """The open browser, waiting for it to start; a start failure is kept and raised again."""
+    def _ready_page(self):
+        """The page of the open browser, waiting for it to start; a start failure is kept and raised again."""
         self.search.require()
         if self._start_error is not None:
             raise self._start_error
@@ -323,9 +385,11 @@ class ImageExporter:
     def export(self, figure: Mapping[str, Any], image_format: str, width: int, height: int, scale: float,
                timeout: float) -> bytes:
         """The figure as image bytes; a hung or slow browser fails this export after ``timeout`` s."""
-        browser = self._ready_browser()
-        options = {"format": image_format, "width": width, "height": height, "scale": scale}
-        future = self._submit(browser.calc_fig(dict(figure), opts=options))
+        from plotly.utils import PlotlyJSONEncoder  # numpy arrays as kaleido sends them; imported when drawing
+
+        page = self._ready_page()
+        arguments = json.dumps([dict(figure), image_format, width, height, scale], cls=PlotlyJSONEncoder)
+        future = self._submit(_draw(page, arguments, image_format))
         try:
             return future.result(timeout)
         except concurrent.futures.TimeoutError:
@@ -338,6 +402,28 @@ class ImageExporter:
         except Exception as error:  # noqa: BLE001 -- kaleido/plotly.js errors reach the user as one line
             message = str(error).strip().splitlines()
             raise RenderError(f"the {image_format.upper()} export failed: {message[0] if message else error!r}") from None
+
+
+async def _command(page, method: str, params: Mapping[str, Any]) -> dict:
+    """What the page's ``method`` returned; a protocol error or a JavaScript exception as an error in one line."""
+    answer = await page.send_command(method, params=dict(params))
+    if "error" in answer:
+        raise RenderError(f"Chrome refused {method}: {answer['error'].get('message', answer['error'])}")
+    result = answer.get("result", {})
+    if "exceptionDetails" in result:
+        details = result["exceptionDetails"]
+        raise RenderError(details.get("exception", {}).get("description") or details.get("text", "an exception"))
+    return result
+
+
+async def _draw(page, arguments: str, image_format: str) -> bytes:
+    """The still drawn by the page's ``drawStill`` (``DRAW_STILL``), as the image file's bytes."""
+    result = await _command(page, "Runtime.evaluate", {"expression": f"drawStill(...{arguments})",
+                                                       "awaitPromise": True, "returnByValue": True})
+    drawn = result.get("result", {}).get("value")
+    if not isinstance(drawn, str) or not drawn:
+        raise RenderError(f"the page drew no {image_format.upper()} (it returned {result.get('result')!r:.80})")
+    return drawn.encode() if image_format == "svg" else base64.b64decode(drawn)
 
 
 def main() -> int:

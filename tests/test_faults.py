@@ -19,6 +19,7 @@ from render.cli import main
 from render.encode import EncodeError, Mp4, VideoShape, probe
 from render.errors import RenderError
 from render.files import BOOKKEEPING_DIR, RECORDS_DIR
+from render.gallery import SNIPPETS_DIR
 from render.settings import SurfaceSettings, VideoSettings
 from render.video import encode_frames
 from scenes.data import DatasetError, load_catdog
@@ -282,9 +283,10 @@ def test_a_failed_read_back_names_the_file_and_why_in_one_line(tmp_path):
 
 # -- 5. nothing stale, nothing half-published, nothing hidden left behind ----------------------------
 def files_of(out, name: str) -> set[str]:
-    """Every file on disk that belongs to output ``name`` (dark theme), relative to ``out``."""
+    """Every file on disk that belongs to output ``name`` (dark theme), relative to ``out``: not the gallery's
+    page of its snippets (``snippets/NAME.html``), which the gallery writes and rewrites, not the output."""
     return {p.relative_to(out).as_posix() for p in out.rglob(f"{name}*")
-            if p.is_file() and BOOKKEEPING_DIR not in p.parts}
+            if p.is_file() and BOOKKEEPING_DIR not in p.parts and p.parent != out / SNIPPETS_DIR}
 
 
 def recorded(out, name: str) -> set[str]:

@@ -1,0 +1,120 @@
+"""The 3D surfaces' stills, drawn in the page ``render.chrome`` keeps for a run, are the pictures plotly.js exports
+itself: compared with kaleido's own export (``Kaleido.calc_fig``: ``Plotly.toImage`` in a freshly loaded page, the
+way every still was drawn before), in both themes and both layouts.
+
+The tolerance: on the article's 16 stills the kept page gives the very same pixels as kaleido's export (measured:
+no pixel differs).  A scene drawn less than 32 ms after its camera was set (before the camera's interpolation has
+settled) moved 0.02 to 0.15 % of the pixels by more than a tenth of the range, along the descent paths, with a mean
+difference under 0.001: that must fail, so at most 0.01 % of the pixels may differ by a tenth, and the mean by
+0.0005; a future Chrome that rounds a colour one level otherwise still passes.  A camera turned one degree is far
+beyond it (checked below).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from render.chrome import ImageExporter, find_chrome
+from render.errors import RenderError
+from render.layouts import COLUMN, PHONE
+from render.surface import still_size, surface_figure
+from tests.test_surface import needs_chrome, surface_of
+
+MEAN_TOLERANCE = 0.0005  # of the full range, over all pixels and channels
+FAR = 0.1  # a pixel differs by more than a tenth of the range in a channel ...
+FAR_SHARE = 0.0001  # ... in at most this share of the pixels
+TIMEOUT = 120.0
+# Both surfaces, both themes, both layouts, a column's and a phone's still in turn (the page keeps one WebGL
+# context for all of them, resized between layouts).
+CASES = [("compressed", "dark", COLUMN), ("compressed", "light", PHONE), ("normalized", "light", COLUMN),
+         ("normalized", "dark", PHONE)]
+
+
+def picture(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float) / 255
+
+
+def difference(drawn: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
+    """The mean absolute difference, and the share of pixels that differ by more than ``FAR`` in a channel."""
+    gap = np.abs(drawn - expected)
+    return float(gap.mean()), float((gap.max(axis=2) > FAR).mean())
+
+
+def same_picture(drawn: np.ndarray, expected: np.ndarray) -> bool:
+    if drawn.shape != expected.shape:
+        return False
+    mean, far = difference(drawn, expected)
+    return mean <= MEAN_TOLERANCE and far <= FAR_SHARE
+
+
+def still(variant: str, theme: str, layout, turn: float = 0.0) -> tuple[dict, tuple[int, int, float]]:
+    """A surface's still, its camera turned ``turn`` degrees about the vertical."""
+    content = surface_of(variant, 40)
+    figure = surface_figure(content.view, theme, interactive=False, camera=content.camera, layout=layout)
+    eye = figure.layout.scene.camera.eye
+    angle = np.radians(turn)
+    figure.update_layout(scene_camera_eye=dict(x=eye.x * np.cos(angle) - eye.y * np.sin(angle),
+                                               y=eye.x * np.sin(angle) + eye.y * np.cos(angle), z=eye.z))
+    return figure.to_dict(), still_size(content.view, layout)
+
+
+def kaleidos_own(stills: list[tuple[dict, tuple[int, int, float]]]) -> list[bytes]:
+    """Each still as kaleido exports it: ``Plotly.toImage`` in its page, reloaded after every image."""
+    import kaleido
+
+    async def draw() -> list[bytes]:
+        async with kaleido.Kaleido(path=str(find_chrome().path), timeout=TIMEOUT, mathjax=False) as browser:
+            return [await browser.calc_fig(figure, opts={"format": "png", "width": width, "height": height,
+                                                         "scale": scale})
+                    for figure, (width, height, scale) in stills]
+
+    return asyncio.run(draw())
+
+
+@pytest.fixture(scope="module")
+def exporter():
+    with ImageExporter() as kept:
+        yield kept
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict:
+    stills = [still(*case) for case in CASES]
+    return dict(zip(CASES, (picture(png) for png in kaleidos_own(stills))))
+
+
+@pytest.mark.slow
+@needs_chrome
+@pytest.mark.parametrize("case", CASES, ids=lambda case: "-".join((case[0], case[1], case[2].name)))
+def test_a_still_is_the_picture_plotly_js_exports_itself(exporter, expected, case):
+    figure, (width, height, scale) = still(*case)
+    drawn = picture(exporter.export(figure, "png", width, height, scale, TIMEOUT))
+    assert drawn.shape == expected[case].shape
+    mean, far = difference(drawn, expected[case])
+    assert same_picture(drawn, expected[case]), f"mean difference {mean:.5f}, {far:.4%} of the pixels far off"
+
+
+@pytest.mark.slow
+@needs_chrome
+def test_the_comparison_tells_a_camera_turned_one_degree_apart(exporter, expected):
+    case = CASES[0]
+    figure, (width, height, scale) = still(*case, turn=1.0)
+    turned = picture(exporter.export(figure, "png", width, height, scale, TIMEOUT))
+    assert not same_picture(turned, expected[case]), difference(turned, expected[case])
+
+
+@pytest.mark.slow
+@needs_chrome
+def test_a_figure_plotly_js_cannot_draw_fails_in_one_line_and_the_next_still_is_drawn(exporter, expected):
+    with pytest.raises(RenderError) as failure:
+        exporter.export({"data": [{"type": "surface", "z": [[1, 2], [3, 4]]}], "layout": {"scene": 7}}, "png",
+                        100, 100, 1.0, TIMEOUT)
+    assert str(failure.value).startswith("the PNG export failed: ") and "\n" not in str(failure.value)
+    case = CASES[1]
+    figure, (width, height, scale) = still(*case)
+    assert same_picture(picture(exporter.export(figure, "png", width, height, scale, TIMEOUT)), expected[case])

@@ -371,7 +371,7 @@ def test_the_pngs_show_the_surface_and_the_path_on_it(tmp_path):
         for variant in ("compressed", "normalized"):
             paths = write_surface(f"surface-{variant}", surface_of(variant, 100),
                                   settings(tmp_path, image_formats=("png",)), session)
-            assert paths[-2:] == [tmp_path / f"surface-{variant}.png", tmp_path / f"surface-{variant}-phone.png"]
+            assert {tmp_path / f"surface-{variant}.png", tmp_path / f"surface-{variant}-phone.png"} <= set(paths)
         exporter = session.shared("chrome", render.chrome.ImageExporter)
         # plotly/Kaleido#475: a Surface at opacity 1 vanishing behind a Scatter3d in static exports.
         # Draw the surface alone: with the path (which hides some of it) most of it must still show.

@@ -241,8 +241,9 @@ def test_lighthouse_finds_the_gallery_fast_on_a_phone(rendered):
 
 
 def phone_and_column_files(manifest: dict, kind: str) -> dict[str, tuple[dict, dict]]:
-    """Each dark output of ``kind`` with a phone layout: its image (or video) of the phone's and of the column's."""
-    roles = ("png1x", "png") if kind != "video" else ("mp4",)
+    """Each dark output of ``kind`` with a phone layout: its image (or video) of the phone's and of the column's, the
+    one Chromium takes at one device pixel to a CSS pixel (the WebP before the PNG, the 1x before the 2x)."""
+    roles = ("webp1x", "webp", "png1x", "png") if kind != "video" else ("mp4",)
     found = {}
     for record in manifest["outputs"]:
         files = {f["role"]: f for f in record["files"]}

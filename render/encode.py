@@ -59,6 +59,7 @@ FFMPEG_ENV = "IMAGEIO_FFMPEG_EXE"  # imageio-ffmpeg's variable naming the ffmpeg
 # How GIF frames are mapped to their palette: ordered dithering keeps the still background identical from frame
 # to frame, so only the rectangle that changed is stored.
 GIF_PALETTE_USE = "paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle"
+KEYFRAME_SECONDS = 5  # the longest gap between two keyframes of a video: VideoFormat.keyframe_interval
 GIF_MAX_FPS = 50  # GIF delays are in 1/100 s, and browsers slow down anything under 2/100 s
 COMPONENT_TAG = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\] ")  # "[vost#0:0 @ 0x55...] " before a message
 # ffmpeg's description of the input's video stream, e.g.
@@ -367,13 +368,17 @@ class VideoFormat:
 
     @property
     def keyframe_interval(self) -> int:
-        """Frames from one keyframe to the next: a whole second or less, so that a player seeks at once.
+        """Frames from one keyframe to the next: :data:`KEYFRAME_SECONDS` of them, rounded down.
 
-        A player can only start decoding at a keyframe: with the encoders' defaults (x264 every 250
-        frames, VP9 every 128) a 10 s descent had one, and seeking to its end decoded the whole video.
-        The frame rate rounded *down*, so that the gap is never longer than a second (10.6 fps: 10 frames).
+        A player can only start decoding at a keyframe, so a seek decodes every frame from the one before
+        the time asked.  The encoders' defaults (x264 every 250 frames, VP9 every 128) gave a 10 s descent
+        one; a keyframe every second made seeking free but redrew the whole contour ten times as often and
+        made the files six times larger (the 10 s descent 110 KB to 720 KB).  Our frames are flat graphics
+        that change little between frames: in Chromium, a seek to just before a keyframe 5 s apart (49
+        frames decoded) took some 60-100 ms on a busy two-core machine, as a keyframe every second did within
+        its noise (``make bench`` measures it).  Rounded *down*, so that the gap is never longer.
         """
-        return max(1, math.floor(self.shape.fps))
+        return max(1, math.floor(KEYFRAME_SECONDS * self.shape.fps))
 
     @property
     def expected_frames(self) -> int:
@@ -436,18 +441,20 @@ BT709 = ["-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
 class Mp4(VideoFormat):
     """H.264 in MP4, 4:2:0, index first: plays in every browser and starts before it has downloaded.
 
-    A keyframe (an IDR frame) at least every second (``-g``, see :attr:`VideoFormat.keyframe_interval`),
-    so that seeking and scrubbing are instant; x264's scene-cut detection may add one earlier, which only
-    shortens a gap, so it is left on.  Each keyframe redraws the whole contour: the 10 s descent at
-    1280x720 went from 110 KB (one keyframe) to 720 KB.
+    x264 tuned for animation (``-tune animation``: more reference frames, stronger deblocking, less
+    psychovisual noise, which flat colours and thin lines want) at crf 22, a keyframe every
+    :data:`KEYFRAME_SECONDS` (``-g``; scene-cut detection may add one earlier, which only shortens a gap).
+    Measured on the 15.8 s descent at 1280x720 (``make bench``): a keyframe every second at crf 18 gave
+    927 KB; these settings 306 KB, a third, at SSIM 0.9997 against the drawn frames in 4:2:0 (crf 18 with
+    the same keyframes, 367 KB; crf 23, 292 KB at 0.9996), in about 1.5 times the time.
     """
 
     extension, codec, pix_fmt = "mp4", "h264", "yuv420p"
-    preset = "medium"
-    crf = 18
+    preset, tune = "medium", "animation"
+    crf = 22
 
     def output_args(self) -> list[str]:
-        return [*BT709, "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
+        return [*BT709, "-c:v", "libx264", "-preset", self.preset, "-tune", self.tune, "-crf", str(self.crf),
                 "-g", str(self.keyframe_interval),
                 "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4"]
 
@@ -459,25 +466,22 @@ class Mp4(VideoFormat):
 
 
 class WebM(VideoFormat):
-    """VP9 in WebM, 4:2:0, constant quality, at libvpx's realtime speed.
+    """VP9 in WebM, 4:2:0, constant quality, at libvpx's ``good`` speed, a keyframe every :data:`KEYFRAME_SECONDS`.
 
-    With ``-deadline good -cpu-used 4`` VP9 took about five times as long as
-    H.264 (``-preset medium``) on the same frames, most of ``render all``;
-    ``-deadline realtime -cpu-used 8`` takes about as long as H.264 (measured
-    by ``make bench``).
-
-    A keyframe at least every second (``-g``, libvpx's ``kf_max_dist``; see
-    :attr:`VideoFormat.keyframe_interval`), so that seeking and scrubbing are instant: libvpx's
-    default, one every 128 frames, gave a 10 s descent one or two.  Realtime keyframes are large:
-    the 10 s descent at 1280x720 went from 100 KB to 870 KB (``-deadline good -cpu-used 4``
-    would make it 560 KB, in five times the time).
+    At ``-deadline realtime -cpu-used 8`` with a keyframe every second, the 15.8 s descent at 1280x720 was
+    1086 KB at SSIM 0.9986 against the drawn frames in 4:2:0; with keyframes 5 s apart realtime still needed
+    398 KB and stayed under 0.999.  ``-deadline good -cpu-used 4`` (rows in parallel, ``-row-mt``; libvpx's
+    tiles by default) makes it 243 KB at 0.9992, but takes some five times as long as realtime did: the price
+    of a WebM a third of the size (``make bench`` measures bytes, SSIM, time and seeking).  ``-cpu-used 5``
+    or 6 was no faster here and larger (292 KB, 0.9990).
     """
 
     extension, codec, pix_fmt = "webm", "vp9", "yuv420p"
-    deadline, cpu_used = "realtime", 8
+    deadline, cpu_used = "good", 4
+    crf = 32
 
     def output_args(self) -> list[str]:
-        return [*BT709, "-c:v", "libvpx-vp9", "-crf", "32", "-b:v", "0", "-deadline", self.deadline,
+        return [*BT709, "-c:v", "libvpx-vp9", "-crf", str(self.crf), "-b:v", "0", "-deadline", self.deadline,
                 "-cpu-used", str(self.cpu_used), "-g", str(self.keyframe_interval),
                 "-row-mt", "1", "-pix_fmt", "yuv420p",
                 # Matroska writes a random segment UID unless told to be bit-exact:

@@ -470,15 +470,15 @@ class WebM(VideoFormat):
 
     At ``-deadline realtime -cpu-used 8`` with a keyframe every second, the 15.8 s descent at 1280x720 was
     1086 KB at SSIM 0.9986 against the drawn frames in 4:2:0; with keyframes 5 s apart realtime still needed
-    398 KB and stayed under 0.999.  ``-deadline good -cpu-used 4`` (rows in parallel, ``-row-mt``; libvpx's
-    tiles by default) makes it 243 KB at 0.9992, but takes some five times as long as realtime did: the price
-    of a WebM a third of the size (``make bench`` measures bytes, SSIM, time and seeking).  ``-cpu-used 5``
-    or 6 was no faster here and larger (292 KB, 0.9990).
+    398 KB and stayed under 0.999.  ``-deadline good -cpu-used 4`` at crf 28 (rows in parallel, ``-row-mt``;
+    libvpx's tiles by default) makes it 276 KB at 0.9994 (crf 32: 243 KB at 0.9992, but 0.9987 on a shorter
+    descent), and takes some five times as long as realtime did: the price of a WebM a quarter of the size
+    (``make bench`` measures bytes, SSIM, time and seeking).  ``-cpu-used 5`` or 6 was no faster here and larger.
     """
 
     extension, codec, pix_fmt = "webm", "vp9", "yuv420p"
     deadline, cpu_used = "good", 4
-    crf = 32
+    crf = 28
 
     def output_args(self) -> list[str]:
         return [*BT709, "-c:v", "libvpx-vp9", "-crf", str(self.crf), "-b:v", "0", "-deadline", self.deadline,

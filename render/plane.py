@@ -69,19 +69,25 @@ def trajectory_directions(snapshots: np.ndarray, origin: np.ndarray) -> Directio
     """The top two principal components of ``snapshots - origin`` (one snapshot a row), as Li et al. take
     them: where the path went, and how much of its spread each axis holds.
 
-    scikit-learn's PCA, with the exact SVD (``svd_solver="full"``): its signs are fixed by the data
-    (``svd_flip``), so the same trajectory always gives the same axes, pointing the same way.
+    NumPy's SVD of the centred snapshots, each component's sign fixed by its largest entry (positive, as
+    scikit-learn's ``svd_flip`` does), so the same trajectory always gives the same axes pointing the same way.
+    Not scikit-learn's PCA: importing it loads much of SciPy while a render's browser starts in another thread.
     """
-    from sklearn.decomposition import PCA
-
     snapshots = np.asarray(snapshots, dtype=float)
     if snapshots.ndim != 2 or len(snapshots) < 3:
         raise ValueError(f"principal directions need at least 3 snapshots of the parameters, one a row; "
                          f"got an array of shape {snapshots.shape}")
-    pca = PCA(n_components=2, svd_solver="full").fit(snapshots - origin)
-    first, second = pca.components_
-    ratio = pca.explained_variance_ratio_
-    return Directions(first.copy(), second.copy(), explained=(float(ratio[0]), float(ratio[1])))
+    offsets = snapshots - origin
+    centred = offsets - offsets.mean(axis=0)
+    _, singular, components = np.linalg.svd(centred, full_matrices=False)
+    variance = singular ** 2
+    total = variance.sum()
+    if not total > 0:
+        raise ValueError("principal directions need a trajectory that moves: every snapshot is the same")
+    top = components[:2]
+    signs = np.sign(top[np.arange(2), np.argmax(abs(top), axis=1)])
+    first, second = top * signs[:, None]
+    return Directions(first.copy(), second.copy(), explained=(float(variance[0] / total), float(variance[1] / total)))
 
 
 def random_directions(origin: np.ndarray, seed: int, filters: Sequence[slice] | None = None) -> Directions:

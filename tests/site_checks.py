@@ -90,18 +90,20 @@ def mdx_html(texts: list[str]) -> list[str]:
     return json.loads(run.stdout)
 
 
-@contextlib.contextmanager
-def serve(directory: Path):
-    """``directory`` over HTTP on 127.0.0.1 (a free port), as a static host serves it; yields its base URL."""
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # a line per request would bury pytest's report
-            pass
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # a line per request would bury pytest's report
+        pass
 
+
+@contextlib.contextmanager
+def serve(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler):
+    """``directory`` over HTTP on 127.0.0.1 (a free port), as a static host serves it, by ``handler``; yields its
+    base URL."""
     class Server(http.server.ThreadingHTTPServer):
         def handle_error(self, request, client_address):  # a download the browser dropped is not the test's
             pass
 
-    server = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    server = Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -458,10 +460,7 @@ def serve_as_a_host(directory: Path):
     import gzip
     import io
 
-    class Compressing(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
+    class Compressing(QuietHandler):
         def send_head(self):
             path = Path(self.translate_path(self.path))
             if path.is_dir() and self.path.split("?")[0].endswith("/"):
@@ -478,15 +477,5 @@ def serve_as_a_host(directory: Path):
             self.end_headers()
             return io.BytesIO(body)
 
-    class Server(http.server.ThreadingHTTPServer):
-        def handle_error(self, request, client_address):
-            pass
-
-    server = Server(("127.0.0.1", 0), functools.partial(Compressing, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(directory, Compressing) as url:
+        yield url

@@ -7,7 +7,8 @@ and a Dask cluster, and the general path's peak memory.
    the 201 x 201 grid, and counted for all of them: each point costs the same.
 2. :func:`render.plane.linear_plane_loss` on the whole 201 x 201 grid.
 3. :func:`render.plane.plane_loss` (any model, in chunks: here a matrix product per chunk) on a 101 x 101
-   grid with ``jobs=1``, ``jobs=2`` and on a ``LocalCluster`` of two workers; the three must be the same bytes.
+   grid with ``jobs=1``, ``jobs=2`` and on a ``LocalCluster`` of two workers, in turn, three times; the three
+   must be the same bytes.
 4. Its peak memory on a 401 x 401 grid, traced (NumPy reports its arrays to ``tracemalloc``).
 
 Random data of the article's shape: the times depend on the shapes alone.
@@ -15,12 +16,15 @@ Random data of the article's shape: the times depend on the shapes alone.
 
 from __future__ import annotations
 
+import contextlib
+import statistics
 import time
 import tracemalloc
 
 import numpy as np
 
 from render.plane import linear_plane_loss, plane_loss, points_on_plane, random_directions
+from render.post import Workers
 
 SAMPLES, PIXELS = 1000, 4096
 GRID = 201
@@ -29,6 +33,7 @@ GENERAL_GRID = 101
 MEMORY_GRID = 401
 TARGET_SHORTCUT = 100.0
 MEMORY_BOUND = 2**30
+REPEATS = 3
 
 
 class Neuron:
@@ -80,26 +85,35 @@ def run() -> None:
           f"{point_by_point / shortcut:6.0f}x faster (target {TARGET_SHORTCUT:.0f}x)", flush=True)
 
     small = np.linspace(-1.0, 1.0, GENERAL_GRID)
-    one_time, one = _timed(lambda: plane_loss(neuron.batch_loss, neuron.trained, directions, small, small, jobs=1))
-    two_time, two = _timed(lambda: plane_loss(neuron.batch_loss, neuron.trained, directions, small, small, jobs=2))
-    lines = [("jobs=1", one_time, one), ("jobs=2", two_time, two)]
-    try:
-        from distributed import LocalCluster
-    except ImportError:
-        print("  (no Dask: install the project's distributed extra to time a LocalCluster)")
-    else:
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-            cluster_time, on_cluster = _timed(lambda: plane_loss(neuron.batch_loss, neuron.trained, directions,
-                                                                 small, small, scheduler=cluster.scheduler_address))
-        lines.append(("LocalCluster, 2 workers", cluster_time, on_cluster))
-    print(f"general path (chunks of parameter vectors), {GENERAL_GRID}x{GENERAL_GRID} grid")
-    for label, seconds, grid in lines:
-        same = "same bytes" if grid.tobytes() == one.tobytes() else "DIFFERENT BYTES"
-        print(f"  {label:<26} {seconds:8.2f} s   {one_time / seconds:5.2f}x jobs=1's speed   {same}", flush=True)
+    ways = {"jobs=1": Workers(jobs=1), "jobs=2": Workers(jobs=2)}
+    with contextlib.ExitStack() as stack:
+        try:
+            from distributed import LocalCluster
+        except ImportError:
+            print("  (no Dask: install the project's distributed extra to time a LocalCluster)")
+        else:
+            cluster = stack.enter_context(LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                                       dashboard_address=None))
+            ways["LocalCluster, 2 workers"] = Workers(scheduler=cluster.scheduler_address)
+        seconds = {label: [] for label in ways}
+        grids = {}
+        for _ in range(REPEATS):  # A B C A B C: each way under the machine's same moments
+            for label, workers in ways.items():
+                spent, grids[label] = _timed(lambda workers=workers: plane_loss(
+                    neuron.batch_loss, neuron.trained, directions, small, small, workers))
+                seconds[label].append(spent)
+    one = grids["jobs=1"]
+    base = statistics.median(seconds["jobs=1"])
+    print(f"general path (chunks of parameter vectors), {GENERAL_GRID}x{GENERAL_GRID} grid, median of {REPEATS} "
+          "runs in turn (the workers started by the first)")
+    for label, spent in seconds.items():
+        same = "same bytes" if grids[label].tobytes() == one.tobytes() else "DIFFERENT BYTES"
+        middle = statistics.median(spent)
+        print(f"  {label:<26} {middle:8.2f} s   {base / middle:5.2f}x jobs=1's speed   {same}", flush=True)
 
     big = np.linspace(-1.0, 1.0, MEMORY_GRID)
     tracemalloc.start()
-    seconds, _ = _timed(lambda: plane_loss(neuron.batch_loss, neuron.trained, directions, big, big, jobs=1))
+    seconds, _ = _timed(lambda: plane_loss(neuron.batch_loss, neuron.trained, directions, big, big))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(f"general path, {MEMORY_GRID}x{MEMORY_GRID} grid: peak traced memory {peak / 2**20:.0f} MiB "

@@ -28,7 +28,7 @@ from render.encode import FORMATS
 from render.errors import RenderError
 from render.exits import EXIT_FAILED, EXIT_USAGE, interrupted, terminated
 from render.files import PUBLISH_LOCK
-from render.post import POSTS_OUT, Context
+from render.post import POSTS_OUT, Context, Workers
 from render.post_command import (
     FiniteRange,
     PostCommand,
@@ -118,7 +118,8 @@ def _shared_options(command):
                      help="Points per side of a loss landscape's grid; the 3D surfaces take at most "
                           "%d." % math.isqrt(MAX_SURFACE_POINTS)),
         click.option("--jobs", "-j", type=click.IntRange(1, MAX_JOBS), default=None, metavar="N",
-                     help="Outputs rendered at once, each in a worker process.  "
+                     help="Outputs rendered at once, each in a worker process; an output rendered alone "
+                          "may share its own work among as many (a loss landscape's grid).  "
                           "[default: the cores available, here %d; with --backend dask: every Dask worker]"
                           % available_cores()),
         click.option("--backend", type=click.Choice(BACKENDS), default="loky", show_default=True,
@@ -329,7 +330,9 @@ def run_render(
         _usage_error(str(error))
     if backend == "dask":  # workers may run elsewhere, in another directory
         own = {key: value.resolve() if isinstance(value, Path) else value for key, value in own.items()}
-    declared = _declared(found, Context(seed=seed, grid_size=grid_size, options=own))
+    # Where an output may spread its own work (a build passes them on): the run's workers.
+    workers = Workers(jobs=jobs or available_cores(), scheduler=scheduler if backend == "dask" else None)
+    declared = _declared(found, Context(seed=seed, grid_size=grid_size, options=own, workers=workers))
     try:
         selected = select_outputs(declared, names)
     except UnknownOutputError:

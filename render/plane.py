@@ -22,10 +22,14 @@ The engine evaluates what the post gives it (a loss, a linear map to the logits)
 
 from __future__ import annotations
 
+import functools
+import sys
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
+
+from render.post import Workers
 
 # Bytes of work held at once while evaluating the grid: the logits of a block of grid rows (the linear way),
 # or a chunk's parameter vectors (the general way).  The chunks' size follows from the parameters' count
@@ -180,15 +184,22 @@ def chunk_points(parameters: int) -> int:
 
 
 def plane_loss(loss: BatchLoss, origin: np.ndarray, directions: Directions, alphas: np.ndarray,
-               betas: np.ndarray, jobs: int = 1, scheduler: str | None = None) -> np.ndarray:
+               betas: np.ndarray, workers: Workers = Workers()) -> np.ndarray:
     """``loss[j, i]`` at ``θ* + alphas[i]·d1 + betas[j]·d2`` for any model: ``loss`` takes parameter vectors
     one a row and gives each one's loss.
 
-    The grid, row after row, is cut into chunks of :func:`chunk_points` points; ``jobs`` local workers
-    (joblib's loky processes) share them, a run of consecutive chunks each, or the workers of the Dask
-    cluster at ``scheduler`` do, a chunk a task.  ``loss`` goes to each worker once, pickled (by
-    cloudpickle): a post's own function travels with it.
+    The grid, row after row, is cut into chunks of :func:`chunk_points` points; ``workers.jobs`` local
+    workers (joblib's loky processes) share them, every ``jobs``-th chunk each, or the workers of the Dask
+    cluster at ``workers.scheduler`` do, a chunk a task.  A build passes its context's workers, the run's
+    ``--jobs`` or ``--backend dask --scheduler``.  ``loss`` goes to each worker once, pickled (by
+    cloudpickle), with the folders this process imports from: the module of a post found by its path,
+    which holds the function, imports there too.
+
+    Inside an output already rendering in a loky worker, beside others, the chunks are computed there, one
+    after another: the run's workers are busy with the other outputs.  Inside a Dask task, the chunks go to
+    the same cluster, the task leaving its thread to them while it waits.
     """
+    jobs, scheduler = workers.jobs, workers.scheduler
     plane = _Plane(loss, np.asarray(origin, dtype=float), directions)
     grid_alpha, grid_beta = (axis.ravel() for axis in np.meshgrid(np.asarray(alphas, dtype=float),
                                                                    np.asarray(betas, dtype=float)))
@@ -197,14 +208,15 @@ def plane_loss(loss: BatchLoss, origin: np.ndarray, directions: Directions, alph
               for start in range(0, len(grid_alpha), size)]
     if scheduler is not None:
         values = _on_cluster(plane, pieces, scheduler)
-    elif jobs == 1 or len(pieces) == 1:
+    elif jobs == 1 or len(pieces) == 1 or _beside_other_outputs():
         values = plane.chunks(pieces)
     else:
         from joblib import Parallel, delayed, effective_n_jobs
 
         jobs = min(effective_n_jobs(jobs), len(pieces))  # -1: a worker per core
         runs = [pieces[k::jobs] for k in range(jobs)]  # each worker's share, the plane pickled once for it
-        shares = Parallel(n_jobs=jobs, backend="loky")(delayed(plane.chunks)(run) for run in runs)
+        sent = _Sent.of(plane)
+        shares = Parallel(n_jobs=jobs, backend="loky")(delayed(sent.chunks)(run) for run in runs)
         values = [None] * len(pieces)
         for k, share in enumerate(shares):
             values[k::jobs] = share
@@ -214,13 +226,56 @@ def plane_loss(loss: BatchLoss, origin: np.ndarray, directions: Directions, alph
 def _on_cluster(plane: _Plane, pieces: list[tuple[np.ndarray, np.ndarray]], scheduler: str) -> list[np.ndarray]:
     """Each chunk a task on the cluster at ``scheduler``, the plane sent to every worker once beforehand;
     the results in the chunks' order."""
-    from distributed import Client
+    from distributed import Client, get_worker, worker_client
 
-    with Client(scheduler, set_as_default=False) as client:
-        sent = client.scatter(plane, broadcast=True, hash=False)
+    try:
+        get_worker()
+    except ValueError:  # not in a task: this process's own connection
+        connected = Client(scheduler, set_as_default=False)
+    else:  # in a task: its worker's connection, the task's thread given back to the worker while it waits
+        connected = worker_client()
+    with connected as client:
+        sent = client.scatter(_Sent.of(plane), broadcast=True, hash=False)
         futures = client.map(_chunk_on_worker, [sent] * len(pieces), *zip(*pieces), pure=False)
         return client.gather(futures)
 
 
-def _chunk_on_worker(plane: _Plane, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    return plane.chunk(alpha, beta)
+def _beside_other_outputs() -> bool:
+    """Whether this runs in one of joblib's workers (the render's, each drawing outputs), where a pool of
+    its own would put more processes than cores to work."""
+    from joblib.parallel import get_active_backend
+
+    return getattr(get_active_backend()[0], "nesting_level", 0) > 0
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A plane as a worker receives it: pickled, with the folders to import its loss's module from.
+
+    A worker started before the post was found (joblib keeps its workers from one call to the next, a
+    cluster's run for days) does not have the post's folder on its import path, and would not find the
+    module of its loss when unpickling it."""
+
+    pickled: bytes
+    folders: tuple[str, ...]
+
+    @classmethod
+    def of(cls, plane: _Plane) -> _Sent:
+        import cloudpickle
+
+        return cls(cloudpickle.dumps(plane), tuple(folder for folder in sys.path if folder))
+
+    @functools.cached_property
+    def plane(self) -> _Plane:
+        """Unpickled once on each worker, however many chunks it computes."""
+        import cloudpickle
+
+        sys.path.extend(folder for folder in self.folders if folder not in sys.path)
+        return cloudpickle.loads(self.pickled)
+
+    def chunks(self, pieces: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+        return self.plane.chunks(pieces)
+
+
+def _chunk_on_worker(sent: _Sent, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    return sent.plane.chunk(alpha, beta)

@@ -91,8 +91,23 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Workers:
+    """Where the run may spread one output's own work: ``jobs`` processes on this machine (``--jobs``), or
+    the Dask cluster whose scheduler is at ``scheduler`` (``--backend dask --scheduler``).
+
+    A build passes them on (``plane_loss(..., workers=context.workers)``) so that a costly computation
+    inside one output runs where the render runs.  They never change what is computed: a post's outputs
+    are the same bytes wherever it renders, and the workers are not part of an output's rebuild key.
+    """
+
+    jobs: int = 1
+    scheduler: str | None = None
+
+
+@dataclass(frozen=True)
 class Context:
-    """What every output of a post is built with: the run's seed and grid, and the post's own options.
+    """What every output of a post is built with: the run's seed and grid, the post's own options, and the
+    run's workers.
 
     ``grid_size`` is the points per side of a loss landscape's grid
     (``--grid-size``); ``options`` holds the values of :attr:`Post.options`
@@ -103,6 +118,7 @@ class Context:
     seed: int = 0
     grid_size: int = 100
     options: Mapping[str, Any] = field(default_factory=dict)
+    workers: Workers = field(default_factory=Workers)
 
     def rng(self, stream: str) -> np.random.Generator:
         import numpy as np  # declaring outputs does not need it; drawing from a stream does

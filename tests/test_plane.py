@@ -9,6 +9,7 @@ from render.plane import (
     chunk_points, linear_plane_loss, plane_loss, points_on_plane, project, random_directions,
     trajectory_directions,
 )
+from render.post import Workers
 
 SAMPLES, FEATURES = 120, 30
 
@@ -147,8 +148,8 @@ def test_the_general_path_is_the_same_bytes_on_one_worker_or_two(neuron, monkeyp
     monkeypatch.setattr("render.plane.BLOCK_BYTES", 8 * (FEATURES + 1) * 10)  # 10 points a chunk: 12 chunks
     directions = trajectory_directions(neuron.trajectory, neuron.trained)
     alphas, betas = grid(10)
-    one = plane_loss(neuron.batch_loss, neuron.trained, directions, alphas, betas, jobs=1)
-    two = plane_loss(neuron.batch_loss, neuron.trained, directions, alphas, betas, jobs=2)
+    one = plane_loss(neuron.batch_loss, neuron.trained, directions, alphas, betas, Workers(jobs=1))
+    two = plane_loss(neuron.batch_loss, neuron.trained, directions, alphas, betas, Workers(jobs=2))
     assert one.tobytes() == two.tobytes()
 
 
@@ -160,5 +161,5 @@ def test_the_general_path_is_the_same_bytes_on_a_dask_cluster(neuron):
     local = plane_loss(neuron.batch_loss, neuron.trained, directions, alphas, betas)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         on_cluster = plane_loss(neuron.batch_loss, neuron.trained, directions, alphas, betas,
-                                scheduler=cluster.scheduler_address)
+                                Workers(scheduler=cluster.scheduler_address))
     assert local.tobytes() == on_cluster.tobytes()

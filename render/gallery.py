@@ -12,9 +12,10 @@ one).
 
 A reader opening the gallery downloads what the first screen shows and little
 more.  Images below it are lazy in the snippet itself; a video's poster is
-not (a browser fetches every ``<video poster>`` with the page, a hidden
-player's too), so on this page every player but the first output's waits for
-its poster until it comes near the window (a few lines of script set it; a
+not (it is the player's background image, which a browser fetches for every
+player displayed, above the window or below it, though never for a hidden
+one), so on this page every player but the first output's waits for its
+poster until it comes near the window (a few lines of script set it; a
 reader without script sees the player without its picture), and none loads
 anything of its video before it is played.  Every publish target's snippet
 of an output, the same text ``render publish`` writes, is on a small page of
@@ -45,8 +46,10 @@ INDEX_NAME = "index.html"
 SNIPPETS_DIR = "snippets"  # snippets/NAME.html: every target's snippet of one output, to copy, linked from it
 FORMER_SNIPPETS_PAGE = "snippets.html"  # every output's on one page, as earlier versions wrote: removed
 STAMP_START = "<!-- made from "
-# A player's poster as the snippet names it, and the preload it asks for: the gallery defers both (see the module).
-POSTER = re.compile(r'(<video\b[^>]*?) poster="')
+# A player's poster as the snippet names it (its background, as render.snippets.poster_background writes it: the
+# player's style, what comes before the url, the url), and the preload it asks for: the gallery defers both (see the
+# module).
+POSTER = re.compile(r'(<video\b[^>]*?) style="([^"]*?)background:url\(([^)"]*)\) ')
 PRELOAD = re.compile(r'(<video\b[^>]*?) preload="metadata"')
 
 
@@ -74,12 +77,13 @@ def shown(output: RenderedOutput, first: bool) -> Shown:
 
 
 def waiting(html: str) -> str:
-    """The ``html`` snippet with its players waiting: each poster in ``data-poster`` (the page's script sets it when
-    the player nears the window) and nothing of a video loaded before it is played.
+    """The ``html`` snippet with its players waiting: each poster in ``data-poster``, out of the player's background
+    (the page's script puts it back when the player nears the window), and nothing of a video loaded before it is
+    played.
 
-    The snippet is our own template's, every attribute value escaped, so ``<video ... poster="`` is an
-    attribute wherever it occurs."""
-    return PRELOAD.sub(r'\1 preload="none"', POSTER.sub(r'\1 data-poster="', html))
+    The snippet is our own template's, every attribute value escaped, so ``<video ... style="`` is an attribute
+    wherever it occurs."""
+    return PRELOAD.sub(r'\1 preload="none"', POSTER.sub(r'\1 data-poster="\3" style="\2background:', html))
 
 
 def default_description(title: str) -> str:

@@ -43,9 +43,13 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {390: 844, 1280: 800}
 # The one of a figure's players (the column's, the phone's) that the window's width shows.
 SHOWN_VIDEO = "[...document.querySelectorAll('video')].find(v => v.checkVisibility())"
-# A path a snippet names: in src, srcset (each candidate), poster, href and the 3D view's pages (MDX writes
-# React's srcSet, and the 3D view's page in data-src).
-SNIPPET_PATH = re.compile(r'\b(?:src|href|poster|data-src|data-light-src)="([^"]+)"|\bsrcset="([^"]+)"', re.I)
+# A path a snippet names: in src, srcset (each candidate), href, the 3D view's pages (MDX writes React's srcSet, and
+# the 3D view's page in data-src) and a player's background, its poster (the poster attribute is a transparent pixel
+# written in the page: render.snippets.BLANK_POSTER).
+SNIPPET_PATH = re.compile(r'\b(?:src|href|data-src|data-light-src)="([^"]+)"|\burl\(([^)]+)\)|\bsrcset="([^"]+)"',
+                          re.I)
+# The posters of the site test's video: each player's, the column's and the phone's, dark and light.
+VIDEO_POSTER = re.compile(rf"/{VIDEO}(-light)?(-phone)?\.webp$")
 
 
 def node_package(name: str) -> Path:
@@ -173,9 +177,9 @@ def describe_violations(violations: list[dict]) -> str:
 
 def snippet_paths(text: str) -> set[str]:
     paths = set()
-    for plain, srcset in SNIPPET_PATH.findall(text):
-        if plain:
-            paths.add(plain)
+    for plain, background, srcset in SNIPPET_PATH.findall(text):
+        if plain or background:
+            paths.add(plain or background)
         for candidate in srcset.split(",") if srcset else ():
             paths.add(candidate.split()[0])
     return paths
@@ -314,13 +318,34 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
                                                      ".map(v => v.querySelector('source').src)")
         assert len(players) == 1 and players[0].endswith(f"/{VIDEO}{light}{layout}.webm"), players
         assert not [url for url in page.requested if re.search(rf"/{VIDEO}(-light)?(-phone)?\.(webm|mp4)$", url)]
+        # Its poster, its background, is the one poster fetched (a hidden player's, never), drawn whole in the
+        # player's box, which has the poster's aspect ratio from the start (nothing moves when it comes).
+        posters = {url for url in page.requested if VIDEO_POSTER.search(url)}
+        assert {url.rsplit("/", 1)[1] for url in posters} == {f"{VIDEO}{light}{layout}.webp"}, posters
+        poster = page.evaluate(
+            f"""() => new Promise((resolve) => {{
+                const video = {SHOWN_VIDEO}, style = getComputedStyle(video), image = new Image(),
+                      box = video.getBoundingClientRect();
+                image.onload = () => resolve({{url: image.src, natural: [image.naturalWidth, image.naturalHeight],
+                    shown: [box.width, box.height], attribute: [video.width, video.height],
+                    size: style.backgroundSize, position: style.backgroundPosition,
+                    repeat: style.backgroundRepeat, blank: video.poster}});
+                image.onerror = () => resolve({{url: image.src, error: true}});
+                image.src = style.backgroundImage.slice(5, -2);  // url("...")
+            }})""")
+        assert poster["url"] in posters and "error" not in poster, poster
+        assert (poster["size"], poster["position"], poster["repeat"]) == ("contain", "50% 50%", "no-repeat"), poster
+        assert poster["blank"].startswith("data:image/gif;base64,"), poster  # Chromium's own grey box not drawn
+        (natural_w, natural_h), (shown_w, shown_h) = poster["natural"], poster["shown"]
+        assert shown_w / shown_h == pytest.approx(natural_w / natural_h, rel=0.01), poster
+        assert tuple(poster["attribute"]) == (natural_w, natural_h), poster
         page.locator("video:visible").scroll_into_view_if_needed()
         state = page.evaluate(
             f"""() => new Promise((resolve) => {{
                 const video = {SHOWN_VIDEO};
                 const report = () => {{ video.pause(); resolve({{ready: video.readyState, duration: video.duration,
                     width: video.videoWidth, height: video.videoHeight, error: video.error && video.error.code,
-                    src: video.currentSrc, poster: video.poster}}); }};
+                    src: video.currentSrc, poster: getComputedStyle(video).backgroundImage}}); }};
                 video.addEventListener('loadedmetadata', report); video.addEventListener('error', report);
                 video.play().catch(() => {{}});
             }})"""
@@ -329,7 +354,7 @@ def check_post(post_url: str, rendered: Path, shot: Path, width: int, scheme: st
         assert (state["width"], state["height"]) == (mp4["width"], mp4["height"]), state
         assert state["duration"] > 0 and state["duration"] == pytest.approx(mp4["duration"], abs=0.15), state
         assert state["src"].endswith(f"/{VIDEO}{light}{layout}.webm"), state  # the first source Chromium plays
-        assert state["poster"].endswith(f"/{VIDEO}{light}{layout}.webp"), state
+        assert state["poster"].endswith(f'/{VIDEO}{light}{layout}.webp")'), state
         assert page.evaluate(f"() => {SHOWN_VIDEO}.textTracks[0].mode") == "disabled"
         page.evaluate(f"() => {{ {SHOWN_VIDEO}.textTracks[0].mode = 'hidden'; }}")
         page.wait_for_function(

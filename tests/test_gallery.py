@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from render.gallery import SNIPPETS_DIR, write_gallery
 from tests.conftest import with_roles
 from render.manifest import MANIFEST_VERSION
-from render.snippets import TARGETS
+from render.snippets import BLANK_POSTER, TARGETS
 
 
 def record(name, kind, files, theme="dark", caption="A caption", alt="An alt text",
@@ -115,7 +115,9 @@ def test_video_has_a_player_for_the_column_and_one_for_the_phone_each_with_its_p
     page, tags = gallery(tmp_path)
     column, phone = [a for t, a in tags if t == "video"]
     assert (column["data-poster"], phone["data-poster"]) == ("descent-compressed.webp", "descent-compressed-phone.webp")
-    assert "poster" not in column and "poster" not in phone
+    assert column["poster"] == phone["poster"] == BLANK_POSTER  # fetches nothing: the poster is the background
+    assert "url(" not in column["style"] and "url(" not in phone["style"]
+    assert column["style"].endswith(";background:center/contain no-repeat")
     assert "new IntersectionObserver(" in page and 'querySelectorAll("video[data-poster]")' in page
     for player in (column, phone):
         assert {"controls", "muted", "loop", "playsinline"} <= set(player) and "autoplay" not in player
@@ -130,7 +132,7 @@ def test_video_has_a_player_for_the_column_and_one_for_the_phone_each_with_its_p
 
 
 def test_the_first_outputs_player_shows_its_poster_with_the_page_and_a_lone_player_below_loads_nothing(tmp_path):
-    """The first output is what a reader sees first: its player keeps its poster.  A player alone (no phone layout)
+    """The first output is what a reader sees first: its player keeps its poster (its background).  A player alone (no phone layout)
     asks for its metadata in a post; below the first output, the gallery's loads nothing until played."""
     column = record("descent-compressed", "video", [video("descent-compressed.mp4"), video("descent-compressed.webm"),
                                                     png("descent-compressed.webp", 1280, 720)])
@@ -140,11 +142,12 @@ def test_the_first_outputs_player_shows_its_poster_with_the_page_and_a_lone_play
     collector = Collector()
     collector.feed(write_gallery(tmp_path, "t").read_text())
     first, second = [a for t, a in collector.tags if t == "video"]
-    assert first["poster"] == "descent-compressed.webp" and first["preload"] == "metadata"
-    assert second["data-poster"] == "descent-normalized.webp" and "poster" not in second
+    assert first["style"].endswith(";background:url(descent-compressed.webp) center/contain no-repeat")
+    assert first["preload"] == "metadata" and "data-poster" not in first
+    assert second["data-poster"] == "descent-normalized.webp" and "url(" not in second["style"]
     assert second["preload"] == "none"
     snippet = (tmp_path / SNIPPETS_DIR / "descent-normalized.html").read_text()
-    assert 'poster=&#34;descent-normalized.webp&#34;' in snippet and "data-poster" not in snippet  # as published
+    assert "background:url(descent-normalized.webp)" in snippet and "data-poster" not in snippet  # as published
 
 
 def test_the_3d_view_waits_for_a_click_and_shared_plotlyjs_is_not_counted(tmp_path):

@@ -213,8 +213,9 @@ def test_opening_the_gallery_downloads_its_first_screen_and_little_more(rendered
             sources: [...v.querySelectorAll('source')].map(s => s.src)}))""")
         last = page.locator("article video:visible").last  # scrolled to: its poster comes
         last.scroll_into_view_if_needed()
-        page.wait_for_function("v => v.poster && v.poster.endsWith(v.dataset.poster)", arg=last.element_handle())
-        poster = last.evaluate("v => v.poster")
+        page.wait_for_function("v => getComputedStyle(v).backgroundImage.endsWith(`/${v.dataset.poster}\")`)",
+                               arg=last.element_handle())
+        poster = last.evaluate("v => getComputedStyle(v).backgroundImage.slice(5, -2)")  # url("...")
         page.wait_for_timeout(500)
         browser.close()
     total = sum(first_screen.values())

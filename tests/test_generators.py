@@ -127,7 +127,8 @@ def test_jekyll_finds_every_file_under_its_baseurl(tmp_path, out):  # noqa: F811
                 for item in figure if item[0] != ">"]
 
     assert [starts(f, "/blog/assets/") for f in figures(page)] == [starts(f) for f in expected]
-    for url in re.findall(r'(?:src|href|poster)="(/blog/[^"]+)"', page):
+    for url in re.findall(r'(?:src|href)="(/blog/[^"]+)"|url\((/blog/[^)]+)\)', page):  # url(): a poster
+        url = "".join(url)
         assert (site / "_site" / url.removeprefix("/blog/")).is_file(), url
 
 
@@ -155,7 +156,7 @@ def test_myst_in_sphinx_builds_without_warnings_and_finds_every_file(tmp_path, o
     assert page.count("<figure") == 3 and "<template><iframe" in page and '<track kind="descriptions"' in page
     assert page.count("<details") == 3 and page.count("<summary") == 3
     ours = "".join(re.findall(r"<figure.*?</figure>", page, flags=re.S))
-    urls = re.findall(r'(?:src|href|poster|data-light-src)="([^"#:]+)"', ours)
+    urls = ["".join(url) for url in re.findall(r'(?:src|href|data-light-src)="([^"#:]+)"|url\(([^)#:]+)\)', ours)]
     assert len(urls) > 8
     for url in urls:
         assert (site / "posts" / url).resolve().is_file(), url

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from render.layouts import PHONE
-from render.snippets import TARGETS, video_class
+from render.snippets import BLANK_POSTER, HUGO_SHORTCODES, TARGETS, poster_background, video_class
 from tests.test_publish import NAMED, Tags, bundle_files, column_only, out, publish  # noqa: F401  (fixtures)
 
 STORED = Path(__file__).with_name("column_only_snippets.json")
@@ -83,8 +83,8 @@ def test_a_picture_offers_the_phone_layout_first_at_its_own_aspect_ratio(out):
 
 def test_a_video_is_two_players_a_style_swaps_by_the_viewport(out):
     """The column's player shows, the phone's is hidden in its own style (so a host that strips <style> shows the
-    column's alone); under the phone's media query the <style> swaps them.  Each has its poster and sources, the
-    descriptions track and a download link; neither loads anything before it is played."""
+    column's alone); under the phone's media query the <style> swaps them.  Each has its poster (as its background)
+    and sources, the descriptions track and a download link; neither loads anything before it is played."""
     assert publish(out, "--target", "html").exit_code == 0
     text = snippet_of(out, "html", "descent-compressed")
     tags = Tags(text)
@@ -95,7 +95,10 @@ def test_a_video_is_two_players_a_style_swaps_by_the_viewport(out):
         f"@media {PHONE.media}{{.{name}{{display:none!important}}.{name}-phone{{display:block!important}}}}")
     assert text.index("<style>") < text.index("<video")
     assert column["style"].startswith("display:block;") and phone["style"].startswith("display:none;")
-    assert (column["poster"], phone["poster"]) == ("descent-compressed.webp", "descent-compressed-phone.webp")
+    # Each one's poster is its background (a hidden player fetches none), over a transparent poster of the page's.
+    assert [re.findall(r";background:url\(([^)]+)\) center/contain no-repeat$", p["style"]) for p in (column, phone)
+            ] == [["descent-compressed.webp"], ["descent-compressed-phone.webp"]]
+    assert column["poster"] == phone["poster"] == BLANK_POSTER
     assert (phone["width"], phone["height"]) == ("714", "1254") and "aspect-ratio:714/1254" in phone["style"]
     for player in (column, phone):
         assert player["preload"] == "none" and {"controls", "muted", "loop", "playsinline"} <= set(player)
@@ -128,6 +131,15 @@ def test_hugo_gives_its_shortcodes_the_phone_files_size_and_media_query(out):
     assert " lightphonewebp=`loss-compressed-light-phone@1x.webp 1x, loss-compressed-light-phone.webp 2x` " in figure
     assert " webp=`surface-compressed@1x.webp 1x, surface-compressed.webp 1.71x` " in surface
     assert " phonewebp=`surface-compressed-phone@1x.webp 1x, surface-compressed-phone.webp 2x` " in surface
+
+
+def test_hugos_players_write_the_transparent_poster_the_other_snippets_write():
+    """Go's templates refuse a data: URL given as an argument, so Hugo's video shortcode writes it itself: the same
+    (each player's poster is its background there too, and Chromium would draw a grey box of its own over it)."""
+    shortcode = (HUGO_SHORTCODES / "render-video.html").read_text()
+    assert shortcode.count(f'poster="{BLANK_POSTER}"') == 2
+    assert shortcode.count(";background:url({{ . }}) center/contain no-repeat") == 2
+    assert str(poster_background("{{ . }}")) == "background:url({{ . }}) center/contain no-repeat"
 
 
 def test_a_readme_shows_the_phones_gif_on_a_phone(out):

@@ -168,7 +168,7 @@ def test_the_sites_scheme_wins_over_the_systems(served_site, site_scheme, system
         page.goto(served_site + "mdx/" + query, wait_until="load")
         assert page.evaluate("document.documentElement.dataset.theme") == site_scheme
         shown = page.eval_on_selector_all("figure img, figure video", """nodes => nodes
-            .filter(n => n.checkVisibility()).map(n => n.currentSrc || n.poster)""")
+            .filter(n => n.checkVisibility()).map(n => n.currentSrc || getComputedStyle(n).backgroundImage)""")
         problems = list(page.problems)
     assert len(shown) == 3, shown
     assert all(("-light" in src) == (site_scheme == "light") for src in shown), shown

@@ -442,15 +442,18 @@ class Mp4(VideoFormat):
     """H.264 in MP4, 4:2:0, index first: plays in every browser and starts before it has downloaded.
 
     x264 tuned for animation (``-tune animation``: more reference frames, stronger deblocking, less
-    psychovisual noise, which flat colours and thin lines want) at crf 22, a keyframe every
-    :data:`KEYFRAME_SECONDS` (``-g``; scene-cut detection may add one earlier, which only shortens a gap).
-    Measured on the 15.8 s descent at 1280x720 (``make bench``): a keyframe every second at crf 18 gave
-    927 KB; these settings 306 KB, a third, at SSIM 0.9997 against the drawn frames in 4:2:0 (crf 18 with
-    the same keyframes, 367 KB; crf 23, 292 KB at 0.9996), in about 1.5 times the time.
+    psychovisual noise, which flat colours and thin lines want) at crf 22, its ``slower`` preset, a keyframe
+    every :data:`KEYFRAME_SECONDS` (``-g``; scene-cut detection may add one earlier, which only shortens a
+    gap).  Measured on the 15.8 s descent at 1280x720 (``make bench``): a keyframe every second at crf 18
+    gave 927 KB; these settings 274 KB, 0.30 of it, at SSIM 0.9997 against the drawn frames in 4:2:0.  The
+    ``medium`` preset gave 306 KB (0.33), and 0.37 on the phone's boundary video (714x2090, whose keyframes
+    weigh most), where ``slower`` gives 0.32; ``slower`` takes about twice ``medium``'s time, still under
+    VP9's.  crf 23 instead gave 0.35 on that phone video at SSIM 0.9996; ``veryslow``, 0.30 for half as
+    much time again.
     """
 
     extension, codec, pix_fmt = "mp4", "h264", "yuv420p"
-    preset, tune = "medium", "animation"
+    preset, tune = "slower", "animation"
     crf = 22
 
     def output_args(self) -> list[str]:

@@ -5,8 +5,8 @@ and a Dask cluster, and the general path's peak memory.
 1. Point by point, as the public loss-landscape tools do: set the parameters to each grid point, evaluate
    the model, read its loss (one matrix-vector product per point).  Timed on the first ``SAMPLED`` points of
    the 201 x 201 grid, and counted for all of them: each point costs the same.
-2. :func:`render.plane.linear_plane_loss` on the whole 201 x 201 grid.
-3. :func:`render.plane.plane_loss` (any model, in chunks: here a matrix product per chunk) on a 101 x 101
+2. :func:`render.plane.linear_plane_loss` on the whole 201 x 201 grid, in turn with 1., three times.
+3. :func:`render.plane.plane_loss` (any model, in chunks: here a matrix product per chunk) on a 201 x 201
    grid with ``jobs=1``, ``jobs=2`` and on a ``LocalCluster`` of two workers, in turn, three times; the three
    must be the same bytes.
 4. Its peak memory on a 401 x 401 grid, traced (NumPy reports its arrays to ``tracemalloc``).
@@ -29,7 +29,7 @@ from render.post import Workers
 SAMPLES, PIXELS = 1000, 4096
 GRID = 201
 SAMPLED = 2000
-GENERAL_GRID = 101
+GENERAL_GRID = 201  # 40 chunks: enough to share, each worker receiving the data once
 MEMORY_GRID = 401
 TARGET_SHORTCUT = 100.0
 MEMORY_BOUND = 2**30
@@ -71,15 +71,18 @@ def run() -> None:
     neuron = Neuron()
     directions = random_directions(neuron.trained, seed=0, filters=(slice(0, PIXELS),))
     axis = np.linspace(-1.0, 1.0, GRID)
+    alpha, beta = (a.ravel()[:SAMPLED] for a in np.meshgrid(axis, axis))
+    samples, shortcuts = [], []
     with threadpool_limits(limits=1, user_api="blas"):  # the same single core for both ways
-        alpha, beta = (a.ravel()[:SAMPLED] for a in np.meshgrid(axis, axis))
-        sampled, _ = _timed(lambda: [neuron.one_point(theta) for theta in
-                                     points_on_plane(neuron.trained, directions, alpha, beta)])
-        per_point = sampled / SAMPLED
-        shortcut, _ = _timed(lambda: linear_plane_loss(neuron.logits, neuron.loss_of_logits, neuron.trained,
-                                                       directions, axis, axis))
-    point_by_point = per_point * GRID * GRID
-    print(f"{GRID}x{GRID} grid, {SAMPLES} samples x {PIXELS + 1} parameters, BLAS on one thread")
+        for _ in range(REPEATS):  # in turn, A B A B: each way under the machine's same moments
+            samples.append(_timed(lambda: [neuron.one_point(theta) for theta in
+                                           points_on_plane(neuron.trained, directions, alpha, beta)])[0])
+            shortcuts.append(_timed(lambda: linear_plane_loss(neuron.logits, neuron.loss_of_logits,
+                                                              neuron.trained, directions, axis, axis))[0])
+    point_by_point = statistics.median(samples) / SAMPLED * GRID * GRID
+    shortcut = statistics.median(shortcuts)
+    print(f"{GRID}x{GRID} grid, {SAMPLES} samples x {PIXELS + 1} parameters, BLAS on one thread, "
+          f"median of {REPEATS} runs in turn")
     print(f"  point by point ({SAMPLED} points timed, x{GRID * GRID / SAMPLED:.1f})  {point_by_point:8.2f} s")
     print(f"  linear shortcut                                {shortcut:8.3f} s   "
           f"{point_by_point / shortcut:6.0f}x faster (target {TARGET_SHORTCUT:.0f}x)", flush=True)

@@ -58,6 +58,9 @@ def draw_curves(fig: MplFigure, ax: Axes, panel: spec.Curves) -> None:
     for line in panel.lines:
         ax.plot(line.x, line.y, label=line.label, color=drawn_color(line.color), lw=line.width, ls=line.linestyle)
     ax.set(xlabel=panel.xlabel, ylabel=panel.ylabel, title=panel.title, xscale=panel.xscale, yscale=panel.yscale)
+    if panel.xscale == "symlog":  # linear up to the first x after 0 (the first step), as a video's step axis
+        after = [float(x) for line in panel.lines for x in np.asarray(line.x) if x > 0]
+        ax.set_xscale("symlog", linthresh=min(after, default=1.0))
     if panel.yscale == "log":
         labelled_log_ticks(ax)
     if panel.end_labels:

@@ -104,6 +104,7 @@ class Curves:
     legend: bool = True
     yscale: str = "linear"  # or "log": curves that span decades compared on one axis
     xscale: str = "linear"  # or "log": steps where most change happens early (the first of thousands)
+    # ("symlog": the same, linear below the first step after 0, so that step 0 is on it too)
     # The legend under the figure's panels, in a row, rather than in the panel: for curves that fill it.
     legend_below: bool = False
     # Each line's label beside its end, right of the panel, moved apart where ends are close: the names read
@@ -323,7 +324,13 @@ class Animation:
 
 @dataclass(frozen=True)
 class Surface:
-    """The loss function in 3D with the descents on it (the article's ``go.Surface``)."""
+    """The loss function in 3D with the descents on it (the article's ``go.Surface``).
+
+    ``others`` are more losses over the same grid with the same descents on them (a model's test loss beside the
+    train loss it was trained on): the interactive view shows one at a time, ``view`` first, with a button for
+    each labelled by its view's ``title`` (else its loss's name), all on one loss axis and one colour scale, so
+    that a height and a colour are one loss on each; the still shows ``view``.
+    """
 
     view: Descent
     alt: str = ""
@@ -331,6 +338,8 @@ class Surface:
     camera: Camera = field(default_factory=Camera)
     # Every number the alt text leaves out, for a reader who wants them: shown under the view, on request.
     description: str = ""
+    others: tuple[Descent, ...] = ()
+    tables: dict[str, Table] = field(default_factory=dict)  # CSV suffix ("" for NAME.csv) -> table
 
 
 Content = Union[Figure, Animation, Surface]

@@ -34,6 +34,7 @@ from render.images import webp_of_png
 from render.layouts import COLUMN, LAYOUTS, PHONE, PHONE_WIDEST, Layout
 from render.settings import ROLES, RenderSettings, RunSession, Written
 from render.spec import Camera, Content, Descent, Landscape, Names, Surface, Trail
+from render.tables import write_table
 from render.theme import BACKGROUNDS, resolve
 
 TEMPLATES = {"dark": "plotly_dark", "light": "plotly_white"}
@@ -70,6 +71,10 @@ PLOTLYJS_FILE = "plotly.min.js"
 INCLUDE_PLOTLYJS = {"directory": "directory", "cdn": "cdn", "inline": True}
 FRAGMENT_HEIGHT = "600px"
 CONFIG = {"responsive": True, "displaylogo": False}
+SWITCH_MENU = "landscapes"  # the name of a page's menu of buttons that switch between its landscapes
+# plotly.js fills the shown landscape's button (and the one under the pointer) in its own near white, #F4FAFF,
+# whatever the theme: every button's label is dark so that it reads there, on a grey the white stands out from.
+SWITCH_LOOK = dict(bgcolor="#9aa0a8", bordercolor="#6b7078", borderwidth=1, font=dict(color="#111111"))
 SCENE_BOTTOM = 0.22  # of the page's height, below the 3D scene, until the page has measured its controls
 NARROWEST_SCENE = 0.8  # width / height below which the page draws the scene smaller, not cut at its sides
 # The page's controls, in CSS px whatever its size (a fraction of its height would run them into each other in a
@@ -105,6 +110,7 @@ PAGE = jinja2.Environment(autoescape=True).from_string("""\
 // proportion.  When done, the plot's data-fitted says for which size.
 (function () {
   var NARROW = {{ narrow }}, NARROWEST = {{ narrowest }}, GAP = {{ gap }}, LEGENDS = {{ legends | tojson }};
+  var SWITCH = {{ switch | tojson }};  // the first menu is the buttons switching landscapes, at the top left
   var plot = document.getElementById({{ div_id | tojson }});
   function box(selector) {
     var element = plot.querySelector(selector), frame = plot.getBoundingClientRect();
@@ -115,8 +121,13 @@ PAGE = jinja2.Environment(autoescape=True).from_string("""\
   function fit() {
     var width = plot.clientWidth, height = plot.clientHeight, narrow = width <= NARROW;
     var legend = {}, chosen = narrow ? LEGENDS.narrow : LEGENDS.wide, modebar = box(".modebar");
+    var above = SWITCH ? box(".updatemenu-header-group") : null;  // the switch, which the legend goes under
     for (var key in chosen) legend["legend." + key] = chosen[key];
-    if (narrow) legend["legend.y"] = 1 - ((modebar ? modebar.bottom : 0) + GAP) / height;  // under the mode bar
+    if (narrow) {  // under the mode bar (and the switch beside it)
+      legend["legend.y"] = 1 - (Math.max(modebar ? modebar.bottom : 0, above ? above.bottom : 0) + GAP) / height;
+    } else if (above) {
+      legend["legend.y"] = 1 - (above.bottom + GAP) / height;
+    }
     return Plotly.relayout(plot, legend).then(function () {
       var shown = box(".legend"), bar = box(".colorbar .cbtitle") || box(".colorbar .cbfills");  // its top
       var domain = [bar ? (height - bar.top + GAP) / height : {{ scene_bottom }},
@@ -215,62 +226,105 @@ class PlacedTrail:
     y: np.ndarray
     z: np.ndarray
     customdata: np.ndarray  # iteration, loss
+    names: Names  # the landscape's, which hovering a step speaks in
 
 
 def _placed(trail: Trail, landscape: Landscape) -> PlacedTrail:
     x, y, z = _iteration_points(trail, landscape)
-    return PlacedTrail(trail, x, y, z, np.column_stack([trail.iteration, trail.loss]))
+    return PlacedTrail(trail, x, y, z, np.column_stack([trail.iteration, trail.loss]), landscape.names)
 
 
-def _trail_traces(placed: PlacedTrail, landscape: Landscape, several: bool, theme: str) -> list[go.Scatter3d]:
+def _trail_traces(placed: PlacedTrail, landscape: Landscape, group: str | None, theme: str) -> list[go.Scatter3d]:
     """A trail's line, its steps (to hover), and its end; where there are several, one legend entry each
-    (``legendgroup``: clicking it toggles all three); in the trail's own colour, its role's shade in ``theme``."""
+    (``legendgroup`` ``group``: clicking it toggles all three); in the trail's own colour, its role's shade in
+    ``theme``."""
     trail, x, y, z, customdata = placed.trail, placed.x, placed.y, placed.z, placed.customdata
     px, py, pz = path_on_surface(trail, landscape)
     end = len(trail.iteration) - 1
     color = resolve(trail.color, theme)
-    group = dict(legendgroup=trail.label) if several else {}
+    several = group is not None
+    grouped = dict(legendgroup=group) if several else {}
     step, hovertemplate = landscape.names.step, hover(landscape.names)
     end_label = f"end, {step} {int(trail.iteration[end])}" + (" (off the grid)" if np.isnan(z[end]) else "")
     return [
         go.Scatter3d(x=px, y=py, z=pz, mode="lines", name=trail.label if several else "descent path",
-                     hoverinfo="skip", line=dict(color=color, width=6), **group),
+                     hoverinfo="skip", line=dict(color=color, width=6), **grouped),
         go.Scatter3d(x=x, y=y, z=z, mode="markers", showlegend=False, customdata=customdata,
-                     hovertemplate=hovertemplate, marker=dict(color=color, size=2), **group),
+                     hovertemplate=hovertemplate, marker=dict(color=color, size=2), **grouped),
         go.Scatter3d(x=x[end:], y=y[end:], z=z[end:], mode="markers", name=end_label, customdata=customdata[end:],
-                     hovertemplate=hovertemplate, marker=END_MARKER, **group,
+                     hovertemplate=hovertemplate, marker=END_MARKER, **grouped,
                      **({"showlegend": False} if several else {})),
     ]
 
 
-def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
-                   camera: Camera = Camera(), layout: Layout = COLUMN) -> go.Figure:
-    """The article's surface with the descents on it, in the landscape's names; ``interactive`` adds the slider.
-    A still in the phone's ``layout`` has its colour bar under the scene, as the page has at any width."""
+def _group(trail: Trail, shown: int) -> str:
+    """A trail's legend group on the ``shown``-th landscape: its label, and on any but the first the landscape's
+    number too, so that clicking its entry never shows a hidden landscape's copy of it."""
+    return trail.label if shown == 0 else f"{trail.label} ({shown})"
+
+
+def switch_label(view: Descent) -> str:
+    """What the button showing ``view`` says: its title, else its loss's name."""
+    return view.title or view.landscape.names.loss
+
+
+def _view_traces(view: Descent, placed: list[PlacedTrail], shown: int, theme: str,
+                 scale: dict[str, float]) -> list[go.BaseTraceType]:
+    """One landscape's surface and its trails on it, coloured on the ``scale`` every landscape of the figure
+    shares."""
     landscape, names = view.landscape, view.landscape.names
     first_name, second_name = names.parameters
     several = len(view.trails) > 1
-    placed = [_placed(trail, landscape) for trail in view.trails]
-    first = placed[0]
-    traces = [
+    surface = go.Surface(
         # Opacity 1 as in the article.  plotly/Kaleido#475 (a Surface at opacity 1 vanishing behind a
         # Scatter3d in static exports) does not show with plotly.js 3 here; tests/test_surface.py checks.
         # The grid's axes as 1-D arrays: the same surface as the article's meshgrids, a third of the data.
-        go.Surface(z=landscape.loss, x=landscape.x, y=landscape.y, opacity=1, name=names.loss,
-                   colorscale=SURFACE_COLORS,
-                   colorbar=dict(title=dict(text=names.loss), len=0.9, y=0.45),  # clear of the mode bar
-                   hovertemplate=f"{first_name} %{{x:.3f}}<br>{second_name} %{{y:.3f}}<br>{names.loss} %{{z:.4f}}"
-                                 "<extra>surface</extra>"),
-    ]
-    trails = [_trail_traces(one, landscape, several, theme) for one in placed]
+        z=landscape.loss, x=landscape.x, y=landscape.y, opacity=1, name=names.loss, colorscale=SURFACE_COLORS,
+        colorbar=dict(title=dict(text=names.loss), len=0.9, y=0.45),  # clear of the mode bar
+        hovertemplate=f"{first_name} %{{x:.3f}}<br>{second_name} %{{y:.3f}}<br>{names.loss} %{{z:.4f}}"
+                      "<extra>surface</extra>", **scale)
+    trails = [_trail_traces(one, landscape, _group(one.trail, shown) if several else None, theme) for one in placed]
     # One trail: its line and steps, the start, then its end (the article's legend order).  Several share the
     # start; each is one legend entry.
+    first = placed[0]
     start = go.Scatter3d(x=first.x[:1], y=first.y[:1], z=first.z[:1], mode="markers", name=f"start, {names.step} 0",
                          customdata=first.customdata[:1], hovertemplate=hover(names), marker=START_MARKER)
     if several:
-        traces += [trace for group in trails for trace in group] + [start]
-    else:
-        traces += [*trails[0][:2], start, trails[0][2]]
+        return [surface, *(trace for group in trails for trace in group), start]
+    return [surface, *trails[0][:2], start, trails[0][2]]
+
+
+def _shared_scale(views: tuple[Descent, ...]) -> tuple[dict[str, float], list[float] | None]:
+    """The colour range and the loss axis's range every landscape of a figure is drawn on (none for one
+    landscape: plotly's own), so that switching between them keeps a colour and a height one loss."""
+    if len(views) == 1:
+        return {}, None
+    low = min(float(np.nanmin(view.landscape.loss)) for view in views)
+    high = max(float(np.nanmax(view.landscape.loss)) for view in views)
+    lift = max(_lift(view.landscape) for view in views)
+    return {"cmin": low, "cmax": high}, [low, high + 2 * lift]
+
+
+def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
+                   camera: Camera = Camera(), layout: Layout = COLUMN, others: tuple[Descent, ...] = ()) -> go.Figure:
+    """The article's surface with the descents on it, in the landscape's names; ``interactive`` adds the slider,
+    and a button for it and for each of ``others`` (the same trails on other losses over the same grid) to show
+    one at a time.  A still shows ``view`` alone, and in the phone's ``layout`` has its colour bar under the
+    scene, as the page has at any width."""
+    views = (view, *others) if interactive else (view,)
+    for other in views[1:]:
+        if other.landscape.loss.shape != view.landscape.loss.shape or len(other.trails) != len(view.trails):
+            raise ValueError(f"the surface {switch_label(other)!r} is not over the grid of {switch_label(view)!r} "
+                             "with the same trails")
+    names = view.landscape.names
+    first_name, second_name = names.parameters
+    scale, loss_range = _shared_scale(views)
+    placed = [[_placed(trail, shown.landscape) for trail in shown.trails] for shown in views]
+    traces, owners = [], []  # every trace, and the number of the landscape it belongs to
+    for k, (shown, on_it) in enumerate(zip(views, placed)):
+        drawn = _view_traces(shown, on_it, k, theme, scale)
+        traces += drawn
+        owners += [k] * len(drawn)
     look = dict(
         template=TEMPLATES[theme],
         paper_bgcolor=BACKGROUNDS[theme], plot_bgcolor=BACKGROUNDS[theme],  # the figures' own background
@@ -278,7 +332,8 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
         # The loss is named by the colour bar alone: plotly writes a z title along its axis, top to bottom over
         # the tick labels, unreadable in a column and gone on a phone.
         scene=dict(camera=dict(projection=dict(type=camera.projection), eye=camera_eye(view, camera)),
-                   xaxis_title_text=first_name, yaxis_title_text=second_name, zaxis_title_text=""),
+                   xaxis_title_text=first_name, yaxis_title_text=second_name, zaxis_title_text="",
+                   **({"zaxis_range": loss_range} if loss_range else {})),
         legend=dict(LEGEND_CORNER, bgcolor="rgba(0,0,0,0)"),
     )
     figure = go.Figure(data=traces, layout=look)
@@ -289,32 +344,57 @@ def surface_figure(view: Descent, theme: str = "dark", interactive: bool = True,
     if interactive or phone:
         # A page may be a phone's width: the colour bar goes below the scene instead of beside it (on the page,
         # over the row of the slider and its buttons).
-        figure.update_traces(selector=dict(type="surface"), colorbar=dict(
-            orientation="h", x=0.5, xanchor="center", y=0.02 if phone else 0, yanchor="bottom", len=0.6,
-            thickness=12, title=dict(text=names.loss, side="top"), **({} if phone else {"ypad": SLIDER_ROW})))
+        for surface in figure.select_traces(selector=dict(type="surface")):
+            surface.update(colorbar=dict(
+                orientation="h", x=0.5, xanchor="center", y=0.02 if phone else 0, yanchor="bottom", len=0.6,
+                thickness=12, title=dict(text=surface.colorbar.title.text, side="top"),
+                **({} if phone else {"ypad": SLIDER_ROW})))
         top = 1 - legend_rows(view) * PHONE_LEGEND_ROW / (still_size(view, layout)[1] - PHONE_LABEL) if phone else 1
         figure.update_layout(scene_domain=dict(x=[0, 1], y=[PHONE_SCENE_BOTTOM if phone else SCENE_BOTTOM, top]))
     if phone:  # the legend in rows over the scene, where beside it, it would cover the surface
         figure.update_layout(legend=dict(NARROW_LEGEND, y=1),
                              margin=dict(b=PHONE_LABEL))
     if interactive:
-        _add_iteration_slider(figure, placed, names)
+        owners += _add_iteration_slider(figure, placed, names)
+        if len(views) > 1:
+            _add_switch(figure, views, owners)
     return figure
 
 
-def _add_iteration_slider(figure: go.Figure, placed: list[PlacedTrail], names: Names) -> None:
-    """A marker on each trail and a slider (plotly frames) moving them one iteration per step; a trail that
-    ends first keeps its marker on its end.  The slider says ``names.step``."""
+def _add_switch(figure: go.Figure, views: tuple[Descent, ...], owners: list[int]) -> None:
+    """Buttons at the top left, one per landscape, each showing its traces (``owners[k]`` is trace ``k``'s
+    landscape) and hiding the others'; the first landscape shown at first.  The first of the figure's menus, so
+    that the page finds it (its legend goes under it)."""
+    for trace, owner in zip(figure.data, owners):
+        if owner:
+            trace.visible = False
+    switch = go.layout.Updatemenu(
+        name=SWITCH_MENU, type="buttons", direction="right", x=0, y=1, xanchor="left", yanchor="top",
+        pad=dict(l=CONTROLS_EDGE, t=CONTROLS_EDGE), showactive=True, active=0, **SWITCH_LOOK,
+        buttons=[dict(label=switch_label(shown), method="restyle",
+                      args=[{"visible": [owner == k for owner in owners]}]) for k, shown in enumerate(views)])
+    figure.layout.updatemenus = (switch, *figure.layout.updatemenus)  # assigned: update_layout merges lists
+
+
+def _add_iteration_slider(figure: go.Figure, placed: list[list[PlacedTrail]], names: Names) -> list[int]:
+    """A marker on each trail of each landscape and a slider (plotly frames) moving them one iteration per step;
+    a trail that ends first keeps its marker on its end.  The slider says ``names.step``.  Returns the number of
+    the landscape each marker belongs to."""
     first = len(figure.data)
     foreground = figure.layout.template.layout.font.color or "black"
-    group = len(placed) > 1
-    for one in placed:
-        figure.add_trace(go.Scatter3d(x=one.x[:1], y=one.y[:1], z=one.z[:1], mode="markers",
-                                      name=f"{names.step} (slider)", customdata=one.customdata[:1],
-                                      hovertemplate=hover(names),
-                                      marker=dict(color=MARKER_COLOR, size=7),
-                                      **({"legendgroup": one.trail.label, "showlegend": False} if group else {})))
-    longest = max(placed, key=lambda one: len(one.trail.iteration))
+    group = len(placed[0]) > 1
+    owners = []
+    for k, on_it in enumerate(placed):
+        for one in on_it:
+            figure.add_trace(go.Scatter3d(x=one.x[:1], y=one.y[:1], z=one.z[:1], mode="markers",
+                                          name=f"{names.step} (slider)", customdata=one.customdata[:1],
+                                          hovertemplate=hover(one.names),
+                                          marker=dict(color=MARKER_COLOR, size=7),
+                                          **({"legendgroup": _group(one.trail, k), "showlegend": False}
+                                             if group else {})))
+            owners.append(k)
+    markers = [one for on_it in placed for one in on_it]
+    longest = max(markers, key=lambda one: len(one.trail.iteration))
     iterations = [int(i) for i in longest.trail.iteration]
 
     def at(k: int, one: PlacedTrail) -> go.Scatter3d:
@@ -322,7 +402,7 @@ def _add_iteration_slider(figure: go.Figure, placed: list[PlacedTrail], names: N
         return go.Scatter3d(x=one.x[k:k + 1], y=one.y[k:k + 1], z=one.z[k:k + 1], customdata=one.customdata[k:k + 1])
 
     figure.frames = [
-        go.Frame(name=str(i), traces=list(range(first, first + len(placed))), data=[at(k, one) for one in placed])
+        go.Frame(name=str(i), traces=list(range(first, first + len(markers))), data=[at(k, one) for one in markers])
         for k, i in enumerate(iterations)
     ]
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
@@ -345,6 +425,7 @@ def _add_iteration_slider(figure: go.Figure, placed: list[PlacedTrail], names: N
                      dict(label="❚❚", method="animate", args=[[None], still])],
         )],
     )
+    return owners
 
 
 def surface_html(name: str, figure: go.Figure, plotlyjs: str = "directory", fragment: bool = False,
@@ -366,7 +447,8 @@ def surface_html(name: str, figure: go.Figure, plotlyjs: str = "directory", frag
     # plotly's markup is trusted as is; the title goes through Jinja2's escaping.
     return PAGE.render(title=title or name, background=background, plot=Markup(plot.strip()), div_id=name,
                        narrow=PHONE_WIDEST, narrowest=NARROWEST_SCENE, gap=GAP, scene_bottom=SCENE_BOTTOM,
-                       legends={"narrow": NARROW_LEGEND, "wide": WIDE_LEGEND})
+                       legends={"narrow": NARROW_LEGEND, "wide": WIDE_LEGEND},
+                       switch=any(menu.name == SWITCH_MENU for menu in figure.layout.updatemenus))
 
 
 def write_plotlyjs(directory: Path) -> Path:
@@ -379,11 +461,12 @@ def write_plotlyjs(directory: Path) -> Path:
 
 
 def write_surface(name: str, content: Content, settings: RenderSettings, session: RunSession) -> list[Written]:
-    """Write ``NAME.html`` (and ``plotly.min.js``), then ``NAME.png`` and the other image formats.
+    """Write ``NAME.html`` (and ``plotly.min.js``) and the data's CSVs, then ``NAME.png`` and the other image
+    formats.
 
     The browser starts in the background before the page is written, so its
     start-up overlaps with the HTML.  If an image cannot be made (no Chrome, a
-    timeout) the page stays written and a :class:`SurfaceExportError` says so.
+    timeout) the page and the data stay written and a :class:`SurfaceExportError` says so.
     """
     if not isinstance(content, Surface):
         raise TypeError(f"the surface writer draws Surface content, got {type(content).__name__}")
@@ -394,11 +477,17 @@ def write_surface(name: str, content: Content, settings: RenderSettings, session
     if options.plotlyjs == "directory":
         key = f"plotlyjs:{layout.out_dir.resolve()}"
         written.append(session.shared(key, lambda: contextlib.nullcontext(write_plotlyjs(layout.out_dir))))
-    title = f"The loss surface, {content.view.title}" if content.view.title else "The loss surface"
-    page = surface_html(name, surface_figure(content.view, settings.theme, interactive=True, camera=content.camera),
-                        options.plotlyjs, options.fragment, title=title)
+    titles = [view.title for view in (content.view, *content.others) if view.title]
+    title = ("The loss surfaces" if content.others else "The loss surface") + (
+        f", {' and '.join(titles)}" if titles else "")
+    figure = surface_figure(content.view, settings.theme, interactive=True, camera=content.camera,
+                            others=content.others)
+    page = surface_html(name, figure, options.plotlyjs, options.fragment, title=title)
     written.insert(0, write_text_atomic(layout.file(name, "html"), page))
     roles = {path: "js" if path.name == PLOTLYJS_FILE else "html" for path in written}
+    for suffix, table in content.tables.items():  # the numbers too before any image: a browser can fail
+        written.append(write_table(table, layout.data_file(name, suffix)))
+        roles[written[-1]] = "data"
     for laid_out in LAYOUTS:
         static = surface_figure(content.view, settings.theme, interactive=False, camera=content.camera,
                                 layout=laid_out).to_dict()

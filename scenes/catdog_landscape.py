@@ -10,7 +10,7 @@ loss there is from the loss under their projection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
@@ -45,7 +45,7 @@ CAPTIONS = {
         "since the plane is only a slice."),
     "catdog-landscape-surface": (
         "The cat/dog neuron's train loss in 3D on the plane of its training path's two principal directions, "
-        "with the path projected on it."),
+        "with the path projected on it; in the interactive view a button shows its test loss there instead."),
     "catdog-landscape-descent": (
         "The cat/dog neuron's 10,000 iterations of training sliding down the plane of its path's two principal "
         "directions, in logarithmic time: the first iterations, where most of the change happens, are shown "
@@ -131,46 +131,57 @@ class CatDogLandscape:
         alphas, betas = np.linspace(*extent.x, h), np.linspace(*extent.y, h)
         losses = {split: linear_plane_loss(*neuron_model(*self.split(split)), self.trained, directions, alphas, betas)
                   for split in ("train", "test")}
-        X, y = self.split("train")
         points = points_on_plane(self.trained, directions, seen.alpha, seen.beta)
-        plane_loss = neuron_model(X, y)[1](X @ points[:, :-1].T + points[:, -1])
-        return PlaneSlice(directions, seen, extent, alphas, betas, losses, plane_loss)
+        under = {split: neuron_model(X, y)[1](X @ points[:, :-1].T + points[:, -1])
+                 for split, (X, y) in ((split, self.split(split)) for split in ("train", "test"))}
+        return PlaneSlice(directions, seen, extent, alphas, betas, losses, under)
 
     def split(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         X_train, y_train, X_test, y_test = self.data
         return (X_train, y_train) if split == "train" else (X_test, y_test)
 
-    @cached_property
+    @property
     def true_loss(self) -> np.ndarray:
-        """The train loss the neuron had at each snapshot (the training recorded it; the end's, computed)."""
+        """The train loss the neuron had at each snapshot."""
+        return self.true_losses["train"]
+
+    @cached_property
+    def true_losses(self) -> dict[str, np.ndarray]:
+        """Each split's loss the neuron had at each snapshot (the training recorded them; the end's, computed)."""
         import numpy as np
 
-        X, y = self.split("train")
-        logits, loss_of_logits = neuron_model(X, y)
-        return np.append(self.scene.curves.train_loss, loss_of_logits(logits(self.trained)[:, None]))
+        recorded = {"train": self.scene.curves.train_loss, "test": self.scene.curves.test_loss}
+        losses = {}
+        for split, curve in recorded.items():
+            logits, loss_of_logits = neuron_model(*self.split(split))
+            losses[split] = np.append(curve, loss_of_logits(logits(self.trained)[:, None]))
+        return losses
 
-    def trail(self, plane: PlaneSlice, steps: np.ndarray | None = None) -> Trail:
+    def trail(self, plane: PlaneSlice, steps: np.ndarray | None = None, split: str = "train") -> Trail:
+        """The path projected on ``plane``, with the ``split``'s loss it had at each snapshot."""
         keep = slice(None) if steps is None else steps
-        return Trail(plane.seen.alpha[keep], plane.seen.beta[keep], self.iterations[keep], self.true_loss[keep],
-                     label="training path, projected", color=PATH_COLOR)
+        return Trail(plane.seen.alpha[keep], plane.seen.beta[keep], self.iterations[keep],
+                     self.true_losses[split][keep], label="training path, projected", color=PATH_COLOR)
 
-    def path_table(self, plane: PlaneSlice) -> Table:
+    def path_table(self, plane: PlaneSlice, splits: tuple[str, ...] = ("train",)) -> Table:
+        """Each snapshot's place on ``plane``, its distance from it, and for each of ``splits`` the loss it had
+        beside the plane's loss under it."""
         import numpy as np
 
         seen = plane.seen
-        return Table(("iteration", "alpha", "beta", "distance_from_plane", "train_loss", "plane_train_loss"),
-                     np.column_stack([self.iterations, seen.alpha, seen.beta, seen.distance, self.true_loss,
-                                      plane.plane_loss]))
+        losses = [column for split in splits for column in (self.true_losses[split], plane.under[split])]
+        return Table(("iteration", "alpha", "beta", "distance_from_plane",
+                      *(name for split in splits for name in (f"{split}_loss", f"plane_{split}_loss"))),
+                     np.column_stack([self.iterations, seen.alpha, seen.beta, seen.distance, *losses]))
 
     def honesty(self, plane: PlaneSlice) -> Curves:
-        """The path's true loss beside the plane's under its projection, on a log axis of iterations."""
-        shown = self.iterations > 0  # a log axis has no 0
+        """The path's true loss beside the plane's under its projection, iterations on a symmetric log axis:
+        logarithmic where most of the change is, linear near 0, so that the start, iteration 0, is on it."""
         return Curves(
-            (Line(self.iterations[shown], self.true_loss[shown], "true", TRUE_COLOR),
-             Line(self.iterations[shown], plane.plane_loss[shown], "the plane's, under it", PLANE_COLOR,
-                  linestyle="dashdot")),
+            (Line(self.iterations, self.true_loss, "true", TRUE_COLOR),
+             Line(self.iterations, plane.plane_loss, "the plane's, under it", PLANE_COLOR, linestyle="dashdot")),
             xlabel="iteration", ylabel="train log loss", title="the path's loss",
-            xscale="log",
+            xscale="symlog",
         )
 
     def words(self, plane: PlaneSlice, *splits: str) -> tuple[str, str]:
@@ -233,14 +244,21 @@ class CatDogLandscape:
         )
 
     def surface(self) -> Surface:
-        from scenes.describe import in_3d
+        """The train loss in 3D with the path lifted onto it, and the test loss with the same path, a button
+        apart: the still shows the train loss."""
+        from scenes.describe import describe_lowest, in_3d
 
         plane = self.principal_slice
-        view = Descent(plane.landscape("train"), (self.trail(plane),), title="train loss, principal plane",
-                       loss_scale="log")
-        alt, description = self.words(plane, "train")
-        return Surface(view, alt=in_3d(alt), extent=plane.extent,
-                       description=f"Interactive 3D surface. {description}")
+        train, test = (
+            Descent(plane.landscape(split, f"{split} {LOSS_WORD}"), (self.trail(plane, split=split),),
+                    title=f"{split} {LOSS_WORD}", loss_scale="log")
+            for split in ("train", "test"))
+        alt, description = self.words(plane, "train", "test")
+        lowest = describe_lowest(plane.alphas, plane.betas, {split: plane.losses[split] for split in ("train", "test")})
+        return Surface(train, others=(test,), alt=in_3d(alt), extent=plane.extent,
+                       description=(f"Interactive 3D surface of the train loss, and of the test loss at a button's "
+                                    f"press, each with the path lifted onto it. {description} {lowest}"),
+                       tables={"": self.path_table(plane, ("train", "test")), "grid": plane.grid_table()})
 
     def outputs(self) -> list[Output]:
         scene = self.scene
@@ -267,7 +285,7 @@ def shared_levels(*losses: np.ndarray) -> tuple[float, ...]:
 @dataclass(frozen=True)
 class PlaneSlice:
     """One plane through the trained neuron: its directions, the path's projection on it, the grid it covers
-    and each split's loss there, and the train loss of the plane under each projected snapshot."""
+    and each split's loss there, and each split's loss of the plane under each projected snapshot."""
 
     directions: Directions
     seen: Projection
@@ -275,10 +293,18 @@ class PlaneSlice:
     alphas: np.ndarray
     betas: np.ndarray
     losses: dict[str, np.ndarray]
-    plane_loss: np.ndarray
+    under: dict[str, np.ndarray]
 
-    def landscape(self, split: str) -> Landscape:
-        return Landscape(self.alphas, self.betas, self.losses[split], self.extent.names)
+    @property
+    def plane_loss(self) -> np.ndarray:
+        """The plane's train loss under each projected snapshot: what the honesty panel and the words compare."""
+        return self.under["train"]
+
+    def landscape(self, split: str, loss: str = "") -> Landscape:
+        """``split``'s loss on the plane, named ``loss`` (else the planes' word for a loss)."""
+        names = self.extent.names
+        return Landscape(self.alphas, self.betas, self.losses[split],
+                         replace(names, loss=loss) if loss else names)
 
     def grid_table(self) -> Table:
         import numpy as np

@@ -428,6 +428,18 @@ def describe_plane(directions, extent: Extent, distance: np.ndarray, true_loss: 
             f"at snapshot {worst} of {len(true_loss)}.")
 
 
+def describe_lowest(alphas: np.ndarray, betas: np.ndarray, losses: Mapping[str, np.ndarray]) -> str:
+    """Where each loss (by name: train, test) is lowest on a plane's grid (``loss[j, i]`` at ``(alphas[i],
+    betas[j])``), the trained parameters being its origin: a test loss lowest away from where the train loss is
+    lowest is overfitting, seen on the plane."""
+    places = []
+    for name, loss in losses.items():
+        row, column = divmod(int(loss.argmin()), loss.shape[1])
+        places.append(f"the {name} loss is lowest ({float(loss[row, column]):.3g}) at "
+                      f"({float(alphas[column]):.3g}, {float(betas[row]):.3g})")
+    return f"On the grid, {' and '.join(places)}; the trained parameters are at (0, 0)."
+
+
 def _median(values: np.ndarray) -> float:
     ordered = sorted(float(v) for v in values)
     middle = len(ordered) // 2

@@ -66,6 +66,40 @@ def test_each_plane_is_honest_about_the_path(landscape, kind):
         assert plane.directions.seed == landscape.scene.context.seed
 
 
+def test_the_honesty_panel_starts_at_iteration_0(landscape):
+    """A symmetric log axis, linear below the first step: the start, whose true loss is far from the plane's, is
+    drawn too."""
+    panel = landscape.honesty(landscape.principal_slice)
+    assert panel.xscale == "symlog"
+    for line in panel.lines:
+        np.testing.assert_array_equal(line.x, landscape.iterations)
+    np.testing.assert_array_equal(panel.lines[0].y, landscape.true_loss)
+
+
+def test_the_surface_shows_the_train_loss_and_a_button_away_the_test_loss(landscape):
+    surface = landscape.surface()
+    plane = landscape.principal_slice
+    (test,) = surface.others
+    assert (surface.view.title, test.title) == ("train loss", "test loss")
+    assert (surface.view.landscape.names.loss, test.landscape.names.loss) == ("train loss", "test loss")
+    np.testing.assert_array_equal(test.landscape.loss, plane.losses["test"])
+    (trail,), (test_trail,) = surface.view.trails, test.trails
+    np.testing.assert_array_equal(test_trail.x, trail.x)
+    # The test loss the training recorded at each snapshot, and at the end the trained neuron's.
+    np.testing.assert_array_equal(test_trail.loss[:-1], landscape.scene.curves.test_loss)
+    X, y = landscape.split("test")
+    logits, loss_of_logits = neuron_model(X, y)
+    assert test_trail.loss[-1] == pytest.approx(float(loss_of_logits(logits(landscape.trained)[:, None])[0]))
+    assert plane.under["test"][-1] == pytest.approx(test_trail.loss[-1], rel=1e-12)  # the origin is on the plane
+    path, grid = surface.tables[""], surface.tables["grid"]
+    assert path.columns == ("iteration", "alpha", "beta", "distance_from_plane", "train_loss", "plane_train_loss",
+                            "test_loss", "plane_test_loss")
+    np.testing.assert_array_equal(path.rows[:, 6], test_trail.loss)
+    np.testing.assert_array_equal(path.rows[:, 7], plane.under["test"])
+    assert grid.columns == ("alpha", "beta", "train_loss", "test_loss")
+    assert "test loss is lowest" in surface.description
+
+
 def test_the_video_shows_log_spaced_iterations_from_the_first_to_the_last(landscape):
     steps = landscape.iterations[landscape.video_steps()]
     assert steps[0] == 0 and steps[-1] == N_ITER
@@ -92,6 +126,10 @@ def test_the_four_outputs_render_with_their_data_and_words(tmp_path):
             assert len(list(csv.reader(handle))) == 12 * 12 + 1
     assert (out / "catdog-landscape-descent.mp4").is_file() and (out / "catdog-landscape-descent.vtt").is_file()
     assert (out / "catdog-landscape-surface.html").is_file()
+    with open(out / "data" / "catdog-landscape-surface.csv", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][-2:] == ["test_loss", "plane_test_loss"] and len(rows) == N_ITER // 10 + 2
+    assert (out / "data" / "catdog-landscape-surface-grid.csv").is_file()
     manifest = {entry["name"]: entry for entry in json.loads((out / "manifest.json").read_text())["outputs"]}
     for name in NAMES:
         assert manifest[name]["parameters"]["grid_size"] == 12

@@ -48,6 +48,23 @@ def test_the_numbers_the_alt_leaves_out_are_in_the_description(article):
     assert "correlate" in article["catdog-weights"].description and "255 white" in article["catdog-weights"].description
 
 
+def test_where_each_loss_is_lowest_on_a_plane_is_said_from_its_grid():
+    from scenes.describe import describe_lowest
+
+    alphas, betas = np.array([-1.0, 0.0, 2.5]), np.array([-2.0, 0.5])
+    train = np.array([[3.0, 2.0, 0.25], [4.0, 1.0, 0.5]])  # train[j, i] at (alphas[i], betas[j])
+    test = np.array([[3.0, 2.0, 2.2], [4.0, 1.5, 2.5]])
+    assert describe_lowest(alphas, betas, {"train": train, "test": test}) == (
+        "On the grid, the train loss is lowest (0.25) at (2.5, -2) and the test loss is lowest (1.5) at (0, 0.5); "
+        "the trained parameters are at (0, 0).")
+
+
+def test_the_3d_view_of_two_losses_describes_both(article):
+    content = article["catdog-landscape-surface"]
+    assert "test loss at a button's press" in content.description
+    assert "train loss is lowest" in content.description and "test loss is lowest" in content.description
+
+
 def test_a_videos_transcript_is_its_description_then_what_each_phase_shows(article):
     content = article["descent-compressed"]
     paragraphs = long_description(content)

@@ -22,9 +22,9 @@ from render.cli import main
 from render.files import PARTIAL_MARK
 from render.layouts import COLUMN, PHONE
 from render.settings import RenderSettings, RunSession, SurfaceSettings
-from render.spec import Descent, Surface, Trail
+from render.spec import Descent, Landscape, Surface, Table, Trail
 from render.surface import (
-    IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, SURFACE_COLORS, SurfaceExportError, camera_eye,
+    IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH, LIFT, SURFACE_COLORS, SWITCH_MENU, SurfaceExportError, camera_eye,
     path_on_surface, still_size, surface_figure, surface_height,
 )
 from render.surface import write_surface as surface_writer
@@ -178,6 +178,82 @@ def test_each_of_several_trails_is_one_legend_entry_and_the_slider_moves_a_marke
             assert list(moved.customdata[0]) == [trail.iteration[at], trail.loss[at]]
     assert figure.frames[100].data[1].x[0] == second.x[50] and figure.frames[100].data[0].x[0] == first.x[100]
     assert [step.label for step in figure.layout.sliders[0].steps] == [str(i) for i in range(101)]
+
+def two_losses() -> Surface:
+    """The compressed descent on its loss and on another loss over the same grid (twice it, plus one), each named
+    apart and with the trail's loss its own there: a train loss and a test loss."""
+    view = experiment().descent_view()
+    (trail,), landscape = view.trails, view.landscape
+    other = Landscape(landscape.x, landscape.y, 2 * landscape.loss + 1, replace(landscape.names, loss="other loss"))
+    return Surface(replace(view, title="first loss"),
+                   others=(Descent(other, (replace(trail, loss=2 * trail.loss + 1),), title="second loss"),),
+                   tables={"": Table(("iteration", "loss"), np.column_stack([trail.iteration, trail.loss]))})
+
+
+def test_other_losses_are_one_button_each_and_shown_one_at_a_time_on_one_scale():
+    content = two_losses()
+    (other,) = content.others
+    figure = surface_figure(content.view, others=content.others)
+    data = figure.data
+    surfaces = [t for t in data if t.type == "surface"]
+    assert [t.name for t in surfaces] == ["log loss", "other loss"]
+    assert [t.visible for t in surfaces] == [None, False]  # the first shown, the other a button away
+    # One colour and one height are one loss on either: a shared colour range and loss axis.
+    low, high = float(content.view.landscape.loss.min()), float(other.landscape.loss.max())
+    assert {(t.cmin, t.cmax) for t in surfaces} == {(low, high)}
+    z_low, z_high = figure.layout.scene.zaxis.range
+    assert z_low == low and z_high > high
+    assert [t.colorbar.title.text for t in surfaces] == ["log loss", "other loss"]
+
+    switch, play = figure.layout.updatemenus
+    assert switch.name == SWITCH_MENU and [b.label for b in switch.buttons] == ["first loss", "second loss"]
+    assert [b.label for b in play.buttons] == ["▶", "❚❚"]
+    shown_first, shown_second = (b.args[0]["visible"] for b in switch.buttons)
+    assert shown_first == [t.visible is not False for t in data]  # the first button shows what the page opens on
+    assert [a != b for a, b in zip(shown_first, shown_second)] == [True] * len(data)  # the other, and only it
+    # The second loss's trail lies on its own surface and says its own loss.
+    second = [t for t, shown in zip(data, shown_second) if shown]
+    (trail,) = other.trails
+    steps = next(t for t in second if t.type == "scatter3d" and t.mode == "markers" and len(t.x) == len(trail.x))
+    lift = LIFT * (other.landscape.loss.max() - other.landscape.loss.min())
+    np.testing.assert_allclose(steps.z, surface_height(other.landscape, trail.x, trail.y) + lift, rtol=1e-12)
+    np.testing.assert_array_equal(steps.customdata, np.column_stack([trail.iteration, trail.loss]))
+    assert "other loss %{customdata[1]:.4f}" in steps.hovertemplate
+    # The slider moves a marker on each surface: whichever is shown follows it.
+    markers = [k for k, t in enumerate(data) if t.name == "iteration (slider)"]
+    assert [shown_second[k] for k in markers] == [False, True]
+    for k in (0, 37, 100):
+        moved = figure.frames[k].data
+        assert list(figure.frames[k].traces) == markers
+        assert moved[1].z[0] == pytest.approx(steps.z[k]) and moved[0].x[0] == moved[1].x[0] == trail.x[k]
+    # The still: the first loss alone.
+    still = surface_figure(content.view, interactive=False, others=content.others)
+    assert [t.name for t in still.data if t.type == "surface"] == ["log loss"] and not still.layout.updatemenus
+
+
+def test_another_loss_over_another_grid_is_refused():
+    view = experiment().descent_view()
+    landscape = view.landscape
+    smaller = Landscape(landscape.x[:-1], landscape.y, landscape.loss[:, :-1], landscape.names)
+    with pytest.raises(ValueError, match="not over the grid"):
+        surface_figure(view, others=(Descent(smaller, view.trails, title="cut"),))
+
+
+def test_a_page_of_several_losses_writes_its_data_and_says_so(tmp_path):
+    content = two_losses()
+    paths = write(tmp_path, content=content)
+    csv_path = tmp_path / "data" / "surface-compressed.csv"
+    assert csv_path in paths
+    rows = np.loadtxt(csv_path, delimiter=",", skiprows=1)
+    np.testing.assert_array_equal(rows[:, 1], content.view.trails[0].loss)
+    page = (tmp_path / "surface-compressed.html").read_text(encoding="utf-8")
+    assert "<title>The loss surfaces, first loss and second loss</title>" in page
+    assert "var SWITCH = true;" in page
+    _, layout, _ = parse_page(page)
+    assert [menu.get("name") for menu in layout["updatemenus"]] == [SWITCH_MENU, None]
+    write(tmp_path / "one", content=surface_of())
+    assert "var SWITCH = false;" in (tmp_path / "one" / "surface-compressed.html").read_text(encoding="utf-8")
+
 
 # -- the page -------------------------------------------------------------------------------------
 
@@ -466,14 +542,16 @@ def page_parts(page) -> dict[str, tuple[float, float, float, float]]:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> tuple[Path, dict[str, Descent]]:
-    """The 3D pages of a surface with one descent and of one with six (a legend of seven entries), and their views."""
+    """The 3D pages of a surface with one descent, of one with six (a legend of seven entries) and of one with two
+    losses (a switch over the legend), and their views."""
     from scenes import article_outputs
 
     out = tmp_path_factory.mktemp("pages")
     outputs = {o.name: o for o in article_outputs(SceneContext(grid_size=30))}
     views = {}
+    outputs["surface-two-losses"] = replace(outputs["surface-compressed"], build=two_losses)
     with RunSession() as session:
-        for name in ("surface-compressed", "optimizers-surface-compressed"):
+        for name in ("surface-compressed", "optimizers-surface-compressed", "surface-two-losses"):
             content = outputs[name].build()
             write_surface(name, content, settings(out), session)
             views[name] = content.view
@@ -482,7 +560,7 @@ def pages(tmp_path_factory) -> tuple[Path, dict[str, Descent]]:
 
 @pytest.mark.slow
 @needs_chrome
-@pytest.mark.parametrize("name", ["surface-compressed", "optimizers-surface-compressed"])
+@pytest.mark.parametrize("name", ["surface-compressed", "optimizers-surface-compressed", "surface-two-losses"])
 @pytest.mark.parametrize("width, layout", [(390, PHONE), (700, COLUMN), (1280, COLUMN)], ids=["390", "700", "1280"])
 def test_a_3d_page_lays_out_its_legend_colour_bar_and_controls_apart_in_the_images_box(pages, name, width, layout):
     """The page in a frame of the box its image had (the phone's or the column's aspect ratio) at a phone's, a
@@ -518,3 +596,51 @@ def test_a_3d_page_lays_out_its_legend_colour_bar_and_controls_apart_in_the_imag
                    if min(first[2], second[2]) > max(first[0], second[0]) + 0.5
                    and min(first[3], second[3]) > max(first[1], second[1]) + 0.5]
     assert overlapping == [], f"{name} in {width}x{height}: {[(a, parts[a], b, parts[b]) for a, b in overlapping]}"
+
+
+@pytest.mark.slow
+@needs_chrome
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_page_s_buttons_switch_the_loss_shown_and_the_slider_moves_on_it(pages, width):
+    """In Chromium: the second loss's button shows its surface, trail and colour bar alone; the slider then moves
+    the marker along the trail on it; the first's button shows the first again."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.site_checks import serve
+    from tests.test_gallery_browser import CHROME_ARGS
+
+    folder, _ = pages
+    name, height = "surface-two-losses", 800
+    shown = f"() => document.getElementById({name!r}).data.map(t => t.visible !== false)"
+    titles = "() => [...document.querySelectorAll('.cbtitle text')].map(e => e.textContent)"
+    errors: list[str] = []
+    with serve(folder) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(find_chrome().require()), args=CHROME_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{url}{name}.html", wait_until="load")
+        page.wait_for_function(f"() => document.getElementById({name!r}).dataset.fitted === '{width}x{height}'",
+                               timeout=60_000)
+        first = page.evaluate(shown)
+        assert page.evaluate(titles) == ["log loss"]
+        page.get_by_text("second loss").click()
+        page.wait_for_function(f"() => ({shown})()[0] === false", timeout=10_000)
+        second = page.evaluate(shown)
+        assert page.evaluate(titles) == ["other loss"]
+        page.evaluate(f"""() => {{ const plot = document.getElementById({name!r});
+            return Plotly.animate(plot, ["37"], {{mode: "immediate", frame: {{duration: 0, redraw: true}},
+                                                   transition: {{duration: 0}}}}); }}""")
+        # The arrays as plotly.js decoded them (the page's data holds them base64-encoded).
+        marker = page.evaluate(f"""() => document.getElementById({name!r})._fullData
+            .filter(t => t.name === "iteration (slider)" && t.visible === true).map(t => [t.x[0], t.z[0]])""")
+        page.get_by_text("first loss").click()
+        page.wait_for_function(f"() => ({shown})()[0] === true", timeout=10_000)
+        again = page.evaluate(shown)
+        browser.close()
+    assert errors == []
+    assert [a != b for a, b in zip(first, second)] == [True] * len(first) and again == first
+    (other,) = two_losses().others
+    (trail,) = other.trails
+    lift = LIFT * (other.landscape.loss.max() - other.landscape.loss.min())
+    height_there = surface_height(other.landscape, trail.x[37:38], trail.y[37:38])[0] + lift
+    assert marker == [pytest.approx([trail.x[37], height_there])]

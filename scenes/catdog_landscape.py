@@ -204,7 +204,7 @@ class CatDogLandscape:
                     Contour(test, (self.trail(plane),), levels=levels, ends=True, legend=False, title="test loss"),
                     self.honesty(plane)),
             size=(COLUMN, 12.0), stacked=True, ratios=(1.0, 1.0, 0.7),
-            tables={"": self.path_table(plane), "grid": plane.grid_table()},
+            tables={"": self.path_table(plane, ("train", "test")), "grid": plane.grid_table()},
             alt=alt, description=description, extent=plane.extent,
         )
 

@@ -116,11 +116,12 @@ def test_the_four_outputs_render_with_their_data_and_words(tmp_path):
                            "--quality", "low", "--formats", "mp4,poster"], capture_output=True, text=True,
                           timeout=600, env={**os.environ, "RENDER_DATA": str(data)})
     assert done.returncode == 0, done.stderr
-    for name in ("catdog-landscape", "catdog-landscape-random"):
+    path_columns = ["iteration", "alpha", "beta", "distance_from_plane", "train_loss", "plane_train_loss"]
+    for name, splits in (("catdog-landscape", ["test_loss", "plane_test_loss"]), ("catdog-landscape-random", [])):
         assert (out / f"{name}.png").is_file()
         with open(out / "data" / f"{name}.csv", newline="") as handle:
             rows = list(csv.reader(handle))
-        assert rows[0] == ["iteration", "alpha", "beta", "distance_from_plane", "train_loss", "plane_train_loss"]
+        assert rows[0] == path_columns + splits  # the test loss where the figure draws it
         assert len(rows) == N_ITER // 10 + 2
         with open(out / "data" / f"{name}-grid.csv", newline="") as handle:
             assert len(list(csv.reader(handle))) == 12 * 12 + 1

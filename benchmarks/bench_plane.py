@@ -25,6 +25,7 @@ import numpy as np
 
 from render.plane import linear_plane_loss, plane_loss, points_on_plane, random_directions
 from render.post import Workers
+from scenes.neuron import softplus
 
 SAMPLES, PIXELS = 1000, 4096
 GRID = 201
@@ -37,7 +38,8 @@ REPEATS = 3
 
 
 class Neuron:
-    """A logistic neuron's loss on data of the cat/dog set's shape; parameters are the weights, then the bias."""
+    """A logistic neuron's loss on data of the cat/dog set's shape, by the article's softplus; parameters are the
+    weights, then the bias."""
 
     def __init__(self) -> None:
         rng = np.random.default_rng(0)
@@ -49,11 +51,11 @@ class Neuron:
         return self.X @ theta[:-1] + theta[-1]
 
     def loss_of_logits(self, z: np.ndarray) -> np.ndarray:
-        return (np.logaddexp(0.0, z) - self.y[:, None] * z).mean(axis=0)
+        return (softplus(z) - self.y[:, None] * z).mean(axis=0)
 
     def one_point(self, theta: np.ndarray) -> float:
         z = self.logits(theta)
-        return float((np.logaddexp(0.0, z) - self.y * z).mean())
+        return float((softplus(z) - self.y * z).mean())
 
     def batch_loss(self, thetas: np.ndarray) -> np.ndarray:
         return self.loss_of_logits(self.X @ thetas[:, :-1].T + thetas[:, -1])

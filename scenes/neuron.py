@@ -39,14 +39,26 @@ def model(X: np.ndarray, params: Parameters) -> np.ndarray:
     return expit(logits(X, params))
 
 
+def softplus(Z: np.ndarray) -> np.ndarray:
+    """``log(1 + e^Z)`` without overflow: ``max(Z, 0) + log1p(e^-|Z|)``.
+
+    The same formula as ``np.logaddexp(0, Z)``, to within an ulp, in a fifth
+    of its time: NumPy runs logaddexp's loop element by element, and exp,
+    log1p and the rest in vector instructions.  A loss landscape evaluates it
+    for every sample at every grid point (10 million times for the cat/dog
+    plane), where it is most of the work.
+    """
+    return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))
+
+
 def log_loss_from_logits(Z: np.ndarray, y: np.ndarray, axis: int | None = None) -> np.ndarray | float:
     """Mean log loss from the logits, exact where ``A`` would round to 0 or 1.
 
     ``-y log(sigmoid Z) - (1-y) log(1 - sigmoid Z) = softplus(Z) - y Z``, and
-    ``np.logaddexp(0, Z)`` computes softplus without overflow.  ``axis`` lets
-    the loss surface average over samples for many weight vectors at once.
+    :func:`softplus` computes it without overflow.  ``axis`` lets the loss
+    surface average over samples for many weight vectors at once.
     """
-    per_sample = np.logaddexp(0.0, Z) - y * Z
+    per_sample = softplus(Z) - y * Z
     return per_sample.mean(axis=axis)
 
 

@@ -145,7 +145,7 @@ def test_chunks_are_cut_by_the_parameters_count_alone():
 
 
 def test_the_general_path_is_the_same_bytes_on_one_worker_or_two(neuron, monkeypatch):
-    monkeypatch.setattr("render.plane.BLOCK_BYTES", 8 * (FEATURES + 1) * 10)  # 10 points a chunk: 12 chunks
+    monkeypatch.setattr("render.plane.CHUNK_BYTES", 8 * (FEATURES + 1) * 10)  # 10 points a chunk: 12 chunks
     directions = trajectory_directions(neuron.trajectory, neuron.trained)
     alphas, betas = grid(10)
     one = plane_loss(neuron.batch_loss, neuron.trained, directions, alphas, betas, Workers(jobs=1))

@@ -30,7 +30,9 @@ The pictures are pixel for pixel those of ``Plotly.toImage`` in a fresh page
 
 kaleido's own ``start_sync_server`` keeps a browser too, but it is a process
 wide singleton whose calls wait forever; here every export has a timeout, and
-a browser that hung is closed and replaced before the next export.
+a browser that hung is closed and replaced before the next export.  A browser
+whose process ended during an export (crashed, or killed: choreographer then
+says "Executor is closed") is replaced at once and that export drawn again.
 
 ``python -m render.chrome`` prints the Chrome found and exits 0, or prints why
 none was found and exits 1 (the Makefile's ``chrome`` step uses it).
@@ -135,6 +137,10 @@ class NotChrome(ChromeError):
 
 class ExportTimeoutError(RenderError):
     """A static export took longer than its timeout; the browser is replaced."""
+
+
+class BrowserGone(RenderError):
+    """The browser's process ended while it drew an export (its connection closed under it)."""
 
 
 @dataclass(frozen=True)
@@ -390,7 +396,27 @@ class ImageExporter:
     # -- exports ------------------------------------------------------------------------------
     def export(self, figure: Mapping[str, Any], image_format: str, width: int, height: int, scale: float,
                timeout: float) -> bytes:
-        """The figure as image bytes; a hung or slow browser fails this export after ``timeout`` s."""
+        """The figure as image bytes; a hung or slow browser fails this export after ``timeout`` s.
+
+        A browser whose process ended during the export (it crashed, or was killed) is replaced and the
+        export drawn once more in a fresh one, within a ``timeout`` of its own: the page holds nothing
+        that a fresh page does not.  A second end in a row is the export's failure.
+        """
+        try:
+            return self._export_once(figure, image_format, width, height, scale, timeout)
+        except BrowserGone:
+            self._close_browser()
+        try:
+            return self._export_once(figure, image_format, width, height, scale, timeout)
+        except BrowserGone as gone:
+            self._close_browser()
+            raise RenderError(f"the {image_format.upper()} export failed: the browser closed during it, "
+                              f"twice in a row ({gone}); check it with `render doctor`") from None
+
+    def _export_once(self, figure: Mapping[str, Any], image_format: str, width: int, height: int, scale: float,
+                     timeout: float) -> bytes:
+        from choreographer.channels import ChannelClosedError
+        from choreographer.errors import BrowserClosedError
         from plotly.utils import PlotlyJSONEncoder  # numpy arrays as kaleido sends them; imported when drawing
 
         page = self._ready_page()
@@ -405,6 +431,8 @@ class ImageExporter:
                 f"the {image_format.upper()} export took longer than {timeout:g} s and was stopped "
                 "(raise --export-timeout, or check the browser with `render doctor`)"
             ) from None
+        except (ChannelClosedError, BrowserClosedError) as error:
+            raise BrowserGone(str(error).strip() or type(error).__name__) from None
         except Exception as error:  # noqa: BLE001 -- kaleido/plotly.js errors reach the user as one line
             message = str(error).strip().splitlines()
             raise RenderError(f"the {image_format.upper()} export failed: {message[0] if message else error!r}") from None

@@ -134,3 +134,37 @@ def test_python_m_render_chrome_reports_and_exits_by_what_it_found(tmp_path):
     env["BROWSER_PATH"] = "/nonexistent"
     missing = subprocess.run([sys.executable, "-m", "render.chrome"], capture_output=True, text=True, env=env)
     assert (missing.returncode, missing.stderr) == (1, "no Chrome: BROWSER_PATH=/nonexistent does not exist\n")
+
+
+@pytest.mark.skipif(find_chrome().path is None, reason="needs a Chrome")
+def test_a_browser_killed_between_exports_is_replaced_and_the_export_drawn_in_a_fresh_one():
+    with ImageExporter() as exporter:
+        first = exporter.export(FIGURE, "png", 100, 100, 1, 60)
+        killed = exporter._starting.subprocess
+        killed.kill()  # as a crash, or the system's out-of-memory killer, would end it
+        killed.wait(10)
+        again = exporter.export(FIGURE, "png", 100, 100, 1, 60)
+        assert exporter._starting.subprocess.pid != killed.pid
+    assert again == first  # the same picture, from the fresh browser
+
+
+def test_a_browser_that_closes_under_every_export_fails_it_in_one_line_after_one_fresh_try(monkeypatch):
+    from choreographer.channels import ChannelClosedError
+
+    opened = []
+
+    async def closing(page, arguments, image_format):
+        raise ChannelClosedError("Executor is closed.")
+
+    async def open_page(self):
+        opened.append(self)
+        return object()
+
+    monkeypatch.setattr(render.chrome, "_draw", closing)
+    monkeypatch.setattr(ImageExporter, "_open", open_page)
+    with ImageExporter(ChromeSearch(Path(sys.executable), "BROWSER_PATH")) as exporter:
+        with pytest.raises(render.chrome.RenderError) as error:
+            exporter.export(FIGURE, "png", 100, 100, 1, 10)
+    assert str(error.value) == ("the PNG export failed: the browser closed during it, twice in a row "
+                                "(Executor is closed.); check it with `render doctor`")
+    assert len(opened) == 2  # the first browser, and one fresh one

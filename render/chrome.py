@@ -287,12 +287,6 @@ class ImageExporter:
         self._library_level = self._library_log.level
         self._library_log.setLevel(logging.CRITICAL)
         if self.search.path is not None:
-            # The browser's driver (176 modules) is imported here, before its thread starts, not in that thread:
-            # CPython 3.11 keeps one AST recursion counter for all threads (python/cpython#106905), and a build
-            # importing its modules while the thread imported the driver's failed once with "AST constructor
-            # recursion depth mismatch".  It costs the run about 0.15 s the thread would otherwise have hidden.
-            import kaleido  # noqa: F401
-
             self._loop = asyncio.new_event_loop()
             self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
             self._thread.start()

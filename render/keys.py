@@ -17,10 +17,12 @@ the post, the post's own module too.
 
 from __future__ import annotations
 
-import ast
+import dis
 import functools
 import importlib.machinery
 import importlib.util
+import types
+from collections.abc import Iterator
 from pathlib import Path
 
 from render.manifest import digest_of, sha256_of, source_digest
@@ -36,24 +38,41 @@ def engine_digest(writer_module: str) -> str:
     return source_digest([*sources, *(RENDER_DIR / "styles").glob("*.mplstyle")])
 
 
-def _resolve(node: ast.ImportFrom, module_name: str, is_package: bool) -> str | None:
-    if node.level == 0:
-        return node.module
+def _resolve(level: int, module: str, module_name: str, is_package: bool) -> str | None:
+    """The absolute name of an import of ``module`` ``level`` packages up (0: absolute) from ``module_name``."""
+    if level == 0:
+        return module or None
     package = module_name if is_package else module_name.rpartition(".")[0]
-    return importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+    return importlib.util.resolve_name("." * level + module, package)
+
+
+def _imports(code: types.CodeType) -> Iterator[tuple[int, tuple[str, ...], str]]:
+    """Each import statement compiled into ``code`` and the functions and classes in it: its level, the
+    names it takes from the module (``from M import a, b``), and the module's name as written."""
+    instructions = list(dis.get_instructions(code))
+    for k, instruction in enumerate(instructions):
+        # ``import``/``from ... import`` compile to LOAD_CONST level, LOAD_CONST names, IMPORT_NAME module.
+        if (instruction.opname == "IMPORT_NAME" and k >= 2
+                and instructions[k - 2].opname == instructions[k - 1].opname == "LOAD_CONST"):
+            yield instructions[k - 2].argval, tuple(instructions[k - 1].argval or ()), instruction.argval
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            yield from _imports(constant)
 
 
 def _imported_names(path: Path, module_name: str, is_package: bool) -> set[str]:
-    """Every module name an import statement of ``path`` could refer to (submodules included)."""
+    """Every module name an import statement of ``path`` could refer to (submodules included).
+
+    Read from the compiled code's import instructions, not from ``ast.parse``: CPython 3.11 counts the depth
+    of every ``ast.parse`` in one counter for all threads (python/cpython#106905), and a rebuild check
+    failed with "AST constructor recursion depth mismatch" while another thread of the render parsed too.
+    Compiling source to code keeps no such count."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = _resolve(node, module_name, is_package)
-            if base:
-                names.add(base)
-                names.update(f"{base}.{alias.name}" for alias in node.names)
+    for level, taken, module in _imports(compile(path.read_text(encoding="utf-8"), str(path), "exec")):
+        base = _resolve(level, module, module_name, is_package)
+        if base:
+            names.add(base)
+            names.update(f"{base}.{name}" for name in taken)
     return names
 
 

@@ -182,6 +182,28 @@ def test_a_source_change_reaches_only_the_scenes_that_import_it(tmp_path, monkey
     assert digests()[1] != uses_first
 
 
+def test_every_form_of_import_is_read_from_the_compiled_code(tmp_path):
+    from render.keys import _imported_names
+
+    path = tmp_path / "mod.py"
+    path.write_text(
+        "from __future__ import annotations\n"
+        "import os.path, json as j\n"
+        "from typing import TYPE_CHECKING\n"
+        "from . import sibling\n"
+        "from ..up import thing as other\n"
+        "if TYPE_CHECKING:\n    from pkg.types import Hint\n"
+        "class Holder:\n    def method(self):\n        import pkg.lazy\n"
+        "from .deep import *\n"
+        "def outer():\n    def inner():\n        from .inner import value\n"
+    )
+    assert _imported_names(path, "pkg.sub.mod", is_package=False) == {
+        "__future__", "__future__.annotations", "os.path", "json", "typing", "typing.TYPE_CHECKING",
+        "pkg.sub", "pkg.sub.sibling", "pkg.up", "pkg.up.thing", "pkg.types", "pkg.types.Hint", "pkg.lazy",
+        "pkg.sub.deep", "pkg.sub.deep.*", "pkg.sub.inner", "pkg.sub.inner.value",
+    }
+
+
 def test_the_articles_scenes_depend_on_what_they_import():
     outputs = {o.name: o for o in article_outputs(SceneContext())}
 

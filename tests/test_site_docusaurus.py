@@ -178,16 +178,20 @@ def test_the_sites_scheme_wins_over_the_systems(served_site, site_scheme, system
 def test_the_players_are_muted_on_the_page_and_in_the_readers_browser(served_site):
     """Opened at its address, the post's players are the page's HTML, hydrated; reached from the blog's list,
     React makes them in the browser.  Muted both ways, looping, inline, loading nothing."""
+    # Two browsers, one per way in: Docusaurus prefetches the chunks of the routes a page links to, and leaving
+    # the page while they are on the way aborts them (net::ERR_ABORTED), which would be the test's doing.
     with browser_page(1280, "dark") as page:
         page.goto(served_site + "mdx/", wait_until="load")
         served = page.eval_on_selector_all("video", "vs => vs.map(v => [v.muted, v.defaultMuted, v.loop])")
+        problems = list(page.problems)
+    with browser_page(1280, "dark") as page:
         page.goto(served_site, wait_until="load")
         page.locator("a[href='/mdx']").first.click()
         page.wait_for_url(re.compile(r"/mdx/?$"))
         page.locator("figure video").first.wait_for(state="attached")
         made = page.eval_on_selector_all("video", """vs => vs.map(v => [v.muted, v.playsInline, v.preload,
                                                                        v.hasAttribute('playsinline')])""")
-        problems = list(page.problems)
+        problems += page.problems
     assert served and all(muted and default and loop for muted, default, loop in served), served
     assert made and all(muted and inline and preload == "none" and attribute
                         for muted, inline, preload, attribute in made), made

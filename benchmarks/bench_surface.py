@@ -6,7 +6,8 @@ machine slows both alike:
 
 * today's way until now: ``Kaleido.calc_fig`` in one browser (``Plotly.toImage`` in kaleido's page, which it
   reloads after every image);
-* ``render.chrome.ImageExporter``: plotly.js's own export steps in a page kept for the run.
+* ``render.chrome.ImageExporter``: plotly.js's own export steps in a page kept for the run, its WebGL
+  single-sampled.
 
 Then where one still's time goes, phase by phase in the page (one column's and one phone's still): the first
 drawing of a 3D scene at the window's size inside ``Plotly.newPlot`` (Chrome's 800 x 600 window as kaleido leaves it,
@@ -24,7 +25,7 @@ import json
 import statistics
 import time
 
-from render.chrome import DRAW_STILL, WINDOW_PX, ChromeError, ImageExporter, find_chrome
+from render.chrome import PAGE_SCRIPTS, WINDOW_PX, ChromeError, ImageExporter, find_chrome
 from render.layouts import COLUMN, LAYOUTS
 from render.surface import still_size, surface_figure
 from render.theme import theme_suffix
@@ -113,7 +114,7 @@ def _phases(exporter: ImageExporter, figure: dict, size: tuple[int, int, float],
 
 
 def _reload_seconds(exporter: ImageExporter) -> float:
-    """What kaleido does after every image: its page reloaded, plotly.js parsed again (then drawStill defined)."""
+    """What kaleido does after every image: its page reloaded, plotly.js parsed again (then the page's scripts)."""
     page = exporter._ready_page()
 
     async def run() -> float:
@@ -126,7 +127,8 @@ def _reload_seconds(exporter: ImageExporter) -> float:
                           "done(); else window.addEventListener('load', function () { done(); }); })",
             "awaitPromise": True})
         seconds = time.perf_counter() - started
-        await page.send_command("Runtime.evaluate", params={"expression": DRAW_STILL})
+        for script in PAGE_SCRIPTS:
+            await page.send_command("Runtime.evaluate", params={"expression": script})
         assert "exceptionDetails" not in loaded.get("result", {}), loaded
         return seconds
 

@@ -25,8 +25,22 @@ Here the page stays loaded, the window is a few pixels wide (the exports
 give every size explicitly, so nothing else depends on it), and the wait is
 the one the 3D camera needs: it interpolates its view over its last 32 ms, so
 a scene drawn sooner is seen from a hair off (a few pixels of the path change).
-The pictures are pixel for pixel those of ``Plotly.toImage`` in a fresh page
-(``tests/test_stills.py``).
+No wait makes a still the same to the pixel every time on a busy machine:
+drawn again after 50, 100, 150 or 1000 ms, about one still in eight moves up
+to 0.2 % of its pixels along the paths' edges, by a sub-pixel shift of the
+view (measured; the eye sees no difference at 2x zoom).
+
+The page's WebGL draws without multisampling.  The export draws the 3D scene
+at twice the image's scale and the image is that drawing scaled down, which
+already smooths every edge; 4x multisampling on top is most of the software
+GPU's work (without it the stills take about three quarters of the time,
+``make bench``) and moves about 0.1 to 0.3 % of a still's pixels by more than a
+tenth, along the edges of lines and of the surface, which the eye does not
+tell apart at any zoom a reader uses.  ``tests/test_stills.py`` holds the
+stills to kaleido's own export (``Plotly.toImage`` in a fresh page, with
+multisampling) by what neither of those changes: a pixel that differs by
+more than a tenth lies within two pixels of an edge.  A camera turned by one
+degree moves hundreds of times more pixels away from any edge.
 
 kaleido's own ``start_sync_server`` keeps a browser too, but it is a process
 wide singleton whose calls wait forever; here every export has a timeout, and
@@ -121,6 +135,20 @@ window.drawStill = async function (figure, format, width, height, scale) {
   }
 };
 """ % {"settle": CAMERA_SETTLE_MS}
+# Every WebGL context of the page without multisampling (the module's docstring says why).  plotly.js asks for
+# antialias in the one context it keeps for all static 3D plots, with no option to say otherwise, so the page's
+# getContext is wrapped before the first plot is drawn.
+SINGLE_SAMPLED_WEBGL = """
+(function () {
+  const getContext = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (type, attributes) {
+    if (/webgl/.test(type)) attributes = Object.assign({}, attributes, {antialias: false});
+    return getContext.call(this, type, attributes);
+  };
+})();
+"""
+# What the kept page evaluates once, in order, before its first still.
+PAGE_SCRIPTS = (SINGLE_SAMPLED_WEBGL, DRAW_STILL)
 
 
 class ChromeError(RenderError):
@@ -329,7 +357,8 @@ class ImageExporter:
             page = (await browser.tabs_ready.get()).tab  # kaleido's page, plotly.js loaded: kept, never reloaded
             await _command(page, "Emulation.setDeviceMetricsOverride",
                            {"width": WINDOW_PX, "height": WINDOW_PX, "deviceScaleFactor": 1, "mobile": False})
-            await _command(page, "Runtime.evaluate", {"expression": DRAW_STILL})
+            for script in PAGE_SCRIPTS:
+                await _command(page, "Runtime.evaluate", {"expression": script})
         except Exception:
             if asyncio.current_task().cancelling():  # we gave up waiting: end as cancelled, not failed
                 raise asyncio.CancelledError from None

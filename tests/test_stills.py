@@ -2,12 +2,14 @@
 itself: compared with kaleido's own export (``Kaleido.calc_fig``: ``Plotly.toImage`` in a freshly loaded page, the
 way every still was drawn before), in both themes and both layouts.
 
-The tolerance: on the article's 16 stills the kept page gives the very same pixels as kaleido's export (measured:
-no pixel differs).  Drawn with no wait after the camera was set (before its interpolation has settled), the same
-16 stills moved up to 0.15 % of their pixels by more than a tenth of the range, along the descent paths (12 of
-them more than 0.01 %), with mean differences under 0.001.  So at most 0.01 % of the pixels may differ by a tenth,
-and the mean by 0.0005: most such stills fail, while a future Chrome that rounds a colour one level otherwise
-still passes.  A camera turned one degree is far beyond it (checked below).
+The tolerance.  The kept page draws without multisampling (``render.chrome`` says why), and on a busy machine its
+camera is now and then a sub-pixel off where it settles.  Measured on the article's 16 stills and on these four:
+the two together move 0.08 to 0.46 % of a still's pixels by more than a tenth of the range in a channel, with mean
+differences under 0.001, and every such pixel but at most 0.0003 % of them lies within two pixels of an edge of
+kaleido's picture (where a channel spans more than a tenth in a 5 x 5 neighbourhood): antialiasing and a shift
+of the view too small to see change edges, not surfaces.  A camera turned one degree moves 3.4 % of the pixels,
+0.15 % away from any edge, with a mean difference of 0.011.  So: a mean of at most 0.002, at most 0.6 % of the
+pixels a tenth off, and at most 0.002 % of them away from an edge, which the turned camera fails by each measure.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from render.layouts import COLUMN, PHONE
 from render.surface import still_size, surface_figure
 from tests.test_surface import needs_chrome, surface_of
 
-MEAN_TOLERANCE = 0.0005  # of the full range, over all pixels and channels
+MEAN_TOLERANCE = 0.002  # of the full range, over all pixels and channels
 FAR = 0.1  # a pixel differs by more than a tenth of the range in a channel ...
-FAR_SHARE = 0.0001  # ... in at most this share of the pixels
+FAR_SHARE = 0.006  # ... in at most this share of the pixels ...
+OFF_EDGE_SHARE = 0.00002  # ... and, away from any edge, in at most this share
+EDGE_REACH = 2  # px: a pixel within this of an edge of the expected picture is on its edge
 TIMEOUT = 120.0
 # Both surfaces, both themes, both layouts, a column's and a phone's still in turn (the page keeps one WebGL
 # context for all of them, resized between layouts).
@@ -39,17 +43,24 @@ def picture(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float) / 255
 
 
-def difference(drawn: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
-    """The mean absolute difference, and the share of pixels that differ by more than ``FAR`` in a channel."""
+def difference(drawn: np.ndarray, expected: np.ndarray) -> tuple[float, float, float]:
+    """The mean absolute difference; the share of pixels that differ by more than ``FAR`` in a channel; and the
+    share of pixels that do so away from every edge of ``expected``."""
+    from scipy import ndimage
+
     gap = np.abs(drawn - expected)
-    return float(gap.mean()), float((gap.max(axis=2) > FAR).mean())
+    far = gap.max(axis=2) > FAR
+    window = (2 * EDGE_REACH + 1, 2 * EDGE_REACH + 1, 1)
+    span = ndimage.maximum_filter(expected, size=window) - ndimage.minimum_filter(expected, size=window)
+    on_edge = span.max(axis=2) > FAR
+    return float(gap.mean()), float(far.mean()), float((far & ~on_edge).mean())
 
 
 def same_picture(drawn: np.ndarray, expected: np.ndarray) -> bool:
     if drawn.shape != expected.shape:
         return False
-    mean, far = difference(drawn, expected)
-    return mean <= MEAN_TOLERANCE and far <= FAR_SHARE
+    mean, far, off_edge = difference(drawn, expected)
+    return mean <= MEAN_TOLERANCE and far <= FAR_SHARE and off_edge <= OFF_EDGE_SHARE
 
 
 def still(variant: str, theme: str, layout, turn: float = 0.0) -> tuple[dict, tuple[int, int, float]]:
@@ -95,8 +106,9 @@ def test_a_still_is_the_picture_plotly_js_exports_itself(exporter, expected, cas
     figure, (width, height, scale) = still(*case)
     drawn = picture(exporter.export(figure, "png", width, height, scale, TIMEOUT))
     assert drawn.shape == expected[case].shape
-    mean, far = difference(drawn, expected[case])
-    assert same_picture(drawn, expected[case]), f"mean difference {mean:.5f}, {far:.4%} of the pixels far off"
+    mean, far, off_edge = difference(drawn, expected[case])
+    assert same_picture(drawn, expected[case]), (f"mean difference {mean:.5f}, {far:.4%} of the pixels far off, "
+                                                 f"{off_edge:.5%} away from an edge")
 
 
 @pytest.mark.slow

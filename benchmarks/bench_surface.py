@@ -15,7 +15,9 @@ against the few pixels ``render.chrome`` gives it), the camera's wait, ``toSVG``
 size, read back, turned upright and encoded as PNG), ``svgToImg`` (the SVG drawn at the image's scale and encoded),
 and what kaleido adds: its page reloaded after each image, and ``Plotly.toImage``'s 500 ms wait.
 
-The bar (issue 22): the 8 column stills in 10 s or less; the 16 in proportion, 20 s.
+The bar (issue 22): the 8 column stills in 10 s or less, a fresh browser's start included; the 16 in proportion,
+20 s.  It is measured on its own, three times, with no other browser open: kaleido's browser, side by side above,
+reloads its page after each image while the next still is drawn.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import statistics
 import time
 
 from render.chrome import PAGE_SCRIPTS, WINDOW_PX, ChromeError, ImageExporter, find_chrome
-from render.layouts import COLUMN, LAYOUTS
+from render.layouts import LAYOUTS
 from render.surface import still_size, surface_figure
 from render.theme import theme_suffix
 from scenes import SceneContext, article_outputs
@@ -192,11 +194,59 @@ def run() -> None:
             every = sum(seconds[key].values())
             print(f"{label:<20} 8 column stills {column:6.2f} s, all 16 {every:6.2f} s "
                   f"(+ {start:.2f} s to start)", flush=True)
-        column = {key: sum(s for n, s in seconds[key].items() if not n.endswith("-phone.png")) for key in seconds}
         print(f"kept page vs kaleido: {sum(seconds['kaleido'].values()) / sum(seconds['ours'].values()):.2f}x "
               "faster on the 16 stills", flush=True)
-        verdict = "met" if column["ours"] + ours_start <= BAR_SECONDS else "MISSED"
-        print(f"bar: the 8 column stills in <= {BAR_SECONDS:g} s, browser start included: {verdict} "
-              f"({column['ours'] + ours_start:.2f} s; all 16 in {sum(seconds['ours'].values()) + ours_start:.2f} s, "
-              f"bar {2 * BAR_SECONDS:g} s)", flush=True)
         _breakdown(exporter, figures)
+    _bar(search, figures)
+
+
+def _draw_all(search, figures: dict, started: float) -> tuple[float, float]:
+    """Seconds from ``started`` until a fresh browser has drawn the column's stills of ``figures``, and all of them:
+    the column's first."""
+    with ImageExporter(search) as exporter:
+        for name, (figure, (width, height, scale)) in figures.items():
+            if not name.endswith("-phone.png"):
+                exporter.export(figure, "png", width, height, scale, TIMEOUT)
+        columns_done = time.perf_counter() - started
+        for name, (figure, (width, height, scale)) in figures.items():
+            if name.endswith("-phone.png"):
+                exporter.export(figure, "png", width, height, scale, TIMEOUT)
+        return columns_done, time.perf_counter() - started
+
+
+def _draw_in_order(search, figures: dict, started: float) -> float:
+    """Seconds from ``started`` until a fresh browser has drawn ``figures`` in their order: each surface's column
+    still then its phone still, as a surface's writer draws them."""
+    with ImageExporter(search) as exporter:
+        for figure, (width, height, scale) in figures.values():
+            exporter.export(figure, "png", width, height, scale, TIMEOUT)
+    return time.perf_counter() - started
+
+
+def _bar(search, figures: dict) -> None:
+    """The stills alone, drawn two ways: in one fresh browser, the 8 column stills then the 8 phone stills; and as
+    ``make all``'s two jobs draw them, each output's in the browser of the worker rendering it, two at once (here
+    the surfaces dealt to two browsers in turn, so each draws both themes of two surfaces, column then phone)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    surfaces = sorted({name.removesuffix(".png").removesuffix("-phone").removesuffix("-light") for name in figures})
+    halves = [{name: figures[name] for name in figures if name.startswith(tuple(f"{s}." for s in part)
+                                                                          + tuple(f"{s}-" for s in part))}
+              for part in (surfaces[0::2], surfaces[1::2])]
+    assert sum(map(len, halves)) == len(figures)
+    rounds = [_draw_all(search, figures, time.perf_counter()) for _ in range(3)]
+    columns, every = statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
+    verdict = "met" if columns <= BAR_SECONDS else "MISSED"
+    print(f"bar, one browser: the 8 column stills in <= {BAR_SECONDS:g} s, browser start included: {verdict} "
+          f"({columns:.2f} s, median of 3: {', '.join(f'{r[0]:.2f}' for r in rounds)}); all 16 in {every:.2f} s",
+          flush=True)
+    rounds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with ThreadPoolExecutor(len(halves)) as pool:
+            rounds.append(max(pool.map(lambda half: _draw_in_order(search, half, started), halves)))
+    every = statistics.median(rounds)
+    verdict = "met" if every <= 2 * BAR_SECONDS else "MISSED"
+    print(f"bar, two browsers at once as make all's two jobs: all 16 stills in <= {2 * BAR_SECONDS:g} s, "
+          f"browsers' start included: {verdict} ({every:.2f} s, median of 3: {', '.join(f'{r:.2f}' for r in rounds)})",
+          flush=True)

@@ -7,6 +7,7 @@ has one drawing function; a new kind of panel is a new entry in ``DRAWERS``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 import matplotlib
@@ -175,11 +176,13 @@ def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
         ax.legend(handles, panel.class_names, **beside)
 
 
-def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
+def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> Callable[[], None] | None:
     """The landscape, then each trail: its line, and its steps coloured by its ``marks`` or its end point; a
     colour bar of the marks where a trail has some, else of the loss.  Everything is labelled in the landscape's
-    names unless the panel says otherwise."""
+    names unless the panel says otherwise.  A legend in the panel is placed by what this returns, to be called
+    once the figure's layout is done."""
     landscape, names = panel.landscape, panel.landscape.names
+    placement = None
     filled = filled_contour(ax, landscape, panel.levels, panel.cmap)
     coloured, coloured_label = None, ""
     beyond_marked = False
@@ -206,7 +209,10 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
             handles, labels = ax.get_legend_handles_labels()
             fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 2), frameon=False)
         else:
-            ax.legend(loc="lower left")
+            ax.legend(loc=LEGEND_CORNERS[0])
+            shown = [np.column_stack(at_edge(t.x, t.y, landscape)[:2]) for t in panel.trails if len(t.x)]
+            if shown:
+                placement = partial(clear_corner, ax, shown)
     if panel.colorbar:
         if coloured is not None and panel.loss_colorbar:
             loss_colorbar(fig, filled, ax, names.loss)
@@ -220,6 +226,34 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
         ax.set_xlim(x_low, x_high)
         ax.set_ylim(y_low, y_high)
     ax.set(xlabel=panel.xlabel or names.parameters[0], ylabel=panel.ylabel or names.parameters[1], title=panel.title)
+    return placement
+
+
+# Where a panel's legend may go, in the order tried: lower left first, where it always was.
+LEGEND_CORNERS = ("lower left", "lower right", "upper right", "upper left")
+
+
+def clear_corner(ax: Axes, trails: list[np.ndarray]) -> None:
+    """Move the panel's legend to the first of ``LEGEND_CORNERS`` that hides least of the trails (each an N x 2
+    array in data coordinates), once the figure's layout has given the panel its size: no start or end if any
+    corner can, then the fewest points.
+
+    matplotlib's ``loc="best"`` counts a filled contour's every boundary as data to avoid, so over a landscape it
+    put the legend on a trail's start, the one point a reader looks for first.  Only the trails count here.  On a
+    phone a legend can span the panel's width, and then some of a trail is under it wherever it goes.
+    """
+    legend = ax.get_legend()
+    points = ax.transData.transform(np.concatenate(trails))
+    ends = ax.transData.transform(np.array([row for trail in trails for row in (trail[0], trail[-1])]))
+    reach = START_MARK["markersize"] * ax.figure.dpi / 72  # a point a marker's width outside still shows under it
+    hidden = {}
+    for corner in LEGEND_CORNERS:
+        legend.set_loc(corner)
+        box = legend.get_window_extent().padded(reach)
+        hidden[corner] = (int(box.count_contains(ends)), int(box.count_contains(points)))
+        if hidden[corner] == (0, 0):
+            break
+    legend.set_loc(min(hidden, key=hidden.get))
 
 
 # A dark edge along each trail, for its colour to stand out of the landscape's light bands as well as its dark ones.
@@ -300,7 +334,7 @@ def draw_heatmap(fig: MplFigure, ax: Axes, panel: spec.Heatmap) -> None:
     ax.set_axis_off()
 
 
-DRAWERS: dict[type, Callable[[MplFigure, Axes, object], None]] = {
+DRAWERS: dict[type, Callable[[MplFigure, Axes, object], Callable[[], None] | None]] = {
     spec.Curves: draw_curves,
     spec.Scatter: draw_scatter,
     spec.Contour: draw_contour,
@@ -339,8 +373,11 @@ def draw_figure(figure: spec.Figure, layout: Layout = COLUMN) -> MplFigure:
     count = len(figure.panels)
     ratios = {("height_ratios" if stacked else "width_ratios"): ratios} if ratios and count > 1 else {}
     axes = fig.subplots(*((count, 1) if stacked else (1, count)), squeeze=False, gridspec_kw=ratios).ravel()
-    for ax, panel in zip(axes, figure.panels):
-        DRAWERS[type(panel)](fig, ax, panel)
+    placements = [DRAWERS[type(panel)](fig, ax, panel) for ax, panel in zip(axes, figure.panels)]
+    if any(placements):  # legends inside their panels, placed once the layout has sized the panels
+        fig.draw_without_rendering()
+        for place in filter(None, placements):
+            place()
     return fig
 
 

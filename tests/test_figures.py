@@ -213,3 +213,29 @@ def test_figures_and_surfaces_share_one_background_per_theme(experiment, theme):
         assert to_hex(fig.get_facecolor()) == to_hex(fig.axes[0].get_facecolor()) == BACKGROUNDS[theme]
     layout = surface_figure(experiment.descent_view(), theme).layout
     assert layout.paper_bgcolor == layout.plot_bgcolor == BACKGROUNDS[theme]
+
+
+@pytest.mark.parametrize("corner", ["lower left", "lower right", "upper right", "upper left"])
+def test_a_landscapes_legend_hides_no_trails_start_or_end(experiment, corner):
+    """Wherever a trail starts, the legend goes to a corner clear of its start and end, on a phone's narrow panel
+    too (a legend there can span most of the panel's width)."""
+    from render.layouts import LAYOUTS
+    from render.spec import COLUMN, Contour, Figure, Trail
+
+    landscape = experiment.surface.landscape
+    (x_low, x_high), (y_low, y_high) = experiment.extent.x, experiment.extent.y
+    x = x_high - 0.05 * (x_high - x_low) if "right" in corner else x_low + 0.05 * (x_high - x_low)
+    y = y_high - 0.05 * (y_high - y_low) if "upper" in corner else y_low + 0.05 * (y_high - y_low)
+    steps = np.arange(50)
+    trail = Trail(np.linspace(x, (x_low + x_high) / 2, 50), np.linspace(y, (y_low + y_high) / 2, 50), steps,
+                  np.zeros(50), label="path", color="red")
+    figure = Figure(panels=(Contour(landscape, trails=(trail,), ends=True),
+                            Contour(landscape, trails=(trail,), ends=True, legend=False)),
+                    size=(COLUMN, 6.0), stacked=True)
+    for layout in LAYOUTS:  # the column's, and the phone's narrow panels
+        with theme_context("dark"):
+            fig = draw_figure(figure, layout)
+        ax = fig.axes[0]
+        box = ax.get_legend().get_window_extent()
+        for point in ((trail.x[0], trail.y[0]), (trail.x[-1], trail.y[-1])):
+            assert not box.contains(*ax.transData.transform(point)), (layout.name, corner, point)

@@ -7,7 +7,6 @@ has one drawing function; a new kind of panel is a new entry in ``DRAWERS``.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Callable
 
 import matplotlib
@@ -16,6 +15,7 @@ from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.legend import Legend
 
 from render import spec
 from render.edges import BEYOND_LABEL, BEYOND_MARKER, at_edge, grid_bounds
@@ -176,13 +176,11 @@ def draw_scatter(fig: MplFigure, ax: Axes, panel: spec.Scatter) -> None:
         ax.legend(handles, panel.class_names, **beside)
 
 
-def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> Callable[[], None] | None:
+def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> None:
     """The landscape, then each trail: its line, and its steps coloured by its ``marks`` or its end point; a
     colour bar of the marks where a trail has some, else of the loss.  Everything is labelled in the landscape's
-    names unless the panel says otherwise.  A legend in the panel is placed by what this returns, to be called
-    once the figure's layout is done."""
+    names unless the panel says otherwise."""
     landscape, names = panel.landscape, panel.landscape.names
-    placement = None
     filled = filled_contour(ax, landscape, panel.levels, panel.cmap)
     coloured, coloured_label = None, ""
     beyond_marked = False
@@ -209,10 +207,11 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> Callable[[], 
             handles, labels = ax.get_legend_handles_labels()
             fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 2), frameon=False)
         else:
-            ax.legend(loc=LEGEND_CORNERS[0])
             shown = [np.column_stack(at_edge(t.x, t.y, landscape)[:2]) for t in panel.trails if len(t.x)]
             if shown:
-                placement = partial(clear_corner, ax, shown)
+                ClearCornerLegend(ax, shown)
+            else:
+                ax.legend(loc=LEGEND_CORNERS[0])
     if panel.colorbar:
         if coloured is not None and panel.loss_colorbar:
             loss_colorbar(fig, filled, ax, names.loss)
@@ -226,34 +225,43 @@ def draw_contour(fig: MplFigure, ax: Axes, panel: spec.Contour) -> Callable[[], 
         ax.set_xlim(x_low, x_high)
         ax.set_ylim(y_low, y_high)
     ax.set(xlabel=panel.xlabel or names.parameters[0], ylabel=panel.ylabel or names.parameters[1], title=panel.title)
-    return placement
 
 
 # Where a panel's legend may go, in the order tried: lower left first, where it always was.
 LEGEND_CORNERS = ("lower left", "lower right", "upper right", "upper left")
 
 
-def clear_corner(ax: Axes, trails: list[np.ndarray]) -> None:
-    """Move the panel's legend to the first of ``LEGEND_CORNERS`` that hides least of the trails (each an N x 2
-    array in data coordinates), once the figure's layout has given the panel its size: no start or end if any
-    corner can, then the fewest points.
+class ClearCornerLegend(Legend):
+    """A panel's legend of its trails that goes, each time it is drawn (the layout has sized the panel by then),
+    to the first of ``LEGEND_CORNERS`` that hides no trail's start or end if any corner can, then the fewest of
+    their points.
 
     matplotlib's ``loc="best"`` counts a filled contour's every boundary as data to avoid, so over a landscape it
-    put the legend on a trail's start, the one point a reader looks for first.  Only the trails count here.  On a
-    phone a legend can span the panel's width, and then some of a trail is under it wherever it goes.
+    put the legend on a trail's start, the one point a reader looks for first.  Only the trails (each an N x 2
+    array in data coordinates) count here.  On a phone a legend can span the panel's width, and then some of a
+    trail is under it wherever it goes.
     """
-    legend = ax.get_legend()
-    points = ax.transData.transform(np.concatenate(trails))
-    ends = ax.transData.transform(np.array([row for trail in trails for row in (trail[0], trail[-1])]))
-    reach = START_MARK["markersize"] * ax.figure.dpi / 72  # a point a marker's width outside still shows under it
-    hidden = {}
-    for corner in LEGEND_CORNERS:
-        legend.set_loc(corner)
-        box = legend.get_window_extent().padded(reach)
-        hidden[corner] = (int(box.count_contains(ends)), int(box.count_contains(points)))
-        if hidden[corner] == (0, 0):
-            break
-    legend.set_loc(min(hidden, key=hidden.get))
+
+    def __init__(self, ax: Axes, trails: list[np.ndarray]) -> None:
+        super().__init__(ax, *ax.get_legend_handles_labels(), loc=LEGEND_CORNERS[0])
+        self.trails = trails
+        ax.legend_ = self  # as Axes.legend does: the panel's one legend
+        self._remove_method = lambda _: setattr(ax, "legend_", None)
+
+    def draw(self, renderer) -> None:
+        ax = self.axes
+        points = ax.transData.transform(np.concatenate(self.trails))
+        ends = ax.transData.transform(np.array([row for trail in self.trails for row in (trail[0], trail[-1])]))
+        reach = START_MARK["markersize"] * ax.figure.dpi / 72  # a point a marker's width outside shows under it
+        hidden = {}
+        for corner in LEGEND_CORNERS:
+            self.set_loc(corner)
+            box = self.get_window_extent(renderer).padded(reach)
+            hidden[corner] = (int(box.count_contains(ends)), int(box.count_contains(points)))
+            if hidden[corner] == (0, 0):
+                break
+        self.set_loc(min(hidden, key=hidden.get))
+        super().draw(renderer)
 
 
 # A dark edge along each trail, for its colour to stand out of the landscape's light bands as well as its dark ones.
@@ -334,7 +342,7 @@ def draw_heatmap(fig: MplFigure, ax: Axes, panel: spec.Heatmap) -> None:
     ax.set_axis_off()
 
 
-DRAWERS: dict[type, Callable[[MplFigure, Axes, object], Callable[[], None] | None]] = {
+DRAWERS: dict[type, Callable[[MplFigure, Axes, object], None]] = {
     spec.Curves: draw_curves,
     spec.Scatter: draw_scatter,
     spec.Contour: draw_contour,
@@ -373,11 +381,8 @@ def draw_figure(figure: spec.Figure, layout: Layout = COLUMN) -> MplFigure:
     count = len(figure.panels)
     ratios = {("height_ratios" if stacked else "width_ratios"): ratios} if ratios and count > 1 else {}
     axes = fig.subplots(*((count, 1) if stacked else (1, count)), squeeze=False, gridspec_kw=ratios).ravel()
-    placements = [DRAWERS[type(panel)](fig, ax, panel) for ax, panel in zip(axes, figure.panels)]
-    if any(placements):  # legends inside their panels, placed once the layout has sized the panels
-        fig.draw_without_rendering()
-        for place in filter(None, placements):
-            place()
+    for ax, panel in zip(axes, figure.panels):
+        DRAWERS[type(panel)](fig, ax, panel)
     return fig
 
 

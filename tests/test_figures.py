@@ -235,6 +235,7 @@ def test_a_landscapes_legend_hides_no_trails_start_or_end(experiment, corner):
     for layout in LAYOUTS:  # the column's, and the phone's narrow panels
         with theme_context("dark"):
             fig = draw_figure(figure, layout)
+            fig.draw_without_rendering()  # the legend finds its corner when it is drawn
         ax = fig.axes[0]
         box = ax.get_legend().get_window_extent()
         for point in ((trail.x[0], trail.y[0]), (trail.x[-1], trail.y[-1])):

@@ -30,6 +30,11 @@ drawn again after 50, 100, 150 or 1000 ms, about one still in eight moves up
 to 0.2 % of its pixels along the paths' edges, by a sub-pixel shift of the
 view (measured; the eye sees no difference at 2x zoom).
 
+The page keeps one plot it never exports, the first still's figure, so that
+the WebGL shaders every 3D plot uses stay compiled: the first drawing of each
+new plot cost about 0.2 s of shader compiling (a 3-point scatter's too), and
+exporting a plot disposes of its scene and so of the shaders it held.
+
 The page's WebGL draws without multisampling.  The export draws the 3D scene
 at twice the image's scale and the image is that drawing scaled down, which
 already smooths every edge; 4x multisampling on top is most of the software
@@ -110,7 +115,9 @@ CAMERA_SETTLE_MS = 50
 # plotly.js's own export (Plotly.toImage, plot_api/to_image.js) in the page, its 500 ms wait the camera's: a static
 # plot of the figure at its size (the WebGL at twice the image's scale, as kaleido asks), its colour bars drawn
 # again, an SVG of it with the WebGL scene as an image, and that SVG drawn at the scale.  PNG and WebP come back as
-# base64, SVG as text.
+# base64, SVG as text.  The first still's figure is also plotted once more and kept, never exported: the WebGL
+# shaders a plot compiles are shared with every later plot of the page while one plot still uses them, and an
+# export's SVG disposes of its own scene.  Without that plot each still compiled them all again.
 DRAW_STILL = """
 window.drawStill = async function (figure, format, width, height, scale) {
   const plot = document.createElement("div");
@@ -121,6 +128,20 @@ window.drawStill = async function (figure, format, width, height, scale) {
     const layout = Object.assign({}, figure.layout, {width: width, height: height});
     const config = Object.assign({plotGlPixelRatio: 2 * scale}, figure.config,
                                  {_exportedPlot: true, staticPlot: true, setBackground: ""});
+    if (!window.warmPlot) {
+      const warm = document.createElement("div");
+      warm.style.position = "absolute";
+      warm.style.left = "-5000px";
+      document.body.appendChild(warm);
+      try {
+        await Plotly.newPlot(warm, figure.data || [], layout, config);
+        window.warmPlot = warm;
+      } catch (error) {
+        Plotly.purge(warm);
+        warm.remove();
+        throw error;
+      }
+    }
     await Plotly.newPlot(plot, figure.data || [], layout, config);
     Plotly.Snapshot.getRedrawFunc(plot)();
     await new Promise(function (done) { setTimeout(done, %(settle)d); });

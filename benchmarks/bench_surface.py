@@ -7,7 +7,7 @@ machine slows both alike:
 * today's way until now: ``Kaleido.calc_fig`` in one browser (``Plotly.toImage`` in kaleido's page, which it
   reloads after every image);
 * ``render.chrome.ImageExporter``: plotly.js's own export steps in a page kept for the run, its WebGL
-  single-sampled.
+  single-sampled, one plot kept unexported to hold the shaders.
 
 Then where one still's time goes, phase by phase in the page (one column's and one phone's still): the first
 drawing of a 3D scene at the window's size inside ``Plotly.newPlot`` (Chrome's 800 x 600 window as kaleido leaves it,

@@ -32,7 +32,7 @@ view (measured; the eye sees no difference at 2x zoom).
 
 The page keeps one plot it never exports, the first still's figure, so that
 the WebGL shaders every 3D plot uses stay compiled: the first drawing of each
-new plot cost about 0.2 s of shader compiling (a 3-point scatter's too), and
+new plot cost 0.2 to 0.4 s of shader compiling (a 3-point scatter's too), and
 exporting a plot disposes of its scene and so of the shaders it held.
 
 The page's WebGL draws without multisampling.  The export draws the 3D scene
